@@ -185,7 +185,9 @@ def _parse_cell(value: str, field: dict[str, Any]) -> Any:
             if kind == "date":
                 limit = date.fromisoformat(limit)
             if fails(parsed, limit):
-                raise ValueError(f"{value} is {'below the minimum' if bound == 'minimum' else 'above the maximum'} {limit}")
+                raise ValueError(
+                    f"{value} is {'below the minimum' if bound == 'minimum' else 'above the maximum'} {limit}"
+                )
     return parsed
 
 
@@ -243,8 +245,12 @@ def _check_unique(path: Path, frame: pd.DataFrame, lines: list[int], schema: dic
         values = ", ".join(f"{k}={frame.at[position, k]}" for k in key)
         first = frame.index[(frame[key] == frame.loc[position, key]).all(axis=1)][0]
         problems.append(
-            Problem(path, lines[position], key[0] if len(key) == 1 else None,
-                    f"duplicate key ({values}); first seen on line {lines[first]}")
+            Problem(
+                path,
+                lines[position],
+                key[0] if len(key) == 1 else None,
+                f"duplicate key ({values}); first seen on line {lines[first]}",
+            )
         )
     return problems
 
@@ -320,11 +326,15 @@ def _deal_rules(path: Path, frame: pd.DataFrame, lines: list[int]) -> list[Probl
         if not pd.isna(start) and not pd.isna(end) and end < start:
             problems.append(Problem(path, line, "delivery_end_year", f"{end} is before delivery_start_year {start}"))
         if pd.isna(row["announced_date"]) != (row["date_precision"] == "unknown"):
-            problems.append(Problem(path, line, "date_precision", "must be 'unknown' exactly when announced_date is empty"))
+            problems.append(
+                Problem(path, line, "date_precision", "must be 'unknown' exactly when announced_date is empty")
+            )
         seen, current = {row["deal_id"]}, linked
         while current is not None and current in links:
             if current in seen:
-                problems.append(Problem(path, line, "overlaps_deal_id", f"overlap links form a cycle through {current!r}"))
+                problems.append(
+                    Problem(path, line, "overlaps_deal_id", f"overlap links form a cycle through {current!r}")
+                )
                 break
             seen.add(current)
             current = links[current]
@@ -348,7 +358,9 @@ def load_trade(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     problems += _check_references(file, frame, lines, "source_id", _source_ids(file), "source_id in sources.csv")
     both = frame["value_usd_m"].notna() == frame["value_eur_m"].notna()
     for pos in both[both].index:
-        problems.append(Problem(file, lines[pos], "value_usd_m", "exactly one of value_usd_m and value_eur_m must be filled"))
+        problems.append(
+            Problem(file, lines[pos], "value_usd_m", "exactly one of value_usd_m and value_eur_m must be filled")
+        )
     problems += _stored_totals_with_split(file, frame, lines)
     return _finish(frame, problems)
 
@@ -361,7 +373,9 @@ def _stored_totals_with_split(path: Path, frame: pd.DataFrame, lines: list[int])
     problems = []
     for pos, row in frame[frame["flow"] == "total"].iterrows():
         if tuple(row[group]) in split:
-            problems.append(Problem(path, lines[pos], "flow", "stored total where exports and imports exist: derive it"))
+            problems.append(
+                Problem(path, lines[pos], "flow", "stored total where exports and imports exist: derive it")
+            )
     return problems
 
 
@@ -376,7 +390,9 @@ def load_boundaries(path: str | os.PathLike[str] | None = None):  # -> geopandas
         frame = gpd.read_file(file)
     except Exception as err:  # pyogrio raises several types for unreadable files
         raise DataValidationError([Problem(file, None, None, f"not readable as GeoJSON: {err}")]) from None
-    problems = [Problem(file, None, c, "required property is missing") for c in ("iso3", "name", "role") if c not in frame]
+    problems = [
+        Problem(file, None, c, "required property is missing") for c in ("iso3", "name", "role") if c not in frame
+    ]
     if problems:
         raise DataValidationError(problems)
     if frame.crs is None or frame.crs.to_epsg() != 4326:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -64,7 +65,7 @@ def test_explicit_path_wins_over_environment(data_copy: Path, tmp_path: Path) ->
 def test_utf8_with_bom_is_accepted(data_copy: Path) -> None:
     file = data_copy / "sources.csv"
     file.write_bytes(b"\xef\xbb\xbf" + file.read_bytes())
-    assert list(helpers.load_sources().columns)[0] == "source_id"
+    assert helpers.load_sources().columns[0] == "source_id"
 
 
 def test_all_problems_are_reported_together(data_copy: Path) -> None:
@@ -101,70 +102,278 @@ class Case:
 
 
 CASES = [
-    Case("missing column", "deals.csv", "load_deals", edit=replace(",stage,", ",", 1), line=1, column="stage",
-         words=("missing",)),
-    Case("unexpected column", "sources.csv", "load_sources", edit=replace(",notes\n", ",notes,extra\n"), line=1,
-         column="extra", words=("unexpected",)),
-    Case("wrong type", "trade.csv", "load_trade", edit=replace("100.0", "lots"), line=2, column="value_usd_m",
-         words=("not a number",)),
-    Case("non-integer year", "trade.csv", "load_trade", edit=replace("KAZ,CHN,2020,exports,100.0",
-         "KAZ,CHN,2020.5,exports,100.0"), line=2, column="year", words=("not an integer",)),
-    Case("bad country code", "deals.csv", "load_deals", edit=replace("kaz-jets,KAZ", "kaz-jets,KZX"), line=2,
-         column="country", words=("KZX",)),
-    Case("bad partner code", "trade.csv", "load_trade", edit=replace("KAZ,CHN,2020,imports", "KAZ,PRC,2020,imports"),
-         line=3, column="partner", words=("PRC",)),
-    Case("unknown stage", "deals.csv", "load_deals", edit=replace("firm_order", "handshake"), line=2, column="stage",
-         words=("handshake",)),
-    Case("negative value", "trade.csv", "load_trade", edit=replace("50.0", "-50.0"), line=3, column="value_usd_m",
-         words=("minimum",)),
-    Case("implausible year", "trade.csv", "load_trade", edit=replace("KAZ,CHN,2024", "KAZ,CHN,2042"), line=7,
-         column="year", words=("maximum",)),
-    Case("duplicate key", "deals.csv", "load_deals", edit=replace("uzb-pack,UZB", "kaz-jets,UZB"), line=4,
-         column="deal_id", words=("duplicate", "line 2")),
-    Case("duplicate trade key", "trade.csv", "load_trade", edit=replace("KAZ,CHN,2020,exports,120.0,,mirror",
-         "KAZ,CHN,2020,exports,120.0,,reporter"), line=6, words=("duplicate",)),
-    Case("dangling source id", "deals.csv", "load_deals", edit=replace(",news-a,imf-dots,", ",news-zz,imf-dots,"),
-         line=2, column="source_id", words=("news-zz",)),
-    Case("dangling source in list", "deals.csv", "load_deals", edit=replace(",news-a,imf-dots,", ",news-a,imf-dots;x,"),
-         line=2, column="other_source_ids", words=("'x'",)),
-    Case("dangling overlap link", "deals.csv", "load_deals", edit=replace("kaz-jets,financing_of", "kaz-gone,financing_of"),
-         line=3, column="overlaps_deal_id", words=("kaz-gone",)),
-    Case("overlap cycle", "deals.csv", "load_deals", edit=replace(",2035,,,multi_source", ",2035,kaz-jets-loan,"
-         "financing_of,multi_source"), line=2, column="overlaps_deal_id", words=("cycle",)),
-    Case("impossible date", "deals.csv", "load_deals", edit=replace("2025-10-01", "2025-02-30"), line=4,
-         column="announced_date", words=("real date",)),
-    Case("date in wrong form", "deals.csv", "load_deals", edit=replace("2025-10-01", "01/10/2025"), line=4,
-         column="announced_date", words=("01/10/2025",)),
-    Case("basis without value", "deals.csv", "load_deals", edit=replace(",4000,3000,range_max", ",,,range_max"), line=4,
-         column="value_basis", words=("none",)),
-    Case("range low above high", "deals.csv", "load_deals", edit=replace(",4000,3000,", ",4000,5000,"), line=4,
-         column="value_low_usd_m", words=("exceed",)),
-    Case("both currencies", "trade.csv", "load_trade", edit=replace(",,4610.0,", ",10.0,4610.0,"), line=8,
-         column="value_usd_m", words=("exactly one",)),
-    Case("stored total beside split", "trade.csv", "load_trade", edit=lambda t: t + "KAZ,WLD,2020,total,700.0,,reporter,"
-         "goods,,imf-dots,\n", line=9, column="flow", words=("derive",)),
-    Case("unknown flag", "trade.csv", "load_trade", edit=replace(",estimate,", ",guess,"), line=3, column="flags",
-         words=("guess",)),
-    Case("missing required value", "sources.csv", "load_sources", edit=replace("https://example.org/a", ""), line=3,
-         column="url", words=("required",)),
-    Case("url not openable", "sources.csv", "load_sources", edit=replace("https://example.org/a", "example.org/a"),
-         line=3, column="url", words=("pattern",)),
-    Case("ragged row", "trade.csv", "load_trade", edit=replace("KAZ,WLD,2020,exports,400.0,", "KAZ,WLD,2020,400.0,"),
-         line=4, words=("cells",)),
-    Case("wrong delimiter", "sources.csv", "load_sources", edit=lambda t: t.replace(",", ";"), line=1,
-         words=("delimiter",)),
-    Case("non-UTF-8 bytes", "deals.csv", "load_deals", raw="deal_id\nkaz-j\xe9ts\n".encode("latin-1"), line=2,
-         words=("UTF-8",)),
+    Case(
+        "missing column",
+        "deals.csv",
+        "load_deals",
+        edit=replace(",stage,", ",", 1),
+        line=1,
+        column="stage",
+        words=("missing",),
+    ),
+    Case(
+        "unexpected column",
+        "sources.csv",
+        "load_sources",
+        edit=replace(",notes\n", ",notes,extra\n"),
+        line=1,
+        column="extra",
+        words=("unexpected",),
+    ),
+    Case(
+        "wrong type",
+        "trade.csv",
+        "load_trade",
+        edit=replace("100.0", "lots"),
+        line=2,
+        column="value_usd_m",
+        words=("not a number",),
+    ),
+    Case(
+        "non-integer year",
+        "trade.csv",
+        "load_trade",
+        edit=replace("KAZ,CHN,2020,exports,100.0", "KAZ,CHN,2020.5,exports,100.0"),
+        line=2,
+        column="year",
+        words=("not an integer",),
+    ),
+    Case(
+        "bad country code",
+        "deals.csv",
+        "load_deals",
+        edit=replace("kaz-jets,KAZ", "kaz-jets,KZX"),
+        line=2,
+        column="country",
+        words=("KZX",),
+    ),
+    Case(
+        "bad partner code",
+        "trade.csv",
+        "load_trade",
+        edit=replace("KAZ,CHN,2020,imports", "KAZ,PRC,2020,imports"),
+        line=3,
+        column="partner",
+        words=("PRC",),
+    ),
+    Case(
+        "unknown stage",
+        "deals.csv",
+        "load_deals",
+        edit=replace("firm_order", "handshake"),
+        line=2,
+        column="stage",
+        words=("handshake",),
+    ),
+    Case(
+        "negative value",
+        "trade.csv",
+        "load_trade",
+        edit=replace("50.0", "-50.0"),
+        line=3,
+        column="value_usd_m",
+        words=("minimum",),
+    ),
+    Case(
+        "implausible year",
+        "trade.csv",
+        "load_trade",
+        edit=replace("KAZ,CHN,2024", "KAZ,CHN,2042"),
+        line=7,
+        column="year",
+        words=("maximum",),
+    ),
+    Case(
+        "duplicate key",
+        "deals.csv",
+        "load_deals",
+        edit=replace("uzb-pack,UZB", "kaz-jets,UZB"),
+        line=4,
+        column="deal_id",
+        words=("duplicate", "line 2"),
+    ),
+    Case(
+        "duplicate trade key",
+        "trade.csv",
+        "load_trade",
+        edit=replace("KAZ,CHN,2020,exports,120.0,,mirror", "KAZ,CHN,2020,exports,120.0,,reporter"),
+        line=6,
+        words=("duplicate",),
+    ),
+    Case(
+        "dangling source id",
+        "deals.csv",
+        "load_deals",
+        edit=replace(",news-a,imf-dots,", ",news-zz,imf-dots,"),
+        line=2,
+        column="source_id",
+        words=("news-zz",),
+    ),
+    Case(
+        "dangling source in list",
+        "deals.csv",
+        "load_deals",
+        edit=replace(",news-a,imf-dots,", ",news-a,imf-dots;x,"),
+        line=2,
+        column="other_source_ids",
+        words=("'x'",),
+    ),
+    Case(
+        "dangling overlap link",
+        "deals.csv",
+        "load_deals",
+        edit=replace("kaz-jets,financing_of", "kaz-gone,financing_of"),
+        line=3,
+        column="overlaps_deal_id",
+        words=("kaz-gone",),
+    ),
+    Case(
+        "overlap cycle",
+        "deals.csv",
+        "load_deals",
+        edit=replace(",2035,,,multi_source", ",2035,kaz-jets-loan,financing_of,multi_source"),
+        line=2,
+        column="overlaps_deal_id",
+        words=("cycle",),
+    ),
+    Case(
+        "impossible date",
+        "deals.csv",
+        "load_deals",
+        edit=replace("2025-10-01", "2025-02-30"),
+        line=4,
+        column="announced_date",
+        words=("real date",),
+    ),
+    Case(
+        "date in wrong form",
+        "deals.csv",
+        "load_deals",
+        edit=replace("2025-10-01", "01/10/2025"),
+        line=4,
+        column="announced_date",
+        words=("01/10/2025",),
+    ),
+    Case(
+        "basis without value",
+        "deals.csv",
+        "load_deals",
+        edit=replace(",4000,3000,range_max", ",,,range_max"),
+        line=4,
+        column="value_basis",
+        words=("none",),
+    ),
+    Case(
+        "range low above high",
+        "deals.csv",
+        "load_deals",
+        edit=replace(",4000,3000,", ",4000,5000,"),
+        line=4,
+        column="value_low_usd_m",
+        words=("exceed",),
+    ),
+    Case(
+        "both currencies",
+        "trade.csv",
+        "load_trade",
+        edit=replace(",,4610.0,", ",10.0,4610.0,"),
+        line=8,
+        column="value_usd_m",
+        words=("exactly one",),
+    ),
+    Case(
+        "stored total beside split",
+        "trade.csv",
+        "load_trade",
+        edit=lambda t: t + "KAZ,WLD,2020,total,700.0,,reporter,goods,,imf-dots,\n",
+        line=9,
+        column="flow",
+        words=("derive",),
+    ),
+    Case(
+        "unknown flag",
+        "trade.csv",
+        "load_trade",
+        edit=replace(",estimate,", ",guess,"),
+        line=3,
+        column="flags",
+        words=("guess",),
+    ),
+    Case(
+        "missing required value",
+        "sources.csv",
+        "load_sources",
+        edit=replace("https://example.org/a", ""),
+        line=3,
+        column="url",
+        words=("required",),
+    ),
+    Case(
+        "url not openable",
+        "sources.csv",
+        "load_sources",
+        edit=replace("https://example.org/a", "example.org/a"),
+        line=3,
+        column="url",
+        words=("pattern",),
+    ),
+    Case(
+        "ragged row",
+        "trade.csv",
+        "load_trade",
+        edit=replace("KAZ,WLD,2020,exports,400.0,", "KAZ,WLD,2020,400.0,"),
+        line=4,
+        words=("cells",),
+    ),
+    Case(
+        "wrong delimiter",
+        "sources.csv",
+        "load_sources",
+        edit=lambda t: t.replace(",", ";"),
+        line=1,
+        words=("delimiter",),
+    ),
+    Case(
+        "non-UTF-8 bytes",
+        "deals.csv",
+        "load_deals",
+        raw="deal_id\nkaz-j\xe9ts\n".encode("latin-1"),
+        line=2,
+        words=("UTF-8",),
+    ),
     Case("empty file", "trade.csv", "load_trade", raw=b"", words=("empty",)),
-    Case("header only", "trade.csv", "load_trade",
-         raw=b"reporter,partner,year,flow,value_usd_m,value_eur_m,side,basis,flags,source_id,note\n",
-         words=("no data rows",)),
-    Case("unterminated quote", "sources.csv", "load_sources", edit=replace('ministry",', 'ministry,'),
-         words=("malformed",)),
-    Case("stray spaces", "trade.csv", "load_trade", edit=replace("KAZ,CHN,2020,exports,100.0,,reporter",
-         "KAZ,CHN,2020,exports,100.0,,reporter "), line=2, column="side", words=("spaces",)),
-    Case("claim names unknown deal", "brief_claims.csv", "load_brief_claims", edit=replace(",kaz-jets,", ",kaz-ghost,"),
-         line=2, column="deal_ids", words=("kaz-ghost",)),
+    Case(
+        "header only",
+        "trade.csv",
+        "load_trade",
+        raw=b"reporter,partner,year,flow,value_usd_m,value_eur_m,side,basis,flags,source_id,note\n",
+        words=("no data rows",),
+    ),
+    Case(
+        "unterminated quote",
+        "sources.csv",
+        "load_sources",
+        edit=replace('ministry",', "ministry,"),
+        words=("malformed",),
+    ),
+    Case(
+        "stray spaces",
+        "trade.csv",
+        "load_trade",
+        edit=replace("KAZ,CHN,2020,exports,100.0,,reporter", "KAZ,CHN,2020,exports,100.0,,reporter "),
+        line=2,
+        column="side",
+        words=("spaces",),
+    ),
+    Case(
+        "claim names unknown deal",
+        "brief_claims.csv",
+        "load_brief_claims",
+        edit=replace(",kaz-jets,", ",kaz-ghost,"),
+        line=2,
+        column="deal_ids",
+        words=("kaz-ghost",),
+    ),
 ]
 
 
@@ -201,30 +410,33 @@ def test_corpus_covers_at_least_fifteen_kinds() -> None:
 # Boundaries
 
 
-def write_geojson(path: Path, features: str, crs: str = "urn:ogc:def:crs:OGC:1.3:CRS84") -> None:
-    path.write_text(
-        '{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"%s"}},"features":[%s]}' % (crs, features)
-    )
+def write_geojson(path: Path, features: list[str], crs: str = "urn:ogc:def:crs:OGC:1.3:CRS84") -> None:
+    crs_member = json.dumps({"type": "name", "properties": {"name": crs}})
+    path.write_text(f'{{"type":"FeatureCollection","crs":{crs_member},"features":[{",".join(features)}]}}')
 
 
-SQUARE = '{"type":"Polygon","coordinates":[[[50,40],[50,55],[80,55],[80,40],[50,40]]]}'
-BOWTIE = '{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}'
+SQUARE = {"type": "Polygon", "coordinates": [[[50, 40], [50, 55], [80, 55], [80, 40], [50, 40]]]}
+BOWTIE = {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}
+
+
+def feature(geometry: dict = SQUARE, **properties: str) -> str:
+    props = {"iso3": "KAZ", "name": "Kazakhstan", "role": "focus", **properties}
+    props = {k: v for k, v in props.items() if v != "DROP"}
+    return json.dumps({"type": "Feature", "properties": props, "geometry": geometry})
 
 
 @pytest.mark.parametrize(
     ("features", "words"),
     [
-        ('{"type":"Feature","properties":{"iso3":"KAZ","name":"K","role":"focus"},"geometry":%s}' % BOWTIE, "invalid"),
-        ('{"type":"Feature","properties":{"iso3":"kz","name":"K","role":"focus"},"geometry":%s}' % SQUARE, "ISO3"),
-        ('{"type":"Feature","properties":{"iso3":"KAZ","name":"K","role":"hero"},"geometry":%s}' % SQUARE, "hero"),
-        ('{"type":"Feature","properties":{"iso3":"KAZ","name":"K"},"geometry":%s}' % SQUARE, "role"),
-        ('{"type":"Feature","properties":{"iso3":"KAZ","name":"K","role":"focus"},"geometry":%s},' % SQUARE
-         + '{"type":"Feature","properties":{"iso3":"KAZ","name":"K","role":"focus"},"geometry":%s}' % SQUARE,
-         "duplicate"),
+        ([feature(BOWTIE)], "invalid"),
+        ([feature(iso3="kz")], "ISO3"),
+        ([feature(role="hero")], "hero"),
+        ([feature(role="DROP")], "role"),
+        ([feature(), feature()], "duplicate"),
     ],
     ids=["invalid geometry", "bad iso3", "bad role", "missing property", "duplicate feature"],
 )
-def test_malformed_boundaries_are_rejected(data_copy: Path, features: str, words: str) -> None:
+def test_malformed_boundaries_are_rejected(data_copy: Path, features: list[str], words: str) -> None:
     file = data_copy / "boundaries" / "central_asia.geojson"
     write_geojson(file, features)
     with pytest.raises(DataValidationError, match=words) as caught:
@@ -234,8 +446,7 @@ def test_malformed_boundaries_are_rejected(data_copy: Path, features: str, words
 
 def test_boundaries_in_wrong_crs_are_rejected(data_copy: Path) -> None:
     file = data_copy / "boundaries" / "central_asia.geojson"
-    feature = '{"type":"Feature","properties":{"iso3":"KAZ","name":"K","role":"focus"},"geometry":%s}' % SQUARE
-    write_geojson(file, feature, crs="urn:ogc:def:crs:EPSG::3857")
+    write_geojson(file, [feature()], crs="urn:ogc:def:crs:EPSG::3857")
     with pytest.raises(DataValidationError, match="EPSG:4326"):
         helpers.load_boundaries()
 
