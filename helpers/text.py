@@ -14,15 +14,20 @@ def escape(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def escape_markdown(text: object) -> str:
+    """HTML-escape, and escape ``$`` so Jupyter does not read "US$1 ... US$2" as LaTeX."""
+    return escape(text).replace("$", r"\$")
+
+
 def key_findings(findings: Iterable[str], heading: str = "Key findings") -> Markdown:
     """A Markdown box of findings; each finding is escaped (numbers come from code)."""
-    items = "\n".join(f"> - {escape(line)}" for line in findings)
-    return Markdown(f"> **{escape(heading)}**\n>\n{items}\n")
+    items = "\n".join(f"> - {escape_markdown(line)}" for line in findings)
+    return Markdown(f"> **{escape_markdown(heading)}**\n>\n{items}\n")
 
 
 def bullet_list(items: Iterable[str]) -> Markdown:
     """An escaped Markdown bullet list."""
-    return Markdown("\n".join(f"- {escape(item)}" for item in items) + "\n")
+    return Markdown("\n".join(f"- {escape_markdown(item)}" for item in items) + "\n")
 
 
 def table(frame: pd.DataFrame, columns: Mapping[str, str] | None = None, caption: str | None = None) -> HTML:
@@ -41,3 +46,27 @@ def table(frame: pd.DataFrame, columns: Mapping[str, str] | None = None, caption
     if caption:
         body = f"<p class='c5-caption'><b>{escape(caption)}</b></p>" + body
     return HTML(body)
+
+
+class UnknownSourceError(KeyError):
+    """A source id is cited that the source registry does not hold."""
+
+
+def sources_table(sources: pd.DataFrame, source_ids: Iterable[str], caption: str = "Sources") -> HTML:
+    """The registry rows for the cited ids: publisher, title, date and a link a reader can open."""
+    wanted = sorted({s for s in source_ids if isinstance(s, str) and s})
+    missing = sorted(set(wanted) - set(sources["source_id"]))
+    if missing:
+        raise UnknownSourceError(f"source ids not in sources.csv: {', '.join(missing)}")
+    rows = sources[sources["source_id"].isin(wanted)].sort_values(["publisher", "title", "source_id"], kind="stable")
+    body = "".join(
+        f"<tr><td>{escape(r.publisher)}</td><td>{escape(r.title)}</td>"
+        f"<td>{escape('' if pd.isna(r.published) else r.published)}</td>"
+        f'<td><a href="{escape(r.url)}">{escape(r.url)}</a></td><td>{escape(r.source_id)}</td></tr>'
+        for r in rows.itertuples()
+    )
+    head = "<tr><th>Publisher</th><th>Title</th><th>Published</th><th>Link</th><th>Id</th></tr>"
+    return HTML(
+        f"<p class='c5-caption'><b>{escape(caption)}</b> ({len(rows)})</p>"
+        f"<table class='c5-table c5-sources'><thead>{head}</thead><tbody>{body}</tbody></table>"
+    )

@@ -1,0 +1,351 @@
+"""Deal scenarios: what the US share of each state's trade would become if announced deals were realised.
+
+Assumptions (each one a parameter, shown in notebook 05)
+--------------------------------------------------------
+- **Which deals.** Only deduplicated deals count (``helpers.deals.deduplicated``: rows with an
+  empty ``overlaps_deal_id``), and only those with a stated value. By default only
+  ``purchase_order`` instruments count as trade: a purchase of US aircraft, locomotives or
+  machinery is a US export to the state, i.e. the state's imports from the US. Investment,
+  joint ventures, financing, frameworks and agreements move money, not goods across the border,
+  and are left out; the alternative basis ``instruments=None`` counts every valued deal (an upper
+  bound that is NOT trade), and ``include_unconfirmed`` adds unconfirmed headlines.
+- **When.** A deal's value is spread evenly over its stated delivery years
+  (``delivery_start_year..delivery_end_year``). Where only a start is stated the deal runs
+  ``default_period`` years from it; where only an end is stated it runs from the announcement
+  year to that end; where neither is stated it runs ``default_period`` years from the
+  announcement year (``FALLBACK_YEAR`` when the date is unknown).
+- **How much.** A realisation rate (25 %, 50 %, 100 %) scales every deal's value.
+- **Against what.** The latest observed year in which the state has a US figure and a world
+  total on the same basis (:func:`baseline_us`). Deal money is treated as ADDITIONAL trade:
+  it is added to both the US figure and the world total of that year, in the peak year of the
+  deals' schedule (the year with the largest annual amount). Prices, other trade and the
+  years in between are held at the baseline: a static what-if, not a forecast. Values are
+  list or headline prices, which overstate what is paid (aircraft list prices especially).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from helpers import metrics
+from helpers.deals import deduplicated
+
+REALISATION_RATES: tuple[float, ...] = (0.25, 0.5, 1.0)
+DEFAULT_PERIOD_YEARS = 5
+PERIOD_CHOICES: tuple[int, ...] = (3, 5, 10)
+TRADE_INSTRUMENTS: tuple[str, ...] = ("purchase_order",)
+FALLBACK_YEAR = 2025
+UNCONFIRMED = "unconfirmed"
+
+
+class ScenarioError(ValueError):
+    """A scenario parameter is out of range or a frame lacks what the scenario needs."""
+
+
+def counted_deals(
+    deals: pd.DataFrame, instruments: Sequence[str] | None = TRADE_INSTRUMENTS, include_unconfirmed: bool = False
+) -> pd.DataFrame:
+    """Deduplicated deals with a stated value, filtered to the instruments that count as trade.
+
+    ``instruments=None`` keeps every instrument (the not-trade upper bound).
+    """
+    rows = deduplicated(deals)
+    rows = rows[rows["value_usd_m"].notna()]
+    if instruments is not None:
+        rows = rows[rows["instrument"].isin(list(instruments))]
+    if not include_unconfirmed:
+        rows = rows[rows["confirmation"].ne(UNCONFIRMED)]
+    return rows.sort_values(["country", "deal_id"]).reset_index(drop=True)
+
+
+def delivery_window(row: pd.Series, default_period: int = DEFAULT_PERIOD_YEARS) -> tuple[int, int, str]:
+    """(first year, last year, how it was set) for one deal row; see the module docstring."""
+    if default_period < 1:
+        raise ScenarioError(f"default_period must be at least 1 year, not {default_period}")
+    start, end = row.get("delivery_start_year"), row.get("delivery_end_year")
+    announced = row.get("announced_date")
+    year0 = FALLBACK_YEAR if pd.isna(announced) else int(pd.Timestamp(announced).year)
+    if not pd.isna(start) and not pd.isna(end):
+        return int(start), int(end), "stated delivery years"
+    if not pd.isna(start):
+        return int(start), int(start) + default_period - 1, f"stated start + {default_period} years (default)"
+    if not pd.isna(end):
+        first = min(year0, int(end))
+        return first, int(end), "announcement year to stated end"
+    how = f"{default_period} years from announcement (default)"
+    if pd.isna(announced):
+        how += f"; date unknown, {FALLBACK_YEAR} assumed"
+    return year0, year0 + default_period - 1, how
+
+
+def deal_schedule(
+    deals: pd.DataFrame,
+    default_period: int = DEFAULT_PERIOD_YEARS,
+    instruments: Sequence[str] | None = TRADE_INSTRUMENTS,
+    include_unconfirmed: bool = False,
+) -> pd.DataFrame:
+    """Annual amounts per deal: value spread evenly over its delivery window (US$ m per year).
+
+    Returns one row per deal and year: ``deal_id, country, title, year, annual_usd_m,
+    value_usd_m, first_year, last_year, window_rule``.
+    """
+    rows = counted_deals(deals, instruments, include_unconfirmed)
+    records = []
+    for _, row in rows.iterrows():
+        first, last, how = delivery_window(row, default_period)
+        years = range(first, last + 1)
+        for year in years:
+            records.append(
+                {
+                    "deal_id": row["deal_id"],
+                    "country": row["country"],
+                    "title": row["title"],
+                    "year": year,
+                    "annual_usd_m": float(row["value_usd_m"]) / len(years),
+                    "value_usd_m": float(row["value_usd_m"]),
+                    "first_year": first,
+                    "last_year": last,
+                    "window_rule": how,
+                }
+            )
+    columns = ["deal_id", "country", "title", "year", "annual_usd_m", "value_usd_m", "first_year", "last_year"]
+    return pd.DataFrame.from_records(records, columns=[*columns, "window_rule"])
+
+
+def baseline_us(trade: pd.DataFrame, states: Sequence[str] = metrics.STATES) -> pd.DataFrame:
+    """The latest year with a US figure and a world total on the same basis, per state.
+
+    Same basis: total trade (exports + imports) from the series rule, numerator and world total
+    from the same dataset and, for 2021+ figures, the same side (IMF DOTS years follow the
+    series rule, whose US value may be the US-reported mirror). A state without such a year gets
+    missing values and a ``reason`` naming what is missing.
+    """
+    series = metrics.select_series(trade)
+    world = series[series["partner"].eq("WLD") & series["flow"].eq("total")].sort_values(["reporter", "year"])
+    latest_world = world.groupby("reporter").tail(1).set_index("reporter")
+    shares = metrics.partner_shares(series)
+    us = shares[shares["partner"].eq("USA") & shares["flow"].eq("total")]
+    same = us["consistent_dataset"] & (us["dataset"].eq("imf_dots") | us["side"].eq(us["world_side"]))
+    us = us[same].sort_values(["reporter", "year"])
+    records = []
+    for state in states:
+        own = us[us["reporter"].eq(state)]
+        if own.empty:
+            any_us = shares[shares["partner"].eq("USA") & shares["reporter"].eq(state)]
+            reason = "no US figure with a world total on the same basis" + (
+                f" (US figures on a mixed basis in {', '.join(map(str, sorted(set(any_us['year']))))})"
+                if len(any_us)
+                else ""
+            )
+            records.append({"reporter": state, "reason": reason})
+            continue
+        last = own.iloc[-1]
+        records.append(
+            {
+                "reporter": state,
+                "year": int(last["year"]),
+                "us_usd_m": float(last["value_usd_m"]),
+                "world_usd_m": float(last["world_usd_m"]),
+                "us_share_pct": float(last["share_pct"]),
+                "side": last["side"],
+                "world_side": last["world_side"],
+                "source_label": last["source_label"],
+                "source_id": last["source_id"],
+                "world_source_id": last["world_source_id"],
+                "reason": "",
+            }
+        )
+    for record in records:
+        if record["reporter"] in latest_world.index:
+            lw = latest_world.loc[record["reporter"]]
+            record["latest_world_year"] = int(lw["year"])
+            record["latest_world_usd_m"] = float(lw["value_usd_m"])
+            record["latest_world_label"] = f"{lw['source_label']} ({lw['side']})"
+    columns = ["reporter", "year", "us_usd_m", "world_usd_m", "us_share_pct", "side", "world_side", "source_label"]
+    extra = ["source_id", "world_source_id", "latest_world_year", "latest_world_usd_m", "latest_world_label"]
+    out = pd.DataFrame.from_records(records).reindex(columns=[*columns, *extra, "reason"])
+    out["year"] = out["year"].astype("Int64")
+    out["latest_world_year"] = out["latest_world_year"].astype("Int64")
+    return out
+
+
+def scenario_share(us_usd_m: float, world_usd_m: float, added_usd_m: float) -> float:
+    """US share (%) after adding ``added_usd_m`` of trade with the US to both US and world trade."""
+    if world_usd_m + added_usd_m <= 0:
+        return float("nan")
+    return 100 * (us_usd_m + added_usd_m) / (world_usd_m + added_usd_m)
+
+
+def scenarios(
+    trade: pd.DataFrame,
+    deals: pd.DataFrame,
+    rates: Sequence[float] = REALISATION_RATES,
+    periods: Sequence[int] = PERIOD_CHOICES,
+    instruments: Sequence[str] | None = TRADE_INSTRUMENTS,
+    include_unconfirmed: bool = False,
+    states: Sequence[str] = metrics.STATES,
+) -> pd.DataFrame:
+    """US share of each state's total trade for every realisation rate and default period.
+
+    Returns one row per state, rate and default period: ``peak_year`` and ``peak_added_usd_m``
+    (largest annual deal amount at 100 %), ``added_usd_m`` (times the rate), ``baseline_*`` and
+    ``scenario_share_pct`` (missing, with ``reason``, where the state has no baseline). A state
+    without counted deals keeps its baseline share (added 0). ``scenario_share_latest_world_pct``
+    is a sensitivity: the same US figure and deals over the state's latest world total (any
+    basis, possibly a later year), for baselines that are years old.
+    """
+    for rate in rates:
+        if isinstance(rate, bool) or not isinstance(rate, int | float):
+            raise ScenarioError(f"realisation rates must be numbers, not {rate!r} (pass a list, e.g. papermill -y)")
+        if not 0 <= rate <= 1:
+            raise ScenarioError(f"realisation rates must lie in [0, 1], not {rate}")
+    base = baseline_us(trade, states).set_index("reporter")
+    records = []
+    for period in periods:
+        schedule = deal_schedule(deals, period, instruments, include_unconfirmed)
+        by_year = schedule.groupby(["country", "year"])["annual_usd_m"].sum()
+        for state in states:
+            own = by_year[by_year.index.get_level_values(0) == state] if len(by_year) else by_year
+            if len(own):
+                peak_year = int(own.idxmax()[1])
+                peak = float(own.max())
+                n_deals = int(schedule.loc[schedule["country"].eq(state), "deal_id"].nunique())
+            else:
+                peak_year, peak, n_deals = None, 0.0, 0
+            b = base.loc[state]
+            for rate in rates:
+                added = rate * peak
+                has_base = not pd.isna(b["year"])
+                records.append(
+                    {
+                        "reporter": state,
+                        "rate": rate,
+                        "default_period": period,
+                        "n_deals": n_deals,
+                        "peak_year": peak_year,
+                        "peak_added_usd_m": peak,
+                        "added_usd_m": added,
+                        "baseline_year": b["year"],
+                        "baseline_us_usd_m": b["us_usd_m"],
+                        "baseline_world_usd_m": b["world_usd_m"],
+                        "baseline_share_pct": b["us_share_pct"],
+                        "scenario_share_pct": scenario_share(b["us_usd_m"], b["world_usd_m"], added)
+                        if has_base
+                        else np.nan,
+                        "latest_world_year": b["latest_world_year"],
+                        "scenario_share_latest_world_pct": scenario_share(b["us_usd_m"], b["latest_world_usd_m"], added)
+                        if has_base and not pd.isna(b["latest_world_usd_m"])
+                        else np.nan,
+                        "reason": "" if has_base else b["reason"],
+                    }
+                )
+    out = pd.DataFrame.from_records(records)
+    out["peak_year"] = out["peak_year"].astype("Int64")
+    out["baseline_year"] = out["baseline_year"].astype("Int64")
+    out["latest_world_year"] = out["latest_world_year"].astype("Int64")
+    out["change_pp"] = out["scenario_share_pct"] - out["baseline_share_pct"]
+    return out.sort_values(["reporter", "default_period", "rate"], kind="stable").reset_index(drop=True)
+
+
+def range_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """:func:`scenario_range` of several scenario frames, stacked with a ``basis`` label."""
+    return pd.concat([scenario_range(f).assign(basis=label) for label, f in frames.items()], ignore_index=True)
+
+
+def scenario_range(results: pd.DataFrame) -> pd.DataFrame:
+    """Per state: baseline share and the lowest/highest scenario share across rates and periods."""
+    grouped = results.groupby("reporter", sort=True)
+    out = grouped.agg(
+        baseline_year=("baseline_year", "first"),
+        baseline_share_pct=("baseline_share_pct", "first"),
+        low_pct=("scenario_share_pct", "min"),
+        high_pct=("scenario_share_pct", "max"),
+        latest_world_year=("latest_world_year", "first"),
+        high_latest_world_pct=("scenario_share_latest_world_pct", "max"),
+        n_deals=("n_deals", "max"),
+        reason=("reason", "first"),
+    )
+    return out.reset_index()
+
+
+def excluded_deals(
+    deals: pd.DataFrame, instruments: Sequence[str] | None = TRADE_INSTRUMENTS, include_unconfirmed: bool = False
+) -> pd.DataFrame:
+    """Every deal row NOT in the scenario, with the reason (first that applies)."""
+    kept = set(counted_deals(deals, instruments, include_unconfirmed)["deal_id"])
+    counted = set(deduplicated(deals)["deal_id"])
+    records = []
+    for _, row in deals.sort_values(["country", "deal_id"]).iterrows():
+        if row["deal_id"] in kept:
+            continue
+        if row["deal_id"] not in counted:
+            why = f"inside another deal ({row['overlap_type']} {row['overlaps_deal_id']}): counted there"
+        elif pd.isna(row["value_usd_m"]):
+            why = "no value stated"
+        elif instruments is not None and row["instrument"] not in instruments:
+            why = f"{row['instrument']}: not a purchase of goods (not trade)"
+        else:
+            why = "unconfirmed"
+        records.append(
+            {
+                "deal_id": row["deal_id"],
+                "country": row["country"],
+                "title": row["title"],
+                "instrument": row["instrument"],
+                "value_usd_m": row["value_usd_m"],
+                "why_excluded": why,
+            }
+        )
+    return pd.DataFrame.from_records(
+        records, columns=["deal_id", "country", "title", "instrument", "value_usd_m", "why_excluded"]
+    )
+
+
+def scenario_findings(
+    results: pd.DataFrame, alternative: pd.DataFrame, default_period: int = DEFAULT_PERIOD_YEARS
+) -> list[str]:
+    """Key-findings sentences of notebook 05, computed from the scenario tables."""
+    from helpers.charts import country_name
+
+    lines = []
+    ranges = scenario_range(results).set_index("reporter")
+    alt = scenario_range(alternative).set_index("reporter")
+    full = results[results["rate"].eq(results["rate"].max()) & results["default_period"].eq(default_period)]
+    full = full.set_index("reporter")
+    for state, r in ranges.iterrows():
+        name = country_name(state)
+        if pd.isna(r["baseline_share_pct"]):
+            lines.append(f"{name}: no baseline ({r['reason']}), so no scenario.")
+            continue
+        base = f"{name}: US share {r['baseline_share_pct']:.1f}% of total trade in {r['baseline_year']}"
+        if r["n_deals"] == 0:
+            lines.append(base + "; no counted purchase deal, so unchanged in every scenario.")
+            continue
+        top = full.loc[state, "scenario_share_pct"]
+        text = (
+            base + f"; with the purchase deals {r['low_pct']:.1f}-{r['high_pct']:.1f}% across realisation rates "
+            f"and default periods ({top:.1f}% at {results['rate'].max():.0%} realisation over a "
+            f"{default_period}-year default); "
+            f"counting every valued deal as trade, up to {alt.loc[state, 'high_pct']:.1f}%"
+        )
+        if not pd.isna(r["latest_world_year"]) and r["latest_world_year"] > r["baseline_year"]:
+            text += (
+                f". Over its latest world total ({r['latest_world_year']}) the highest would be "
+                f"{r['high_latest_world_pct']:.1f}%"
+            )
+        lines.append(text + ".")
+    return lines
+
+
+def deal_windows(schedule: pd.DataFrame) -> pd.DataFrame:
+    """One row per scheduled deal: value, delivery window, annual amount at 100 % and the window rule."""
+    return schedule.groupby(["country", "deal_id", "title"], as_index=False).agg(
+        value_usd_m=("value_usd_m", "first"),
+        first_year=("first_year", "first"),
+        last_year=("last_year", "first"),
+        annual_usd_m=("annual_usd_m", "first"),
+        window_rule=("window_rule", "first"),
+    )

@@ -1,0 +1,81 @@
+"""Tests of helpers.shift_charts: titles computed from data, breaks drawn from data, theme colours."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers import metrics as m
+from helpers import shift_charts as sc
+from helpers.charts import PARTNER_COLOURS
+
+
+def row(reporter, partner, year, value, side="reporter", source="imf-dots"):
+    return {
+        "reporter": reporter,
+        "partner": partner,
+        "year": year,
+        "flow": "total",
+        "value_usd_m": value,
+        "value_eur_m": None,
+        "side": side,
+        "basis": "goods",
+        "flags": [],
+        "source_id": source,
+    }
+
+
+def shares_for(rows):
+    return m.partner_shares(m.select_series(pd.DataFrame.from_records(rows)))
+
+
+ROWS = [
+    row("KAZ", "RUS", 2020, 20.0),
+    row("KAZ", "CHN", 2020, 15.0),
+    row("KAZ", "WLD", 2020, 100.0),
+    row("KAZ", "RUS", 2022, 25.0, source="bns"),
+    row("KAZ", "CHN", 2022, 30.0, source="bns"),
+    row("KAZ", "WLD", 2022, 100.0, source="bns"),
+]
+
+
+def test_titles_follow_the_data():
+    shares = shares_for(ROWS)
+    assert sc.top_partner_title(shares, "total", ("RUS", "CHN")).endswith("China for KAZ")
+    flipped = shares_for([{**r, "value_usd_m": 40.0} if r["partner"] == "RUS" else r for r in ROWS])
+    assert sc.top_partner_title(flipped, "total", ("RUS", "CHN")).endswith("Russia for KAZ")
+    at_years = m.shares_at_years(m.combined_share(shares))
+    assert "55-55%" in sc.combined_title(at_years)
+
+
+def test_lines_break_at_source_breaks_and_missing_years():
+    shares = shares_for(ROWS)
+    line = shares[shares["partner"].eq("CHN")]
+    full = sc._with_gaps(line, range(2020, 2023))
+    # 2020 value, 2021 missing, a gap at 2021.5 before the 2022 source break, then 2022
+    assert full["year"].tolist() == [2020.0, 2021.0, 2021.5, 2022.0]
+    assert full["share_pct"].isna().tolist() == [False, True, True, False]
+    assert sc.break_years(shares) == [2022]
+
+
+def test_small_multiples_use_theme_colours_and_mark_the_break_from_data():
+    shares = shares_for(ROWS)
+    fig = sc.share_small_multiples(
+        shares, flow="total", reporters=("KAZ",), partners=("RUS", "CHN"), title="t", source="s", cols=1
+    )
+    colours = {trace.name: trace.line.color for trace in fig.data}
+    assert colours == {"Russia": PARTNER_COLOURS["RUS"], "China": PARTNER_COLOURS["CHN"]}
+    assert [shape.x0 for shape in fig.layout.shapes] == [2021.5]
+    dots_only = shares[shares["dataset"].eq("imf_dots")]
+    fig2 = sc.share_small_multiples(
+        dots_only, flow="total", reporters=("KAZ",), partners=("RUS", "CHN"), title="t", source="s", cols=1
+    )
+    assert len(fig2.layout.shapes) == 0
+
+
+def test_hover_text_is_escaped():
+    shares = shares_for(ROWS).assign(source_label="<img src=x onerror=alert(1)>")
+    fig = sc.share_small_multiples(
+        shares, flow="total", reporters=("KAZ",), partners=("CHN",), title="t", source="s", cols=1
+    )
+    hover = " ".join(t for t in fig.data[0].hovertext if t)
+    assert "<img" not in hover and "&lt;img" in hover
