@@ -13,30 +13,13 @@ every Uzbekistan share of China must be exactly twice the committed one.
 from __future__ import annotations
 
 import csv
-import os
 import shutil
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
+from notebook_runs import ROOT, committed, figures, markdown_outputs, rewrite_csv, run_notebook
 
-ROOT = Path(__file__).resolve().parent.parent
 DEAL_ID = "kaz-wabtec-locos"
-PLOTLY = "application/vnd.plotly.v1+json"
-
-
-def _rewrite(path: Path, change) -> int:
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        fields = reader.fieldnames
-        rows = list(reader)
-    changed = sum(bool(change(row)) for row in rows)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return changed
 
 
 def _raise_deal(row: dict) -> bool:
@@ -73,38 +56,9 @@ def _confirmed_dedup_m(rows: list[dict], country: str | None = None) -> float:
 def changed_data(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("changed01") / "data"
     shutil.copytree(ROOT / "data", folder)
-    assert _rewrite(folder / "deals.csv", _raise_deal) == 1
-    assert _rewrite(folder / "trade.csv", _double_uzb_china) > 0
+    assert rewrite_csv(folder / "deals.csv", _raise_deal) == 1
+    assert rewrite_csv(folder / "trade.csv", _double_uzb_china) > 0
     return folder
-
-
-def _run(name: str, data: Path, monkeypatch: pytest.MonkeyPatch) -> nbformat.NotebookNode:
-    nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
-    monkeypatch.setenv("C5_DATA_DIR", str(data))
-    NotebookClient(
-        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "notebooks")}}
-    ).execute(env=dict(os.environ))
-    errors = [
-        str(o.get("evalue") or o.get("text"))
-        for c in nb.cells
-        for o in c.get("outputs", [])
-        if o.get("output_type") == "error" or o.get("name") == "stderr"
-    ]
-    assert not errors, errors
-    return nb
-
-
-def _markdown(nb: nbformat.NotebookNode) -> list[str]:
-    return [
-        o["data"]["text/markdown"]
-        for c in nb.cells
-        for o in c.get("outputs", [])
-        if "text/markdown" in o.get("data", {})
-    ]
-
-
-def _figures(nb: nbformat.NotebookNode) -> list[dict]:
-    return [o["data"][PLOTLY] for c in nb.cells for o in c.get("outputs", []) if PLOTLY in o.get("data", {})]
 
 
 def _coloured(figure: dict, geo: str = "geo") -> dict[str, float]:
@@ -119,29 +73,29 @@ def _coloured(figure: dict, geo: str = "geo") -> dict[str, float]:
 
 
 def test_deal_tracker_numbers_follow_the_data(changed_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    committed = nbformat.read(ROOT / "notebooks" / "01_deal_tracker.ipynb", as_version=4)
-    fresh = _run("01_deal_tracker.ipynb", changed_data, monkeypatch)
+    original_nb = committed("01_deal_tracker.ipynb")
+    fresh = run_notebook("01_deal_tracker.ipynb", changed_data, monkeypatch)
     expected = _confirmed_dedup_m(_deal_rows(changed_data)) / 1000
     original = _confirmed_dedup_m(_deal_rows(ROOT / "data")) / 1000
     assert expected == pytest.approx(original + 1.0)
-    before, after = _markdown(committed)[0], _markdown(fresh)[0]
+    before, after = markdown_outputs(original_nb)[0], markdown_outputs(fresh)[0]
     assert f"deduplicated without unconfirmed rows: US\\${expected:,.1f} bn" in after
     assert f"deduplicated without unconfirmed rows: US\\${original:,.1f} bn" in before
     assert before != after
     # The state chart's bars (first figure) now sum to the new confirmed total.
-    bars = _figures(fresh)[0]
+    bars = figures(fresh)[0]
     drawn = sum(sum(x for x in trace["x"] if x is not None) for trace in bars["data"] if trace["type"] == "bar")
     assert drawn == pytest.approx(expected, abs=1e-6)
 
 
 def test_regional_map_numbers_follow_the_data(changed_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    committed = nbformat.read(ROOT / "notebooks" / "02_regional_map.ipynb", as_version=4)
-    fresh = _run("02_regional_map.ipynb", changed_data, monkeypatch)
-    deal_before, deal_after = _figures(committed)[0], _figures(fresh)[0]
+    original_nb = committed("02_regional_map.ipynb")
+    fresh = run_notebook("02_regional_map.ipynb", changed_data, monkeypatch)
+    deal_before, deal_after = figures(original_nb)[0], figures(fresh)[0]
     expected_kaz = _confirmed_dedup_m(_deal_rows(changed_data), "KAZ") / 1000
     assert _coloured(deal_after)["KAZ"] == pytest.approx(expected_kaz)
     assert _coloured(deal_after)["KAZ"] == pytest.approx(_coloured(deal_before)["KAZ"] + 1.0)
-    china_before, china_after = _figures(committed)[1], _figures(fresh)[1]
+    china_before, china_after = figures(original_nb)[1], figures(fresh)[1]
     for panel in ("geo", "geo2"):
         old, new = _coloured(china_before, panel), _coloured(china_after, panel)
         assert new["UZB"] == pytest.approx(2 * old["UZB"]), panel
@@ -149,4 +103,4 @@ def test_regional_map_numbers_follow_the_data(changed_data: Path, monkeypatch: p
         assert {k: v for k, v in new.items() if k != "UZB"} == pytest.approx(
             {k: v for k, v in old.items() if k != "UZB"}
         )
-    assert _markdown(committed)[0] != _markdown(fresh)[0]
+    assert markdown_outputs(original_nb)[0] != markdown_outputs(fresh)[0]
