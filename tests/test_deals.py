@@ -1,4 +1,4 @@
-"""Tests of helpers.deals on hand-made fixtures (expectations computed by hand) and hypothesis properties."""
+"""Deal computations, charts and sentences on hand-made fixtures (computed by hand) and hypothesis properties."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import deals as dl
+from helpers.compute import deals as dl
+from helpers.figures import deal_charts as dc
+from helpers.narrative import deals as nd
 
 NAN = float("nan")
 COLUMNS = [
@@ -216,7 +218,7 @@ def test_claim_checks(deals: pd.DataFrame) -> None:
 
 def test_key_findings_state_the_dedup_numbers(deals: pd.DataFrame) -> None:
     claims = pd.DataFrame({"verdict": ["confirmed", "unconfirmed"]})
-    text = " ".join(dl.key_findings(deals, claims))
+    text = " ".join(nd.key_findings(deals, claims))
     assert "Naive sum US$14.6 bn" in text
     assert "deduplicated US$14.0 bn" in text
     assert "without unconfirmed rows: US$4.0 bn" in text
@@ -225,13 +227,14 @@ def test_key_findings_state_the_dedup_numbers(deals: pd.DataFrame) -> None:
 
 def test_charts_are_finished(deals: pd.DataFrame) -> None:
     for fig in (
-        dl.totals_chart(deals, "country", "Test source"),
-        dl.binding_chart(deals, "Test source"),
-        dl.timeline_chart(deals, "Test source"),
+        dc.totals_chart(deals, "country", "Test source", nd.totals_title(deals, "country")),
+        dc.binding_chart(deals, "Test source", nd.binding_title(deals)),
+        dc.timeline_chart(deals, "Test source", nd.timeline_title(deals)),
     ):
         assert fig.layout.title.text.startswith("<b>")
         assert any("Test source" in (a.text or "") for a in fig.layout.annotations)
-    bars = dl.totals_chart(deals, "country", "s")
+    assert nd.totals_title(deals, "country") == "Uzbekistan leads with US$3.0 bn of confirmed deduplicated deal value"
+    bars = dc.totals_chart(deals, "country", "s", "t")
     # Confirmed bars: UZB 3.0 bn non-binding, KAZ 1.0 bn binding; the unconfirmed 10 bn is a note, not a bar.
     drawn = sum(float(np.nansum(t.x)) for t in bars.data)
     assert drawn == pytest.approx(4.0)

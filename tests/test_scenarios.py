@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import scenarios as scn
+from helpers.compute import scenarios as scn
+from helpers.narrative import scenarios as ns
 
 DEAL_COLUMNS = [
     "deal_id",
@@ -132,7 +133,6 @@ def test_baseline_is_the_latest_year_on_one_basis_and_missing_states_say_why():
     assert base.loc["KAZ", "year"] == 2022  # 2024 mixes a statement world total with national data
     assert base.loc["KAZ", "us_share_pct"] == pytest.approx(2.5)
     assert base.loc["TJK", "year"] == 2020
-    assert base.loc["TJK", "latest_world_year"] == 2024
     assert pd.isna(base.loc["TKM", "year"]) and "no US figure" in base.loc["TKM", "reason"]
 
 
@@ -145,7 +145,6 @@ def test_scenario_shares_by_hand():
     assert got.loc[("KAZ", 0.5), "peak_year"] == 2032
     # TJK: 3,200 over 2025-2029 = 640 a year; at 100 %: (40 + 640) / (4,000 + 640)
     assert got.loc[("TJK", 1.0), "scenario_share_pct"] == pytest.approx(100 * 680 / 4640)
-    assert got.loc[("TJK", 1.0), "scenario_share_latest_world_pct"] == pytest.approx(100 * 680 / 8640)
     assert math.isnan(got.loc[("TKM", 1.0), "scenario_share_pct"])
     assert got.loc[("TKM", 1.0), "reason"] != ""
 
@@ -185,3 +184,17 @@ def test_deal_windows_one_row_per_deal():
     windows = scn.deal_windows(scn.deal_schedule(deals, 5)).set_index("deal_id")
     assert windows.loc["jets", ["first_year", "last_year", "annual_usd_m"]].tolist() == [2032, 2035, 1750.0]
     assert windows.loc["boeing", "annual_usd_m"] == pytest.approx(640.0)
+
+
+def test_findings_and_title_state_the_scenario_numbers():
+    deals = deals_frame([deal("boeing", "TJK", 3200.0)])
+    results = scn.scenarios(TRADE, deals, rates=(1.0,), periods=(5,), states=("TJK", "TKM"))
+    lines = ns.scenario_findings(results, results, default_period=5)
+    share = 100 * 680 / 4640
+    assert lines[0].startswith(
+        f"Tajikistan: US share 1.0% of total trade in 2020; with the purchase deals {share:.1f}-"
+    )
+    assert lines[1].startswith("Turkmenistan: no baseline")
+    assert ns.scenario_title(scn.scenario_range(results)).startswith(
+        f"Deals would lift the US share most in Tajikistan: up to {share:.0f}%"
+    )

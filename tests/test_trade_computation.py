@@ -1,4 +1,4 @@
-"""Tests of helpers.metrics: hand-computed fixtures, invariants and hypothesis properties."""
+"""Tests of the series rule, shares and snapshots: hand-computed fixtures, invariants and properties."""
 
 from __future__ import annotations
 
@@ -10,7 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import metrics as m
+from helpers.codes import PARTNERS
+from helpers.compute import rules
+from helpers.compute import series as sr
+from helpers.compute import shares as sh
+from helpers.compute import snapshots as sn
 
 COLUMNS = ["reporter", "partner", "year", "flow", "value_usd_m", "value_eur_m", "side", "basis", "flags", "source_id"]
 
@@ -66,7 +70,7 @@ def test_total_is_exports_plus_imports_and_eur_rows_are_left_out():
             row("UZB", "EU27", 2022, "total", None, side="mirror", source="eurostat", eur=4610.0),
         ]
     )
-    series = m.select_series(trade)
+    series = sr.select_series(trade)
     total = pick(series, "KAZ", "CHN", 2020, "total")
     assert total["value_usd_m"] == 150.0
     assert total["flags"] == ["estimate"]
@@ -76,7 +80,7 @@ def test_total_is_exports_plus_imports_and_eur_rows_are_left_out():
 
 def test_stored_total_is_used_only_where_no_split_was_published():
     trade = frame([row("TJK", "RUS", 2023, "total", 1714.9, source="tass", basis="goods")])
-    series = m.select_series(trade)
+    series = sr.select_series(trade)
     assert pick(series, "TJK", "RUS", 2023, "total")["value_usd_m"] == 1714.9
     assert not bool(pick(series, "TJK", "RUS", 2023, "total")["total_from_split"])
 
@@ -91,7 +95,7 @@ def test_imf_estimate_in_reporter_data_is_replaced_by_the_mirror_series():
             row("TKM", "RUS", 2010, "exports", 33.0, side="mirror"),
         ]
     )
-    series = m.select_series(trade)
+    series = sr.select_series(trade)
     chn = pick(series, "TKM", "CHN", 2010, "exports")
     assert (chn["side"], chn["value_usd_m"]) == ("mirror", 100.0)
     assert "mirror" in chn["rule"]
@@ -101,11 +105,13 @@ def test_imf_estimate_in_reporter_data_is_replaced_by_the_mirror_series():
     assert bool(wld["estimate"])
     # an unflagged reporter value wins over the mirror
     assert pick(series, "TKM", "RUS", 2010, "exports")["side"] == "reporter"
-    # the mirror numerator is divided by the reporter's own world total, and says so
-    shares = m.partner_shares(series)
-    share = pick(shares, "TKM", "CHN", 2010, "exports")
-    assert share["share_pct"] == pytest.approx(10.0)
-    assert "partner-reported" in share["share_basis"]
+    # a mirror numerator over the reporter's own world total is not a share: other records
+    shares = sh.partner_shares(series)
+    assert shares[shares["partner"].eq("CHN")].empty
+    assert pick(shares, "TKM", "RUS", 2010, "exports")["share_pct"] == pytest.approx(3.0)
+    # own and partner records of the same trade are compared as a ratio
+    ratios = sh.records_ratio(sr.select_series(trade, side="reporter"), sr.select_series(trade, side="mirror"))
+    assert pick(ratios, "TKM", "CHN", 2010, "exports")["ratio"] == pytest.approx(100 / 106)
 
 
 def test_break_flag_sends_the_rule_to_the_mirror_and_side_selection_turns_it_off():
@@ -115,8 +121,8 @@ def test_break_flag_sends_the_rule_to_the_mirror_and_side_selection_turns_it_off
             row("KAZ", "RUS", 2010, "exports", 6220.0, side="mirror"),
         ]
     )
-    assert pick(m.select_series(trade), "KAZ", "RUS", 2010, "exports")["value_usd_m"] == 6220.0
-    assert pick(m.select_series(trade, side="reporter"), "KAZ", "RUS", 2010, "exports")["value_usd_m"] == 2702.9
+    assert pick(sr.select_series(trade), "KAZ", "RUS", 2010, "exports")["value_usd_m"] == 6220.0
+    assert pick(sr.select_series(trade, side="reporter"), "KAZ", "RUS", 2010, "exports")["value_usd_m"] == 2702.9
 
 
 def test_page_figures_follow_the_side_priority_and_are_never_averaged():
@@ -131,7 +137,7 @@ def test_page_figures_follow_the_side_priority_and_are_never_averaged():
             row("KAZ", "USA", 2023, "total", 800.0, side="statement", source="y"),
         ]
     )
-    series = m.select_series(trade)
+    series = sr.select_series(trade)
     assert pick(series, "KAZ", "CHN", 2023, "total")["value_usd_m"] == 31500.0
     # within a side, the figure without quality flags wins
     assert pick(series, "KAZ", "RUS", 2023, "total")["value_usd_m"] == 28000.0
@@ -148,7 +154,7 @@ def test_partial_coverage_figures_are_never_picked():
             row("TKM", "CHN", 2022, "total", 11181.0, side="mirror", source="h"),
         ]
     )
-    series = m.select_series(trade)
+    series = sr.select_series(trade)
     assert not (series["flow"].eq("exports")).any()
     assert pick(series, "TKM", "CHN", 2022, "total")["value_usd_m"] == 11181.0
 
@@ -162,9 +168,9 @@ def test_source_break_is_carried_as_data():
             row("UZB", "CHN", 2022, "total", 8.0, source="stat-uz"),
         ]
     )
-    series = m.select_series(trade).set_index("year")
+    series = sr.select_series(trade).set_index("year")
     assert list(series["break_before"]) == [False, False, True, False]
-    assert list(series["dataset"]) == ["imf_dots", "imf_dots", "pages", "pages"]
+    assert list(series["dataset"]) == ["imf_dots", "imf_dots", "national_statistics", "national_statistics"]
     assert series.loc[2021, "source_label"] != series.loc[2020, "source_label"]
 
 
@@ -176,7 +182,7 @@ def test_conflicts_lists_disagreeing_figures_side_by_side():
             row("KGZ", "CHN", 2024, "total", 5300.0, source="nsc"),
         ]
     )
-    found = m.conflicts(trade)
+    found = sr.conflicts(trade)
     assert sorted(found["value_usd_m"]) == [3200.0, 4000.0]
     assert found["spread_pct"].iloc[0] == pytest.approx(25.0)
     assert found.loc[found["chosen"], "value_usd_m"].tolist() == [3200.0]
@@ -187,16 +193,16 @@ def test_conflicts_lists_disagreeing_figures_side_by_side():
 
 
 def five_partner_year(reporter="KAZ", year=2020, shares=(10, 20, 30, 5, 5), world=1000.0):
-    values = {p: (s * world / 200, s * world / 200) for p, s in zip(m.PARTNERS, shares, strict=True)}
+    values = {p: (s * world / 200, s * world / 200) for p, s in zip(PARTNERS, shares, strict=True)}
     values["WLD"] = (world / 2, world / 2)
     return dots_year(reporter, year, values)
 
 
 def test_shares_and_hhi_by_hand():
-    shares = m.partner_shares(m.select_series(frame(five_partner_year())))
+    shares = sh.partner_shares(sr.select_series(frame(five_partner_year())))
     total = shares[shares["flow"].eq("total")].set_index("partner")["share_pct"]
     assert total.to_dict() == pytest.approx({"RUS": 10, "CHN": 20, "USA": 30, "EU27": 5, "TUR": 5})
-    conc = m.concentration(shares)
+    conc = sh.concentration(shares)
     row_total = conc[conc["flow"].eq("total")].iloc[0]
     assert row_total["rest_pct"] == pytest.approx(30)
     # 10^2 + 20^2 + 30^2 + 5^2 + 5^2 + 30^2 (rest of world as one block)
@@ -205,7 +211,7 @@ def test_shares_and_hhi_by_hand():
 
 def test_rest_of_world_never_negative_and_flagged():
     rows = five_partner_year(shares=(40, 50, 10, 5, 5))  # sums to 110 %
-    conc = m.concentration(m.partner_shares(m.select_series(frame(rows))))
+    conc = sh.concentration(sh.partner_shares(sr.select_series(frame(rows))))
     got = conc[conc["flow"].eq("total")].iloc[0]
     assert got["rest_pct"] == 0
     assert bool(got["rest_negative"])
@@ -215,12 +221,12 @@ def test_rest_of_world_never_negative_and_flagged():
 
 def test_hhi_missing_when_a_partner_is_missing():
     rows = [r for r in five_partner_year() if r["partner"] != "TUR"]
-    conc = m.concentration(m.partner_shares(m.select_series(frame(rows))))
+    conc = sh.concentration(sh.partner_shares(sr.select_series(frame(rows))))
     assert conc["hhi"].isna().all()
     assert (conc["reason"] != "").all()
 
 
-def test_combined_share_needs_both_partners_and_marks_mixed_sides():
+def test_combined_share_needs_both_partners_on_the_same_records():
     trade = frame(
         [
             row("KAZ", "CHN", 2024, "total", 43820.0, side="mirror", source="gacc"),
@@ -230,12 +236,19 @@ def test_combined_share_needs_both_partners_and_marks_mixed_sides():
             row("KAZ", "WLD", 2022, "total", 134800.0, source="bns"),
         ]
     )
-    combined = m.combined_share(m.partner_shares(m.select_series(trade)))
-    assert combined["year"].tolist() == [2024]  # 2022 lacks Russia: no combined value
-    got = combined.iloc[0]
-    assert got["share_pct"] == pytest.approx(100 * (43820 + 28000) / 142900)
-    assert not bool(got["consistent"])
-    assert got["side"] == "CHN:mirror;RUS:statement"
+    # 2024: China from its customs, Russia from a statement, over own records: no share, no sum;
+    # 2022 lacks Russia: no combined value
+    assert sh.combined_share(sh.partner_shares(sr.select_series(trade))).empty
+    trade = frame(
+        [
+            row("KAZ", "CHN", 2022, "total", 24200.0, source="bns"),
+            row("KAZ", "RUS", 2022, "total", 26100.0, source="bns"),
+            row("KAZ", "WLD", 2022, "total", 134800.0, source="bns"),
+        ]
+    )
+    got = sh.combined_share(sh.partner_shares(sr.select_series(trade))).iloc[0]
+    assert got["share_pct"] == pytest.approx(100 * (24200 + 26100) / 134800)
+    assert (got["dataset"], got["side"]) == ("national_statistics", "reporter")
 
 
 def test_share_changes_against_base_years():
@@ -246,19 +259,20 @@ def test_share_changes_against_base_years():
             row("UZB", "CHN", year, "total", chn, source=source),
             row("UZB", "WLD", year, "total", 100.0, source=source),
         ]
-    changes = m.share_changes(m.partner_shares(m.select_series(frame(rows))))
+    changes = sh.share_changes(sh.partner_shares(sr.select_series(frame(rows))))
     got = changes.iloc[0]
     assert (got["latest_year"], got["latest_pct"]) == (2023, pytest.approx(45.0))
-    assert got["change_vs_2000_pp"] == pytest.approx(35.0)
+    # 2000 is IMF DOTS, 2023 national statistics: the change across records is not measured
+    assert math.isnan(got["change_vs_2000_pp"])
     assert got["change_vs_2021_pp"] == pytest.approx(15.0)
-    assert bool(got["dataset_break_vs_2000"]) and not bool(got["dataset_break_vs_2021"])
+    assert not bool(got["same_records_vs_2000"]) and bool(got["same_records_vs_2021"])
 
 
 def test_overtake_year_is_the_start_of_the_final_run():
     rows = []
     for year, chn in zip(range(2000, 2005), (1.0, 3.0, 1.0, 3.0, 4.0), strict=True):
         rows += [row("KAZ", "CHN", year, "total", chn), row("KAZ", "RUS", year, "total", 2.0)]
-    got = m.overtake_year(m.select_series(frame(rows))).iloc[0]
+    got = sh.overtake_year(sr.select_series(frame(rows))).iloc[0]
     assert got["overtake_year"] == 2003
     assert got["first_ahead_year"] == 2001
     assert got["last_compared_year"] == 2004
@@ -273,7 +287,7 @@ def test_no_overtake_when_russia_is_ahead_in_the_last_year_and_mixed_sides_are_n
         row("TJK", "CHN", 2022, "total", 9.0, side="mirror", source="gacc"),
         row("TJK", "RUS", 2022, "total", 2.0, source="stat"),
     ]
-    got = m.overtake_year(m.select_series(frame(rows))).iloc[0]
+    got = sh.overtake_year(sr.select_series(frame(rows))).iloc[0]
     assert pd.isna(got["overtake_year"])
     assert got["last_compared_year"] == 2021
     assert "RUS" in got["reason"]
@@ -290,22 +304,21 @@ def test_share_snapshot_latest_year_and_missing_stays_missing():
             row("KAZ", "WLD", 2024, "total", 142900.0, source="bns"),
         ]
     )
-    snap = m.share_snapshot(trade, partners=("CHN", "RUS"), reporters=("KAZ", "TKM"))
+    snap = sn.share_snapshot(trade, partners=("CHN", "RUS"), reporters=("KAZ", "TKM"))
     kaz = snap[snap["reporter"].eq("KAZ")].set_index("partner")
     assert set(kaz["year"]) == {2022}  # 2024 lacks Russia, so both are shown for 2022
     assert kaz.loc["CHN", "share_pct"] == pytest.approx(100 * 24200 / 134800)
     tkm = snap[snap["reporter"].eq("TKM")]
     assert tkm["share_pct"].isna().all() and (tkm["reason"] != "").all()
     assert not (snap["share_pct"] == 0).any()
-    fixed = m.share_snapshot(trade, partners=("CHN",), year=2024, reporters=("KAZ",)).iloc[0]
-    assert fixed["share_pct"] == pytest.approx(100 * 43820 / 142900)
-    assert "partner-reported" in fixed["share_basis"]
+    fixed = sn.share_snapshot(trade, partners=("CHN",), year=2024, reporters=("KAZ",)).iloc[0]
+    assert math.isnan(fixed["share_pct"]) and "2024" in fixed["reason"]
 
 
 def test_region_sums_only_complete_keys():
     rows = [*five_partner_year("KAZ", 2020, world=1000.0), *five_partner_year("KGZ", 2020, world=500.0)]
     rows += [row("KAZ", "CHN", 2019, "total", 5.0), row("KAZ", "WLD", 2019, "total", 50.0)]
-    region = m.region_series(m.select_series(frame(rows)), members=("KAZ", "KGZ"))
+    region = sn.region_series(sr.select_series(frame(rows)), members=("KAZ", "KGZ"))
     wld = pick(region, "CA5", "WLD", 2020, "total")
     assert wld["value_usd_m"] == pytest.approx(1500.0)
     gap = pick(region, "CA5", "CHN", 2019, "total")
@@ -313,12 +326,12 @@ def test_region_sums_only_complete_keys():
 
 
 def test_bad_arguments_raise_specific_errors():
-    with pytest.raises(m.SeriesError):
-        m.select_series(frame([row("KAZ", "CHN", 2020, "total", 1.0)]), side="sideways")
-    with pytest.raises(m.SeriesError):
-        m.select_series(pd.DataFrame({"reporter": ["KAZ"]}))
-    with pytest.raises(m.SeriesError):
-        m.share_snapshot(frame([row("KAZ", "CHN", 2020, "total", 1.0)]), flow="both")
+    with pytest.raises(sr.SeriesError):
+        sr.select_series(frame([row("KAZ", "CHN", 2020, "total", 1.0)]), side="sideways")
+    with pytest.raises(rules.RuleError):
+        sr.select_series(pd.DataFrame({"reporter": ["KAZ"]}))
+    with pytest.raises(sr.SeriesError):
+        sn.share_snapshot(frame([row("KAZ", "CHN", 2020, "total", 1.0)]), flow="both")
 
 
 # ---------------------------------------------------------------------------
@@ -332,16 +345,16 @@ flows = st.floats(min_value=0.0, max_value=1e5, allow_nan=False, allow_infinity=
 def test_property_shares_partition_and_total_share_lies_between_flow_shares(partners, extra_x, extra_m):
     world_x = sum(p[0] for p in partners) + extra_x + 1.0
     world_m = sum(p[1] for p in partners) + extra_m + 1.0
-    values = dict(zip(m.PARTNERS, partners, strict=True))
+    values = dict(zip(PARTNERS, partners, strict=True))
     values["WLD"] = (world_x, world_m)
-    shares = m.partner_shares(m.select_series(frame(dots_year("UZB", 2018, values))))
+    shares = sh.partner_shares(sr.select_series(frame(dots_year("UZB", 2018, values))))
     wide = shares.pivot_table(index="partner", columns="flow", values="share_pct")
     assert ((wide >= 0) & (wide <= 100 + 1e-9)).all().all()
     # the total share is a weighted mean of the export and import shares
     low = wide[["exports", "imports"]].min(axis=1) - 1e-9
     high = wide[["exports", "imports"]].max(axis=1) + 1e-9
     assert ((wide["total"] >= low) & (wide["total"] <= high)).all()
-    conc = m.concentration(shares)
+    conc = sh.concentration(shares)
     assert np.allclose(conc["named_pct"] + conc["rest_pct"], 100)
     assert ((conc["hhi"] >= 10_000 / 6 - 1e-6) & (conc["hhi"] <= 10_000 + 1e-6)).all()
 
@@ -353,7 +366,7 @@ def test_property_hhi_does_not_depend_on_which_partner_holds_which_share(order, 
     shares_b = [shares_a[i] for i in order]
     hhi = []
     for shares in (shares_a, shares_b):
-        conc = m.concentration(m.partner_shares(m.select_series(frame(five_partner_year(shares=shares)))))
+        conc = sh.concentration(sh.partner_shares(sr.select_series(frame(five_partner_year(shares=shares)))))
         hhi.append(conc.loc[conc["flow"].eq("total"), "hhi"].iloc[0])
     assert hhi[0] == pytest.approx(hhi[1])
 
@@ -370,8 +383,8 @@ def real_trade() -> pd.DataFrame:
 
 
 def test_real_series_has_one_value_per_key_and_no_partial_or_eur_rows(real_trade):
-    series = m.select_series(real_trade)
-    assert not series.duplicated(m.KEY).any()
+    series = sr.select_series(real_trade)
+    assert not series.duplicated(sr.KEY).any()
     assert series["value_usd_m"].notna().all()
     assert not series["flags"].map(lambda f: "partial_coverage" in f).any()
 
@@ -381,10 +394,10 @@ def test_real_series_never_uses_a_flagged_reporter_value_when_a_dots_mirror_exis
     flagged = dots[
         dots["side"].eq("reporter") & dots["flags"].map(lambda f: bool({"imf_derived", "imf_fixed_split"} & set(f)))
     ]
-    mirrors = dots[dots["side"].eq("mirror")].set_index(m.KEY)["value_usd_m"]
-    series = m.select_series(real_trade).set_index(m.KEY)
+    mirrors = dots[dots["side"].eq("mirror")].set_index(sr.KEY)["value_usd_m"]
+    series = sr.select_series(real_trade).set_index(sr.KEY)
     checked = 0
-    for key in flagged.set_index(m.KEY).index:
+    for key in flagged.set_index(sr.KEY).index:
         if key in mirrors.index:
             assert series.loc[key, "side"] == "mirror", key
             assert series.loc[key, "value_usd_m"] == mirrors.loc[key]
@@ -406,9 +419,64 @@ def test_shares_at_years_prefers_the_latest_consistent_year():
             row("KAZ", "WLD", 2024, "total", 200.0, source="bns"),
         ]
     )
-    table = m.shares_at_years(m.combined_share(m.partner_shares(m.select_series(trade))))
+    table = sn.shares_at_years(sh.combined_share(sh.partner_shares(sr.select_series(trade))))
     got = table.iloc[0]
     assert got["pct_2000"] == pytest.approx(30.0)
     assert math.isnan(got["pct_2021"])
     assert (got["latest_year"], got["latest_pct"]) == (2022, pytest.approx(25.0))
-    assert (got["latest_any_year"], got["latest_any_pct"]) == (2024, pytest.approx(36.0))
+    assert got["latest_label"] == "national statistics, the state's own records"
+
+
+# ---------------------------------------------------------------------------
+# The same-records rule
+
+
+def test_dataset_column_is_read_when_the_table_has_it():
+    trade = frame(
+        [
+            row("KGZ", "CHN", 2022, "total", 80.0, source="nsc"),
+            row("KGZ", "WLD", 2022, "total", 100.0, source="nsc"),
+        ]
+    ).assign(dataset=["statements", "statements"])
+    series = sr.select_series(trade)
+    assert set(series["dataset"]) == {"statements"}
+    assert pick(sh.partner_shares(series), "KGZ", "CHN", 2022, "total")["share_pct"] == pytest.approx(80.0)
+
+
+def test_share_only_from_the_same_dataset_and_side():
+    trade = frame(
+        [
+            row("KGZ", "CHN", 2022, "total", 50.0, source="nsc"),
+            row("KGZ", "WLD", 2022, "total", 100.0, source="nsc"),
+        ]
+    ).assign(dataset=["national_statistics", "statements"])
+    assert sh.partner_shares(sr.select_series(trade)).empty
+
+
+def test_a_share_above_100_percent_is_an_error_naming_the_rows():
+    trade = frame(
+        [
+            row("KGZ", "CHN", 2023, "total", 126.0, source="nsc"),
+            row("KGZ", "WLD", 2023, "total", 100.0, source="nsc"),
+        ]
+    )
+    with pytest.raises(rules.ShareError, match=r"KGZ-CHN 2023 total: 126\.0%"):
+        sh.partner_shares(sr.select_series(trade))
+
+
+def test_line_breaks_where_the_side_changes_within_a_dataset():
+    trade = frame(
+        [
+            row("TJK", "CHN", 2021, "total", 1.0, source="stat"),
+            row("TJK", "CHN", 2022, "total", 3.0, side="mirror", source="gacc"),
+            row("TJK", "CHN", 2023, "total", 4.0, side="mirror", source="gacc"),
+        ]
+    ).assign(dataset="partner_records")
+    assert sr.select_series(trade)["break_before"].tolist() == [False, True, False]
+
+
+def test_same_records_predicate():
+    a = pd.Series(["imf_dots", "imf_dots", "statements"])
+    side = pd.Series(["reporter", "mirror", "reporter"])
+    got = rules.same_records(a, side, pd.Series(["imf_dots"] * 3), pd.Series(["reporter"] * 3))
+    assert got.tolist() == [True, False, False]

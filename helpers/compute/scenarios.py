@@ -16,7 +16,8 @@ Assumptions (each one a parameter, shown in notebook 05)
   announcement year (``FALLBACK_YEAR`` when the date is unknown).
 - **How much.** A realisation rate (25 %, 50 %, 100 %) scales every deal's value.
 - **Against what.** The latest observed year in which the state has a US figure and a world
-  total on the same basis (:func:`baseline_us`). Deal money is treated as ADDITIONAL trade:
+  total from the same records (:func:`baseline_us`; the rule is
+  :func:`helpers.compute.rules.same_records`). Deal money is treated as ADDITIONAL trade:
   it is added to both the US figure and the world total of that year, in the peak year of the
   deals' schedule (the year with the largest annual amount). Prices, other trade and the
   years in between are held at the baseline: a static what-if, not a forecast. Values are
@@ -30,15 +31,16 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from helpers import metrics
-from helpers.deals import deduplicated
+from helpers.codes import STATES, UNCONFIRMED
+from helpers.compute.deals import deduplicated
+from helpers.compute.series import select_series
+from helpers.compute.shares import partner_shares, share_pct
 
 REALISATION_RATES: tuple[float, ...] = (0.25, 0.5, 1.0)
 DEFAULT_PERIOD_YEARS = 5
 PERIOD_CHOICES: tuple[int, ...] = (3, 5, 10)
 TRADE_INSTRUMENTS: tuple[str, ...] = ("purchase_order",)
 FALLBACK_YEAR = 2025
-UNCONFIRMED = "unconfirmed"
 
 
 class ScenarioError(ValueError):
@@ -115,32 +117,18 @@ def deal_schedule(
     return pd.DataFrame.from_records(records, columns=[*columns, "window_rule"])
 
 
-def baseline_us(trade: pd.DataFrame, states: Sequence[str] = metrics.STATES) -> pd.DataFrame:
-    """The latest year with a US figure and a world total on the same basis, per state.
+def baseline_us(trade: pd.DataFrame, states: Sequence[str] = STATES) -> pd.DataFrame:
+    """The latest year with a US share of total trade (US figure and world total on the same records).
 
-    Same basis: total trade (exports + imports) from the series rule, numerator and world total
-    from the same dataset and, for 2021+ figures, the same side (IMF DOTS years follow the
-    series rule, whose US value may be the US-reported mirror). A state without such a year gets
-    missing values and a ``reason`` naming what is missing.
+    A state without such a year gets missing values and a ``reason`` naming what is missing.
     """
-    series = metrics.select_series(trade)
-    world = series[series["partner"].eq("WLD") & series["flow"].eq("total")].sort_values(["reporter", "year"])
-    latest_world = world.groupby("reporter").tail(1).set_index("reporter")
-    shares = metrics.partner_shares(series)
-    us = shares[shares["partner"].eq("USA") & shares["flow"].eq("total")]
-    same = us["consistent_dataset"] & (us["dataset"].eq("imf_dots") | us["side"].eq(us["world_side"]))
-    us = us[same].sort_values(["reporter", "year"])
+    shares = partner_shares(select_series(trade))
+    us = shares[shares["partner"].eq("USA") & shares["flow"].eq("total")].sort_values(["reporter", "year"])
     records = []
     for state in states:
         own = us[us["reporter"].eq(state)]
         if own.empty:
-            any_us = shares[shares["partner"].eq("USA") & shares["reporter"].eq(state)]
-            reason = "no US figure with a world total on the same basis" + (
-                f" (US figures on a mixed basis in {', '.join(map(str, sorted(set(any_us['year']))))})"
-                if len(any_us)
-                else ""
-            )
-            records.append({"reporter": state, "reason": reason})
+            records.append({"reporter": state, "reason": "no US figure with a world total from the same records"})
             continue
         last = own.iloc[-1]
         records.append(
@@ -151,32 +139,25 @@ def baseline_us(trade: pd.DataFrame, states: Sequence[str] = metrics.STATES) -> 
                 "world_usd_m": float(last["world_usd_m"]),
                 "us_share_pct": float(last["share_pct"]),
                 "side": last["side"],
-                "world_side": last["world_side"],
                 "source_label": last["source_label"],
                 "source_id": last["source_id"],
                 "world_source_id": last["world_source_id"],
                 "reason": "",
             }
         )
-    for record in records:
-        if record["reporter"] in latest_world.index:
-            lw = latest_world.loc[record["reporter"]]
-            record["latest_world_year"] = int(lw["year"])
-            record["latest_world_usd_m"] = float(lw["value_usd_m"])
-            record["latest_world_label"] = f"{lw['source_label']} ({lw['side']})"
-    columns = ["reporter", "year", "us_usd_m", "world_usd_m", "us_share_pct", "side", "world_side", "source_label"]
-    extra = ["source_id", "world_source_id", "latest_world_year", "latest_world_usd_m", "latest_world_label"]
-    out = pd.DataFrame.from_records(records).reindex(columns=[*columns, *extra, "reason"])
+    columns = ["reporter", "year", "us_usd_m", "world_usd_m", "us_share_pct", "side", "source_label"]
+    out = pd.DataFrame.from_records(records).reindex(columns=[*columns, "source_id", "world_source_id", "reason"])
     out["year"] = out["year"].astype("Int64")
-    out["latest_world_year"] = out["latest_world_year"].astype("Int64")
     return out
 
 
 def scenario_share(us_usd_m: float, world_usd_m: float, added_usd_m: float) -> float:
-    """US share (%) after adding ``added_usd_m`` of trade with the US to both US and world trade."""
-    if world_usd_m + added_usd_m <= 0:
-        return float("nan")
-    return 100 * (us_usd_m + added_usd_m) / (world_usd_m + added_usd_m)
+    """US share (%) after adding ``added_usd_m`` of trade with the US to both US and world trade.
+
+    >>> scenario_share(10.0, 100.0, 10.0)
+    18.18181818181818
+    """
+    return share_pct(us_usd_m + added_usd_m, world_usd_m + added_usd_m)
 
 
 def scenarios(
@@ -186,16 +167,14 @@ def scenarios(
     periods: Sequence[int] = PERIOD_CHOICES,
     instruments: Sequence[str] | None = TRADE_INSTRUMENTS,
     include_unconfirmed: bool = False,
-    states: Sequence[str] = metrics.STATES,
+    states: Sequence[str] = STATES,
 ) -> pd.DataFrame:
     """US share of each state's total trade for every realisation rate and default period.
 
     Returns one row per state, rate and default period: ``peak_year`` and ``peak_added_usd_m``
     (largest annual deal amount at 100 %), ``added_usd_m`` (times the rate), ``baseline_*`` and
     ``scenario_share_pct`` (missing, with ``reason``, where the state has no baseline). A state
-    without counted deals keeps its baseline share (added 0). ``scenario_share_latest_world_pct``
-    is a sensitivity: the same US figure and deals over the state's latest world total (any
-    basis, possibly a later year), for baselines that are years old.
+    without counted deals keeps its baseline share (added 0).
     """
     for rate in rates:
         if isinstance(rate, bool) or not isinstance(rate, int | float):
@@ -235,17 +214,12 @@ def scenarios(
                         "scenario_share_pct": scenario_share(b["us_usd_m"], b["world_usd_m"], added)
                         if has_base
                         else np.nan,
-                        "latest_world_year": b["latest_world_year"],
-                        "scenario_share_latest_world_pct": scenario_share(b["us_usd_m"], b["latest_world_usd_m"], added)
-                        if has_base and not pd.isna(b["latest_world_usd_m"])
-                        else np.nan,
                         "reason": "" if has_base else b["reason"],
                     }
                 )
     out = pd.DataFrame.from_records(records)
     out["peak_year"] = out["peak_year"].astype("Int64")
     out["baseline_year"] = out["baseline_year"].astype("Int64")
-    out["latest_world_year"] = out["latest_world_year"].astype("Int64")
     out["change_pp"] = out["scenario_share_pct"] - out["baseline_share_pct"]
     return out.sort_values(["reporter", "default_period", "rate"], kind="stable").reset_index(drop=True)
 
@@ -263,8 +237,6 @@ def scenario_range(results: pd.DataFrame) -> pd.DataFrame:
         baseline_share_pct=("baseline_share_pct", "first"),
         low_pct=("scenario_share_pct", "min"),
         high_pct=("scenario_share_pct", "max"),
-        latest_world_year=("latest_world_year", "first"),
-        high_latest_world_pct=("scenario_share_latest_world_pct", "max"),
         n_deals=("n_deals", "max"),
         reason=("reason", "first"),
     )
@@ -302,42 +274,6 @@ def excluded_deals(
     return pd.DataFrame.from_records(
         records, columns=["deal_id", "country", "title", "instrument", "value_usd_m", "why_excluded"]
     )
-
-
-def scenario_findings(
-    results: pd.DataFrame, alternative: pd.DataFrame, default_period: int = DEFAULT_PERIOD_YEARS
-) -> list[str]:
-    """Key-findings sentences of notebook 05, computed from the scenario tables."""
-    from helpers.charts import country_name
-
-    lines = []
-    ranges = scenario_range(results).set_index("reporter")
-    alt = scenario_range(alternative).set_index("reporter")
-    full = results[results["rate"].eq(results["rate"].max()) & results["default_period"].eq(default_period)]
-    full = full.set_index("reporter")
-    for state, r in ranges.iterrows():
-        name = country_name(state)
-        if pd.isna(r["baseline_share_pct"]):
-            lines.append(f"{name}: no baseline ({r['reason']}), so no scenario.")
-            continue
-        base = f"{name}: US share {r['baseline_share_pct']:.1f}% of total trade in {r['baseline_year']}"
-        if r["n_deals"] == 0:
-            lines.append(base + "; no counted purchase deal, so unchanged in every scenario.")
-            continue
-        top = full.loc[state, "scenario_share_pct"]
-        text = (
-            base + f"; with the purchase deals {r['low_pct']:.1f}-{r['high_pct']:.1f}% across realisation rates "
-            f"and default periods ({top:.1f}% at {results['rate'].max():.0%} realisation over a "
-            f"{default_period}-year default); "
-            f"counting every valued deal as trade, up to {alt.loc[state, 'high_pct']:.1f}%"
-        )
-        if not pd.isna(r["latest_world_year"]) and r["latest_world_year"] > r["baseline_year"]:
-            text += (
-                f". Over its latest world total ({r['latest_world_year']}) the highest would be "
-                f"{r['high_latest_world_pct']:.1f}%"
-            )
-        lines.append(text + ".")
-    return lines
 
 
 def deal_windows(schedule: pd.DataFrame) -> pd.DataFrame:

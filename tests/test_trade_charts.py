@@ -1,12 +1,16 @@
-"""Tests of helpers.shift_charts: titles computed from data, breaks drawn from data, theme colours."""
+"""Trade charts and their titles: titles computed from data, breaks drawn from data, theme colours."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from helpers import metrics as m
-from helpers import shift_charts as sc
-from helpers.charts import PARTNER_COLOURS
+from helpers.compute import series as sr
+from helpers.compute import shares as sh
+from helpers.compute import snapshots as sn
+from helpers.figures import grid
+from helpers.figures import trade_charts as tc
+from helpers.figures.theme import PARTNER_COLOURS
+from helpers.narrative import trade as nt
 
 
 def row(reporter, partner, year, value, side="reporter", source="imf-dots"):
@@ -25,7 +29,7 @@ def row(reporter, partner, year, value, side="reporter", source="imf-dots"):
 
 
 def shares_for(rows):
-    return m.partner_shares(m.select_series(pd.DataFrame.from_records(rows)))
+    return sh.partner_shares(sr.select_series(pd.DataFrame.from_records(rows)))
 
 
 ROWS = [
@@ -40,33 +44,32 @@ ROWS = [
 
 def test_titles_follow_the_data():
     shares = shares_for(ROWS)
-    assert sc.top_partner_title(shares, "total", ("RUS", "CHN")).endswith("China for KAZ")
+    assert nt.top_partner_title(shares, "total", ("RUS", "CHN")).endswith("China for Kazakhstan")
     flipped = shares_for([{**r, "value_usd_m": 40.0} if r["partner"] == "RUS" else r for r in ROWS])
-    assert sc.top_partner_title(flipped, "total", ("RUS", "CHN")).endswith("Russia for KAZ")
-    at_years = m.shares_at_years(m.combined_share(shares))
-    assert "55-55%" in sc.combined_title(at_years)
+    assert nt.top_partner_title(flipped, "total", ("RUS", "CHN")).endswith("Russia for Kazakhstan")
+    at_years = sn.shares_at_years(sh.combined_share(shares))
+    assert nt.combined_title(at_years) == "Russia and China together: 55% of Kazakhstan's total trade in 2022"
 
 
 def test_lines_break_at_source_breaks_and_missing_years():
     shares = shares_for(ROWS)
     line = shares[shares["partner"].eq("CHN")]
-    full = sc._with_gaps(line, range(2020, 2023))
+    full = grid.with_gaps(line, range(2020, 2023))
     # 2020 value, 2021 missing, a gap at 2021.5 before the 2022 source break, then 2022
     assert full["year"].tolist() == [2020.0, 2021.0, 2021.5, 2022.0]
     assert full["share_pct"].isna().tolist() == [False, True, True, False]
-    assert sc.break_years(shares) == [2022]
 
 
 def test_small_multiples_use_theme_colours_and_mark_the_break_from_data():
     shares = shares_for(ROWS)
-    fig = sc.share_small_multiples(
+    fig = tc.share_small_multiples(
         shares, flow="total", reporters=("KAZ",), partners=("RUS", "CHN"), title="t", source="s", cols=1
     )
     colours = {trace.name: trace.line.color for trace in fig.data}
     assert colours == {"Russia": PARTNER_COLOURS["RUS"], "China": PARTNER_COLOURS["CHN"]}
     assert [shape.x0 for shape in fig.layout.shapes] == [2021.5]
     dots_only = shares[shares["dataset"].eq("imf_dots")]
-    fig2 = sc.share_small_multiples(
+    fig2 = tc.share_small_multiples(
         dots_only, flow="total", reporters=("KAZ",), partners=("RUS", "CHN"), title="t", source="s", cols=1
     )
     assert len(fig2.layout.shapes) == 0
@@ -74,8 +77,20 @@ def test_small_multiples_use_theme_colours_and_mark_the_break_from_data():
 
 def test_hover_text_is_escaped():
     shares = shares_for(ROWS).assign(source_label="<img src=x onerror=alert(1)>")
-    fig = sc.share_small_multiples(
+    fig = tc.share_small_multiples(
         shares, flow="total", reporters=("KAZ",), partners=("CHN",), title="t", source="s", cols=1
     )
     hover = " ".join(t for t in fig.data[0].hovertext if t)
     assert "<img" not in hover and "&lt;img" in hover
+
+
+def test_a_line_never_joins_two_sets_of_records_in_the_figure_data():
+    rows = [*ROWS, row("KAZ", "CHN", 2023, 31.0, source="bns"), row("KAZ", "WLD", 2023, 100.0, source="bns")]
+    fig = tc.share_small_multiples(
+        shares_for(rows), flow="total", reporters=("KAZ",), partners=("CHN",), title="t", source="s", cols=1
+    )
+    xs, ys = list(fig.data[0].x), list(fig.data[0].y)
+    # between the 2020 (IMF DOTS) and 2022 (national statistics) points there is a gap (None/NaN)
+    between = [y for x, y in zip(xs, ys, strict=True) if 2020 < x < 2022]
+    assert between and all(y is None or y != y for y in between)
+    assert [a.text for a in fig.layout.annotations if a.text == grid.BREAK_LABEL] == [grid.BREAK_LABEL]

@@ -1,4 +1,4 @@
-"""Tests of helpers.geo: ring orientation, equal-area label points, joins, offline config, map builders."""
+"""Geometry and maps: ring orientation, equal-area label points, offline config, map builders, map sentences."""
 
 from __future__ import annotations
 
@@ -12,7 +12,12 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, Polygon, shape
 
-from helpers import geo
+from helpers.codes import STATES
+from helpers.compute import deals as dl
+from helpers.compute import geometry as geo
+from helpers.figures import maps
+from helpers.figures.theme import PLOTLY_CONFIG
+from helpers.narrative import maps as nm
 
 REPO = Path(__file__).resolve().parent.parent
 BOUNDARIES = REPO / "data" / "boundaries" / "central_asia.geojson"
@@ -26,7 +31,7 @@ def square(x0: float, y0: float, size: float, clockwise: bool = True) -> Polygon
 
 def hand_made(clockwise: bool = True) -> gpd.GeoDataFrame:
     """Five focus squares in a row and one neighbour square north of them."""
-    rows = [(code, code.title(), "focus", square(55 + 4 * i, 40, 3, clockwise)) for i, code in enumerate(geo.C5)]
+    rows = [(code, code.title(), "focus", square(55 + 4 * i, 40, 3, clockwise)) for i, code in enumerate(STATES)]
     rows.append(("RUS", "Russia", "neighbour", square(55, 50, 20)))
     return gpd.GeoDataFrame(
         {"iso3": [r[0] for r in rows], "name": [r[1] for r in rows], "role": [r[2] for r in rows]},
@@ -46,7 +51,7 @@ def test_signed_area_sign() -> None:
 
 def test_counter_clockwise_rings_are_refused() -> None:
     bad = hand_made(clockwise=False)
-    assert geo.counter_clockwise_features(bad) == sorted(geo.C5)
+    assert geo.counter_clockwise_features(bad) == sorted(STATES)
     with pytest.raises(geo.GeoError, match="clockwise"):
         geo.to_geojson(bad)
 
@@ -71,7 +76,7 @@ def test_clip_context_keeps_focus_and_clockwise_rings() -> None:
     frame = hand_made()
     clipped = geo.clip_context(frame, ((55.0, 70.0), (38.0, 52.0)), margin=1.0)
     focus = clipped[clipped["role"].eq("focus")].set_index("iso3")
-    for code in geo.C5:
+    for code in STATES:
         assert focus.at[code, "geometry"].equals(frame.set_index("iso3").at[code, "geometry"])
     russia = clipped[clipped["iso3"].eq("RUS")].geometry.iloc[0]
     _, _, maxx, maxy = russia.bounds
@@ -111,24 +116,16 @@ def test_label_points_of_real_states_fall_inside_them() -> None:
     boundaries = gpd.read_file(BOUNDARIES)
     out = geo.label_points(boundaries, window=(geo.LON_RANGE, geo.LAT_RANGE)).set_index("iso3")
     shapes = {f["properties"]["iso3"]: shape(f["geometry"]) for f in json.loads(BOUNDARIES.read_text())["features"]}
-    for code in geo.C5:
+    for code in STATES:
         assert shapes[code].contains(Point(out.at[code, "lon"], out.at[code, "lat"])), code
     # A neighbour's label falls inside the map window.
     assert geo.LON_RANGE[0] <= out.at["RUS", "lon"] <= geo.LON_RANGE[1]
     assert geo.LAT_RANGE[0] <= out.at["RUS", "lat"] <= geo.LAT_RANGE[1]
 
 
-def test_join_metrics() -> None:
-    frame = hand_made()
-    joined = geo.join_metrics(frame, pd.DataFrame({"iso3": ["KAZ"], "value": [2.5]})).set_index("iso3")
-    assert joined.at["KAZ", "value"] == 2.5
-    assert math.isnan(joined.at["UZB", "value"])
-    with pytest.raises(geo.GeoError, match="XXX"):
-        geo.join_metrics(frame, pd.DataFrame({"iso3": ["XXX"], "value": [1.0]}))
-
-
 def test_offline_config_is_an_empty_topology() -> None:
-    url = geo.OFFLINE_CONFIG["topojsonURL"]
+    assert PLOTLY_CONFIG["typesetMath"] is False and PLOTLY_CONFIG["displaylogo"] is False
+    url = PLOTLY_CONFIG["topojsonURL"]
     assert url.startswith("data:application/json,")
     assert url.endswith("#")
     topology = json.loads(unquote(url[len("data:application/json,") : -1]))
@@ -156,7 +153,8 @@ def deals_fixture() -> pd.DataFrame:
 
 
 def test_deal_values_by_hand() -> None:
-    out = geo.deal_values(deals_fixture()).set_index("iso3")
+    assert dl.deal_values(deals_fixture()).set_index("iso3").at["UZB", "value"] == pytest.approx(3.0)
+    out = maps.deal_map_values(deals_fixture()).set_index("iso3")
     assert out.at["KAZ", "value"] == pytest.approx(1.0)
     assert out.at["UZB", "value"] == pytest.approx(3.0)
     assert out.at["UZB", "with_unconfirmed_bn"] == pytest.approx(12.0)
@@ -167,7 +165,8 @@ def test_deal_values_by_hand() -> None:
 
 
 def test_deal_map_structure() -> None:
-    fig = geo.deal_map(deals_fixture(), hand_made(), "Test source")
+    fig = maps.deal_map(deals_fixture(), hand_made(), "Test source", nm.deal_map_title(deals_fixture()))
+    assert fig.layout.title.text.startswith("<b>Uzbekistan holds the most deduplicated deal value: US$3.0 bn")
     choropleths = [t for t in fig.data if t.type == "choropleth"]
     coloured = [t for t in choropleths if t.coloraxis == "coloraxis"]
     assert len(coloured) == 1
@@ -204,7 +203,7 @@ def snapshot() -> pd.DataFrame:
                     "side": side,
                     "world_side": side,
                     "share_basis": "basis text" if side else None,
-                    "source_label": "label" if side else None,
+                    "source_label": f"{side} records" if side else None,
                     "estimate": False,
                     "reason": "" if side else "no CHN/RUS share",
                 }
@@ -215,16 +214,18 @@ def snapshot() -> pd.DataFrame:
 
 
 def test_share_values_mark_year_side_and_gaps() -> None:
-    out = geo.share_values(snapshot(), "CHN").set_index("iso3")
+    out = maps.share_values(snapshot(), "CHN").set_index("iso3")
     assert out.at["TJK", "value"] == 40.0
-    assert "2023" in out.at["TJK", "hover"] and "mirror" in out.at["TJK", "label"]
+    assert "2023" in out.at["TJK", "label"] and "mirror records" in out.at["TJK", "hover"]
     assert math.isnan(out.at["KGZ", "value"])
     assert "no data" in out.at["KGZ", "label"]
 
 
 def test_share_map_panels_and_shared_scale() -> None:
     snap = snapshot()
-    fig = geo.share_map([("2021", snap), ("Latest", snap)], "RUS", hand_made(), "Test source")
+    fig = maps.share_map(
+        [("2021", snap), ("Latest", snap)], "RUS", hand_made(), "Test source", nm.share_map_title(snap, "RUS")
+    )
     coloured = [t for t in fig.data if t.type == "choropleth" and t.coloraxis == "coloraxis"]
     assert [t.geo for t in coloured] == ["geo", "geo2"]
     assert dict(zip(coloured[0].locations, coloured[0].z, strict=True)) == {"KAZ": 25.0, "TJK": 10.0, "UZB": 17.0}
@@ -240,7 +241,7 @@ def test_map_findings_do_not_measure_changes_across_sides() -> None:
     latest.loc[latest["reporter"].eq("UZB") & latest["partner"].eq("CHN"), "share_pct"] = 21.0
     latest.loc[latest["reporter"].eq("UZB"), "year"] = 2025
     latest.loc[latest["reporter"].eq("TJK"), "year"] = 2024
-    latest.loc[latest["reporter"].eq("TJK"), "side"] = "reporter"
-    text = " ".join(geo.map_findings(deals_fixture(), base, latest, 2021))
-    assert "18.0% in 2024 (reporter) -> 21.0% in 2025 (reporter): +3.0 points" in text
-    assert "different statistics sides" in text
+    latest.loc[latest["reporter"].eq("TJK"), "source_label"] = "reporter records"
+    text = " ".join(nm.map_findings(deals_fixture(), base, latest, 2021))
+    assert "18.0% in 2024 -> 21.0% in 2025 (reporter records): +3.0 points" in text
+    assert "from mirror records to reporter records, so the change is not measured" in text

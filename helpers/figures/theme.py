@@ -1,45 +1,39 @@
-"""The one chart theme: partner colours, fonts, titles, units and source lines for every figure.
+"""The one chart theme: partner colours, fonts, titles, units, source lines and the plotly config.
 
 Colours follow the Okabe-Ito palette (safe for the common colour-vision deficiencies); where two
-series must be told apart beyond colour, line dash and marker symbol differ too.
+series must be told apart beyond colour, line dash and marker symbol differ too. Every figure in
+a notebook is shown with :data:`PLOTLY_CONFIG` (set as the config of plotly's renderers when this
+module is imported): no TeX typesetting, no logo or cloud button (plotly 7 rejects
+``showEditInChartStudio`` as unknown, and it is off by default), responsive, and an empty world
+topology so maps make no network request.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from urllib.parse import quote
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from helpers.codes import COMBINED, OTHER, PARTNERS, WORLD
+
 TEMPLATE_NAME = "c5"
 FONT_FAMILY = "Arial, Helvetica, sans-serif"
 TEXT_COLOUR = "#222222"
 MUTED_COLOUR = "#666666"
-WIDTH = 900
 HEIGHT = 520
-
-COUNTRY_NAMES = {
-    "KAZ": "Kazakhstan",
-    "KGZ": "Kyrgyzstan",
-    "TJK": "Tajikistan",
-    "TKM": "Turkmenistan",
-    "UZB": "Uzbekistan",
-    "CA5": "Central Asia (5)",
-    "CA4": "Central Asia (4, excl. TKM)",
+EMPTY_TOPOLOGY = '{"type":"Topology","objects":{},"arcs":[]}'
+# plotly.js appends "/<scope>_<res>m.json" to topojsonURL; after "#" that is a fragment of the data: URL.
+PLOTLY_CONFIG: dict[str, object] = {
+    "typesetMath": False,
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "responsive": True,
+    "topojsonURL": "data:application/json," + quote(EMPTY_TOPOLOGY, safe="") + "#",
 }
-C5 = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
 
-PARTNER_NAMES = {
-    "RUS": "Russia",
-    "CHN": "China",
-    "USA": "United States",
-    "EU27": "EU27",
-    "TUR": "Türkiye",
-    "OTHER": "Rest of world",
-    "RUS+CHN": "Russia + China",
-    "WLD": "World",
-}
 # Okabe-Ito: vermillion, blue, bluish green, sky blue, orange, grey, reddish purple.
 PARTNER_COLOURS = {
     "RUS": "#D55E00",
@@ -47,36 +41,16 @@ PARTNER_COLOURS = {
     "USA": "#009E73",
     "EU27": "#56B4E9",
     "TUR": "#E69F00",
-    "OTHER": "#999999",
-    "RUS+CHN": "#CC79A7",
-    "WLD": "#000000",
+    OTHER: "#999999",
+    COMBINED: "#CC79A7",
+    WORLD: "#000000",
 }
-PARTNER_ORDER = ("RUS", "CHN", "USA", "EU27", "TUR", "OTHER")
-# Which statistics a series comes from is told by dash and marker, not by colour alone.
+# Which records a series comes from is told by dash and marker, not by colour alone.
 SIDE_DASH = {"reporter": "solid", "mirror": "dash", "statement": "dot", "other": "dot"}
 SIDE_SYMBOL = {"reporter": "circle", "mirror": "diamond-open", "statement": "x", "other": "x"}
-SIDE_LABELS = {
-    "reporter": "reporter (the state's own statistics)",
-    "mirror": "mirror (the partner's statistics)",
-    "statement": "official statement",
-    "other": "other compilation",
-}
 # Sequential scale for maps: Cividis is readable with every common colour-vision deficiency.
 SEQUENTIAL_SCALE = "Cividis"
-# Stages of a deal, from least to most binding, with a colour-blind-safe ramp.
-STAGE_ORDER = ("intent", "announced", "mou", "loi", "agreement", "contract", "firm_order", "in_progress")
-BINDING_STAGES = frozenset({"contract", "firm_order", "in_progress"})
 BINDING_COLOURS = {"binding": "#0072B2", "non-binding": "#E69F00", "no value stated": "#999999"}
-
-
-def partner_name(code: str) -> str:
-    """Display name of a partner code (``"CHN"`` -> ``"China"``)."""
-    return PARTNER_NAMES.get(code, code)
-
-
-def country_name(code: str) -> str:
-    """Display name of a Central Asian state or aggregate code."""
-    return COUNTRY_NAMES.get(code, code)
 
 
 def _template() -> go.layout.Template:
@@ -94,7 +68,7 @@ def _template() -> go.layout.Template:
             "font": {"family": FONT_FAMILY, "size": 13, "color": TEXT_COLOUR},
             "paper_bgcolor": "white",
             "plot_bgcolor": "white",
-            "colorway": [PARTNER_COLOURS[p] for p in PARTNER_ORDER],
+            "colorway": [PARTNER_COLOURS[p] for p in (*PARTNERS, OTHER)],
             "separators": ".,",
             "xaxis": axis,
             "yaxis": {**axis, "tickformat": ",~r"},
@@ -106,9 +80,12 @@ def _template() -> go.layout.Template:
 
 
 def register_theme() -> None:
-    """Register the ``c5`` plotly template and make it the default."""
+    """Register the ``c5`` plotly template as the default and give every renderer the one config."""
     pio.templates[TEMPLATE_NAME] = _template()
     pio.templates.default = TEMPLATE_NAME
+    for name in ("plotly_mimetype", "notebook", "notebook_connected", "jupyterlab", "vscode", "nteract"):
+        renderer = pio.renderers[name]
+        renderer.config = dict(PLOTLY_CONFIG)
 
 
 register_theme()
@@ -128,10 +105,18 @@ def finish(
 
     Parameters
     ----------
-    title : the finding, e.g. "China overtook Russia as Kazakhstan's top partner in 2023".
-    source : the datasets behind it, e.g. ``source_line(sources, ids)``.
-    subtitle : what is measured and in which unit.
-    x_title, y_title : axis titles with units (e.g. "US$ bn", "% of total trade").
+    fig : plotly.graph_objects.Figure
+        The figure to finish (changed in place and returned).
+    title : str
+        The finding, e.g. "China overtook Russia as Kazakhstan's top partner in 2023".
+    source : str
+        The datasets behind it, e.g. ``source_line(sources, ids)``.
+    subtitle : str or None
+        What is measured and in which unit.
+    x_title, y_title : str or None
+        Axis titles with units (e.g. "US$ bn", "% of total trade").
+    height : int
+        Figure height in pixels.
     """
     if not title.strip() or not source.strip():
         raise ValueError("every chart needs a title that states the finding and a source line")
@@ -198,7 +183,11 @@ def mark_source_break(fig: go.Figure, x: float, label: str, **position: object) 
 
 
 def wrap(text: str, width: int = 60) -> str:
-    """Break a long label into lines for plotly (``<br>``) at word boundaries."""
+    """Break a long label into lines for plotly (``<br>``) at word boundaries.
+
+    >>> wrap("China overtook Russia", 10)
+    'China<br>overtook<br>Russia'
+    """
     words, lines, current = text.split(), [], ""
     for word in words:
         if current and len(current) + 1 + len(word) > width:

@@ -1,0 +1,120 @@
+"""The one home of the project's codes: states, partners, flows, sides, datasets, stages, names.
+
+Where ``data/datapackage.json`` declares a field's allowed values (``constraints.enum``), the code
+list is read from there, so the descriptor and the analysis can never disagree; display names and
+the orders used in charts live here too. Nothing else in the package lists these codes.
+"""
+
+from __future__ import annotations
+
+from helpers.data import descriptor
+
+
+class UnknownStateError(ValueError):
+    """A state code that is not one of the five Central Asian states."""
+
+
+def field_enum(resource: str, field: str) -> tuple[str, ...]:
+    """The allowed values of one descriptor field, in the descriptor's order (empty if none)."""
+    for entry in descriptor()["resources"]:
+        if entry["name"] != resource:
+            continue
+        for spec in entry.get("schema", {}).get("fields", []):
+            if spec["name"] == field:
+                return tuple(spec.get("constraints", {}).get("enum", ()))
+    return ()
+
+
+WORLD = "WLD"
+OTHER = "OTHER"
+COMBINED = "RUS+CHN"
+STATES: tuple[str, ...] = field_enum("deals", "country")
+PARTNERS: tuple[str, ...] = tuple(p for p in field_enum("trade", "partner") if p != WORLD)
+FLOWS: tuple[str, ...] = field_enum("trade", "flow")
+SIDES: tuple[str, ...] = field_enum("trade", "side")
+STAGES: tuple[str, ...] = field_enum("deals", "stage")
+BINDING_STAGES = frozenset({"contract", "firm_order", "in_progress"})
+UNCONFIRMED = "unconfirmed"
+# Datasets a trade row can belong to; read from the descriptor once it declares ``dataset``.
+IMF_DOTS = "imf_dots"
+DATASETS: tuple[str, ...] = field_enum("trade", "dataset") or (
+    IMF_DOTS,
+    "national_statistics",
+    "partner_records",
+    "statements",
+    "other",
+)
+# Without a ``dataset`` column, the dataset of a non-IMF row follows from its side.
+DATASET_OF_SIDE = {"reporter": "national_statistics", "mirror": "partner_records", "statement": "statements"}
+
+COUNTRY_NAMES = {
+    "KAZ": "Kazakhstan",
+    "KGZ": "Kyrgyzstan",
+    "TJK": "Tajikistan",
+    "TKM": "Turkmenistan",
+    "UZB": "Uzbekistan",
+    "CA5": "Central Asia (5)",
+    "CA4": "Central Asia (4, excl. TKM)",
+}
+PARTNER_NAMES = {
+    "RUS": "Russia",
+    "CHN": "China",
+    "USA": "United States",
+    "EU27": "EU27",
+    "TUR": "Türkiye",
+    OTHER: "Rest of world",
+    COMBINED: "Russia + China",
+    WORLD: "World",
+}
+FLOW_WORDS = {"exports": "exports", "imports": "imports", "total": "total trade (exports + imports)"}
+SIDE_WORDS = {
+    "reporter": "the state's own records",
+    "mirror": "the partner's records",
+    "statement": "an official statement",
+    "other": "another compilation",
+}
+DATASET_NAMES = {
+    IMF_DOTS: "IMF DOTS",
+    "national_statistics": "national statistics",
+    "partner_records": "partner customs records",
+    "statements": "official statements",
+    "other": "other compilations",
+}
+
+
+def partner_name(code: str) -> str:
+    """Display name of a partner code.
+
+    >>> partner_name("CHN")
+    'China'
+    """
+    return PARTNER_NAMES.get(code, code)
+
+
+def country_name(code: str) -> str:
+    """Display name of a Central Asian state or aggregate code.
+
+    >>> country_name("KGZ")
+    'Kyrgyzstan'
+    """
+    return COUNTRY_NAMES.get(code, code)
+
+
+def source_label(dataset: str, side: str) -> str:
+    """Plain-words label of a dataset and statistics side, for legends and hover text.
+
+    >>> source_label("imf_dots", "mirror")
+    "IMF DOTS, the partner's records"
+    """
+    return f"{DATASET_NAMES.get(dataset, dataset)}, {SIDE_WORDS.get(side, side)}"
+
+
+def check_state(iso3: str) -> str:
+    """Return ``iso3`` if it is one of the five states, else raise :class:`UnknownStateError`.
+
+    >>> check_state("TJK")
+    'TJK'
+    """
+    if iso3 not in STATES:
+        raise UnknownStateError(f"country must be one of {', '.join(STATES)}, not {iso3!r}")
+    return iso3

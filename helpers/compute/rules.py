@@ -1,0 +1,105 @@
+"""The rules every number follows, each defined once and used everywhere.
+
+- **A deal is counted once** (:func:`is_counted`): a deduplicated total sums only rows whose
+  ``overlaps_deal_id`` is empty; a row naming a container is inside that container's money.
+- **Same records** (:func:`same_records`): two trade values may be divided (a share), summed (a
+  combined or regional share), compared (who is ahead) or joined by a plotted line only when they
+  come from the same ``dataset`` AND the same statistics ``side``. Own and partner records of the
+  same trade are compared as a ratio, never as a share.
+- **A share is at most 100 %** (:func:`check_shares`): above that is an error naming the rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from helpers.codes import DATASET_OF_SIDE, IMF_DOTS
+
+IMF_SOURCE = "imf-dots"
+IMF_LAST_YEAR = 2020
+
+
+class RuleError(ValueError):
+    """A frame lacks the columns a rule needs."""
+
+
+class ShareError(ValueError):
+    """A share breaks the same-records rule or exceeds 100 %; the message names the rows."""
+
+
+def require(frame: pd.DataFrame, columns: Iterable[str], what: str = "frame") -> None:
+    """Raise :class:`RuleError` naming the columns ``frame`` lacks."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise RuleError(f"{what} is missing column(s): {', '.join(missing)}")
+
+
+def blank(series: pd.Series) -> pd.Series:
+    """True where a text cell is missing or empty.
+
+    >>> blank(pd.Series(["a", "", None])).tolist()
+    [False, True, True]
+    """
+    return series.isna() | series.astype("string").str.strip().eq("").fillna(True)
+
+
+def is_counted(deals: pd.DataFrame) -> pd.Series:
+    """True for deal rows a deduplicated total sums: ``overlaps_deal_id`` is empty."""
+    require(deals, ["overlaps_deal_id"], "deals frame")
+    return blank(deals["overlaps_deal_id"])
+
+
+def dataset_of(rows: pd.DataFrame) -> pd.Series:
+    """Each trade row's dataset: the ``dataset`` column where the table has one, else derived.
+
+    Derived (fallback for tables without the column): IMF DOTS rows up to 2020 are ``imf_dots``;
+    other rows follow their side (reporter -> national statistics, mirror -> partner records,
+    statement -> statements, other -> other).
+    """
+    if "dataset" in rows.columns and rows["dataset"].notna().all():
+        return rows["dataset"].astype(str)
+    derived = rows["side"].map(DATASET_OF_SIDE).fillna("other")
+    dots = rows["source_id"].eq(IMF_SOURCE) & rows["year"].le(IMF_LAST_YEAR)
+    derived = derived.where(~dots, IMF_DOTS)
+    if "dataset" in rows.columns:
+        derived = rows["dataset"].where(rows["dataset"].notna(), derived)
+    return derived.astype(str)
+
+
+def same_records(dataset_a: pd.Series, side_a: pd.Series, dataset_b: pd.Series, side_b: pd.Series) -> pd.Series:
+    """True where two values come from the same dataset and the same side (element-wise).
+
+    >>> same_records(pd.Series(["imf_dots"]), pd.Series(["reporter"]),
+    ...              pd.Series(["imf_dots"]), pd.Series(["mirror"])).tolist()
+    [False]
+    """
+    return (dataset_a.eq(dataset_b) & side_a.eq(side_b)).astype(bool)
+
+
+def records_key(frame: pd.DataFrame, dataset: str = "dataset", side: str = "side") -> pd.Series:
+    """One label per row naming its records (dataset and side), for grouping and line breaks.
+
+    >>> records_key(pd.DataFrame({"dataset": ["imf_dots"], "side": ["mirror"]})).tolist()
+    ['imf_dots|mirror']
+    """
+    return frame[dataset].astype(str) + "|" + frame[side].astype(str)
+
+
+def one_record_set(frame: pd.DataFrame, group: list[str], columns: Iterable[tuple[str, str]]) -> pd.Series:
+    """Per group: True when every row's (dataset, side) pairs in ``columns`` name one set of records."""
+    keys = pd.concat([frame[group].assign(_key=records_key(frame, d, s)) for d, s in columns], ignore_index=True)
+    return keys.groupby(group)["_key"].nunique().eq(1)
+
+
+def check_shares(shares: pd.DataFrame, limit: float = 100.0) -> pd.DataFrame:
+    """Return ``shares`` unchanged, or raise :class:`ShareError` naming every share above ``limit``."""
+    over = shares[shares["share_pct"] > limit + 1e-9]
+    if len(over):
+        rows = "; ".join(
+            f"{r.reporter}-{r.partner} {r.year} {r.flow}: {r.share_pct:.1f}% ({r.source_id} over {r.world_source_id})"
+            for r in over.itertuples()
+        )
+        raise ShareError(f"share above {limit:.0f}% (numerator larger than its world total): {rows}")
+    return shares

@@ -1,0 +1,199 @@
+"""Views of the shares for one year or one region: snapshots, latest comparable years, CA5 sums.
+
+"Comparable" always means :func:`helpers.compute.rules.same_records`: the partners compared in a
+year, and the members summed into a region, come from one dataset and one side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from helpers.codes import FLOWS, STATES, WORLD, source_label
+from helpers.compute.rules import one_record_set
+from helpers.compute.series import KEY, SeriesError, select_series
+from helpers.compute.shares import partner_shares
+
+
+def comparable_years(shares: pd.DataFrame, partners: Sequence[str], flow: str) -> pd.DataFrame:
+    """The shares of reporter-years in which every partner has a share, all on the same records."""
+    sub = shares[shares["flow"].eq(flow) & shares["partner"].isin(partners)]
+    group = ["reporter", "year"]
+    n = sub.groupby(group)["partner"].nunique()
+    ok = n.eq(len(set(partners))) & one_record_set(sub, group, [("dataset", "side")])
+    keep = ok[ok].reset_index()[group]
+    return sub.merge(keep, on=group)
+
+
+def latest_comparable(shares: pd.DataFrame, partners: Sequence[str], flow: str) -> pd.DataFrame:
+    """Per reporter, the partners' shares in its latest comparable year."""
+    sub = comparable_years(shares, partners, flow)
+    last = sub.groupby("reporter")["year"].transform("max")
+    return sub[sub["year"].eq(last)].reset_index(drop=True)
+
+
+def latest_top_partner(shares: pd.DataFrame, flow: str, partners: Sequence[str]) -> pd.DataFrame:
+    """Per reporter, the latest comparable year and the partner with the largest share in it."""
+    sub = latest_comparable(shares, partners, flow)
+    sub = sub.sort_values(["reporter", "share_pct", "partner"], ascending=[True, False, True])
+    return sub.groupby("reporter").head(1)[["reporter", "year", "partner", "share_pct"]].reset_index(drop=True)
+
+
+def region_series(series: pd.DataFrame, members: Sequence[str] = STATES, code: str = "CA5") -> pd.DataFrame:
+    """Sum of the member states' selected values, only where every member has one on the same records.
+
+    Other keys keep a missing value, with ``members_missing`` and ``reason`` saying why.
+    """
+    rows = series[series["reporter"].isin(members)]
+    group = ["partner", "year", "flow"]
+    agg = rows.groupby(group).agg(
+        value_usd_m=("value_usd_m", "sum"),
+        n=("reporter", "nunique"),
+        members=("reporter", lambda r: ";".join(sorted(r))),
+        dataset=("dataset", "first"),
+        side=("side", "first"),
+        estimate=("estimate", "any"),
+    )
+    agg["one_records"] = one_record_set(rows, group, [("dataset", "side")])
+    agg = agg.reset_index()
+    all_members = agg["n"].eq(len(set(members)))
+    agg["complete"] = all_members & agg["one_records"]
+    agg["members_missing"] = agg["members"].map(lambda m: ";".join(sorted(set(members) - set(m.split(";")))))
+    agg["reason"] = np.select(
+        [~all_members, ~agg["one_records"]],
+        ["members without a value: " + agg["members_missing"], "members' values come from different records"],
+        default="",
+    )
+    agg["source_label"] = [source_label(d, s) for d, s in zip(agg["dataset"], agg["side"], strict=True)]
+    agg.loc[~agg["complete"], "value_usd_m"] = np.nan
+    agg["reporter"] = code
+    agg["flags"] = [[] for _ in range(len(agg))]
+    agg["source_id"] = ""
+    agg["break_before"] = False
+    columns = [*KEY, "value_usd_m", "side", "dataset", "source_label", "estimate", "complete", "members_missing"]
+    out = agg[[*columns, "reason", "flags", "source_id", "break_before"]]
+    return out.sort_values(KEY, kind="stable").reset_index(drop=True)
+
+
+def region_gaps(region: pd.DataFrame, partners: Sequence[str], after: int = 2020) -> pd.DataFrame:
+    """Why there is no regional value: partner, flow, reason and the years it applies to."""
+    gaps = region[~region["complete"] & region["year"].gt(after) & region["partner"].isin([WORLD, *partners])]
+    gaps = gaps.groupby(["partner", "flow", "reason"])["year"].agg(lambda y: ", ".join(map(str, sorted(y))))
+    return gaps.reset_index()
+
+
+def share_snapshot(
+    trade: pd.DataFrame,
+    partners: Sequence[str] = ("CHN", "RUS"),
+    year: int | None = None,
+    flow: str = "total",
+    reporters: Sequence[str] = STATES,
+    consistent: bool = False,
+) -> pd.DataFrame:
+    """Shares of the given partners per reporter for one year, or the latest year available.
+
+    With ``year=None`` the year is, per reporter, the latest year in which every requested partner
+    has a share; ``consistent=True`` further requires all of them to come from the same records.
+    A missing value stays missing (NaN) and ``reason`` says why; it is never 0.
+    """
+    if flow not in FLOWS:
+        raise SeriesError(f"flow must be one of {', '.join(FLOWS)}, not {flow!r}")
+    shares = partner_shares(select_series(trade))
+    shares = shares[shares["flow"].eq(flow) & shares["partner"].isin(partners)]
+    pool = comparable_years(shares, partners, flow) if consistent else shares
+    columns = ["share_pct", "side", "world_side", "share_basis", "source_label", "estimate"]
+    records = []
+    for reporter in reporters:
+        own = pool[pool["reporter"].eq(reporter)]
+        counts = own.groupby("year")["partner"].nunique()
+        years = counts[counts.eq(len(set(partners)))].index
+        chosen, reason = year, ""
+        if year is None:
+            chosen = int(years.max()) if len(years) else None
+            if chosen is None:
+                reason = "no year with a share for every requested partner" + (
+                    " on one set of records" if consistent else ""
+                )
+        elif year not in years:
+            reason = _missing_reason(shares[shares["reporter"].eq(reporter)], year, partners)
+        for partner in partners:
+            hit = own[own["partner"].eq(partner) & own["year"].eq(chosen)]
+            record: dict[str, object] = {"reporter": reporter, "partner": partner, "year": chosen}
+            if len(hit) and not reason:
+                record.update(hit.iloc[0][columns].to_dict())
+                record.update(share_pct=float(record["share_pct"]), estimate=bool(record["estimate"]), reason="")
+            else:
+                record.update({c: None for c in columns})
+                record.update(
+                    share_pct=np.nan, estimate=False, reason=reason or "no share for this partner in that year"
+                )
+            records.append(record)
+    out = pd.DataFrame.from_records(records)
+    out["year"] = out["year"].astype("Int64")
+    return out
+
+
+def _missing_reason(own: pd.DataFrame, year: int, partners: Sequence[str]) -> str:
+    present = set(own.loc[own["year"].eq(year), "partner"])
+    lacking = [p for p in partners if p not in present]
+    if lacking:
+        return f"no {'/'.join(lacking)} share in {year} (partner value or world total missing, or from other records)"
+    return f"shares in {year} come from different records"
+
+
+def shares_at_years(
+    combined: pd.DataFrame, base_years: Sequence[int] = (2000, 2021), flow: str = "total"
+) -> pd.DataFrame:
+    """One row per reporter: a (combined) share in each base year and in the latest year, with labels."""
+    data = combined[combined["flow"].eq(flow)].sort_values(["reporter", "year"], kind="stable")
+    records = []
+    for reporter, own in data.groupby("reporter", sort=True):
+        record: dict[str, object] = {"reporter": reporter}
+        for base in base_years:
+            hit = own[own["year"].eq(base)]
+            record[f"pct_{base}"] = float(hit["share_pct"].iloc[0]) if len(hit) else np.nan
+            record[f"label_{base}"] = hit["source_label"].iloc[0] if len(hit) else ""
+        last = own.tail(1)
+        record["latest_year"] = int(last["year"].iloc[0]) if len(last) else pd.NA
+        record["latest_pct"] = float(last["share_pct"].iloc[0]) if len(last) else np.nan
+        record["latest_label"] = last["source_label"].iloc[0] if len(last) else ""
+        record["latest_dataset"] = last["dataset"].iloc[0] if len(last) else ""
+        records.append(record)
+    out = pd.DataFrame.from_records(records)
+    if len(out):
+        out["latest_year"] = out["latest_year"].astype("Int64")
+    return out
+
+
+def share_source_ids(trade: pd.DataFrame, snapshots: Iterable[pd.DataFrame], flow: str = "total") -> list[str]:
+    """Source ids behind the shares shown in snapshots (partner value and world total), sorted."""
+    shares = partner_shares(select_series(trade))
+    shares = shares[shares["flow"].eq(flow)]
+    ids: set[str] = set()
+    for snap in snapshots:
+        shown = snap.dropna(subset=["share_pct"])[["reporter", "partner", "year"]].astype({"year": "int64"})
+        hit = shares.merge(shown, on=["reporter", "partner", "year"])
+        for column in ("source_id", "world_source_id"):
+            ids.update(s for s in hit[column] if isinstance(s, str) and s)
+    return sorted(ids)
+
+
+def series_coverage(series: pd.DataFrame, reporters: Sequence[str] = STATES) -> pd.DataFrame:
+    """First and last year and the number of values per reporter and dataset."""
+    rows = series[series["reporter"].isin(reporters)]
+    out = rows.groupby(["reporter", "dataset"])["year"].agg(["min", "max", "size"]).reset_index()
+    return out.rename(columns={"min": "first", "max": "last", "size": "values"})
+
+
+def rule_counts(series: pd.DataFrame, reporters: Sequence[str] = STATES) -> pd.DataFrame:
+    """How many selected values each branch of the series rule chose."""
+    rows = series[series["reporter"].isin(reporters)]
+    return rows.groupby("rule").size().reset_index(name="values")
+
+
+def latest_hhi(conc: pd.DataFrame, flow: str = "total") -> pd.DataFrame:
+    """Per reporter, its latest year with a concentration index."""
+    known = conc[conc["flow"].eq(flow) & conc["hhi"].notna()].sort_values(["reporter", "year"])
+    return known.groupby("reporter").tail(1).reset_index(drop=True)

@@ -1,0 +1,185 @@
+"""The one grid-and-trace builder: panels of lines that break (and say so) where the records change.
+
+Every multi-panel line chart is :func:`line_grid`: one panel per value of a ``panel`` column, one
+line per value of a ``trace`` column, drawn on every year so a missing year is a gap, and broken
+half a year before each point whose records differ from the previous one (``break_before``): a
+line never joins values from different datasets or sides, and a dotted vertical rule marks the
+change. Which records a point comes from is told by marker symbol as well as hover text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from helpers.figures.theme import MUTED_COLOUR, SIDE_SYMBOL, finish, wrap
+
+BREAK_LABEL = "records change"
+
+
+@dataclass(frozen=True)
+class LineStyle:
+    """How one line is drawn: legend name, colour, dash and plotly mode."""
+
+    name: str
+    colour: str
+    dash: str = "solid"
+    mode: str = "lines+markers"
+
+
+def grid_shape(n: int, cols: int) -> tuple[int, int]:
+    """Rows and columns of a grid holding ``n`` panels, at most ``cols`` a row.
+
+    >>> grid_shape(5, 3)
+    (2, 3)
+    >>> grid_shape(1, 3)
+    (1, 1)
+    """
+    cols = max(1, min(cols, n))
+    return int(np.ceil(n / cols)), cols
+
+
+def with_gaps(frame: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
+    """One line on every year (missing years stay gaps), with a gap half a year before each break."""
+    out = frame.set_index("year").reindex(list(years))
+    out.index.name = "year"
+    out = out.reset_index()
+    if "break_before" in out:
+        breaks = out.loc[out["break_before"].fillna(False).astype(bool), "year"]
+        if len(breaks):
+            gaps = pd.DataFrame({"year": breaks.astype(float) - 0.5})
+            out = pd.concat([out.astype({"year": float}), gaps], ignore_index=True)
+            out = out.sort_values("year", kind="stable").reset_index(drop=True)
+    return out
+
+
+def _markers(full: pd.DataFrame, value: str, colour: str) -> dict:
+    sides = full["side"] if "side" in full else pd.Series("reporter", index=full.index)
+    estimate = full["estimate"].fillna(False) if "estimate" in full else pd.Series(False, index=full.index)
+    symbols = [SIDE_SYMBOL.get(s, "circle") if isinstance(s, str) else "circle" for s in sides]
+    sizes = [
+        0 if pd.isna(v) else 7 if (isinstance(s, str) and s != "reporter") or bool(e) else 5
+        for s, e, v in zip(sides, estimate, full[value], strict=True)
+    ]
+    return {"symbol": symbols, "size": sizes, "color": colour}
+
+
+def line_grid(
+    data: pd.DataFrame,
+    *,
+    panel: str,
+    trace: str,
+    value: str,
+    panels: dict[str, str],
+    styles: dict[str, LineStyle],
+    cols: int = 3,
+    shared_yaxes: bool = False,
+    digits: int = 2,
+) -> tuple[go.Figure, int]:
+    """Draw ``data`` as one panel per ``panels`` key and one line per ``styles`` key.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Long frame with ``year``, the ``panel`` and ``trace`` columns, ``value``, ``hover`` and
+        optionally ``side``, ``estimate``, ``break_before``.
+    panel, trace, value : str
+        Column names: which panel, which line, what is plotted.
+    panels : dict
+        Panel key -> panel title, in drawing order.
+    styles : dict
+        Line key -> :class:`LineStyle`, in legend order.
+    cols : int
+        Panels per row.
+    shared_yaxes : bool
+        Whether the panels share the y axis.
+    digits : int
+        Rounding of the plotted values.
+
+    Returns
+    -------
+    tuple
+        The figure and its number of panel rows.
+    """
+    n_rows, n_cols = grid_shape(len(panels), cols)
+    fig = make_subplots(
+        rows=n_rows,
+        cols=n_cols,
+        subplot_titles=list(panels.values()),
+        shared_xaxes=True,
+        shared_yaxes=shared_yaxes,
+        vertical_spacing=0.09 if n_rows > 1 else 0.05,
+        horizontal_spacing=0.06,
+    )
+    years = list(range(int(data["year"].min()), int(data["year"].max()) + 1)) if len(data) else []
+    shown: set[str] = set()
+    for i, key in enumerate(panels):
+        row, col = divmod(i, n_cols)
+        own = data[data[panel].eq(key)]
+        for line_key, style in styles.items():
+            line = own[own[trace].eq(line_key)].sort_values("year")
+            if line.empty:
+                continue
+            full = with_gaps(line, years)
+            fig.add_trace(
+                go.Scatter(
+                    x=full["year"],
+                    y=full[value].round(digits),
+                    mode=style.mode,
+                    name=style.name,
+                    legendgroup=line_key,
+                    showlegend=line_key not in shown,
+                    line={"color": style.colour, "dash": style.dash, "width": 2},
+                    marker=_markers(full, value, style.colour),
+                    hovertext=full["hover"].fillna("").tolist(),
+                    hoverinfo="text",
+                ),
+                row=row + 1,
+                col=col + 1,
+            )
+            shown.add(line_key)
+        if "break_before" in own:
+            for k, year in enumerate(sorted(set(own.loc[own["break_before"].astype(bool), "year"]))):
+                fig.add_vline(
+                    x=year - 0.5,
+                    line={"dash": "dot", "color": MUTED_COLOUR, "width": 1},
+                    annotation_text=BREAK_LABEL if k == 0 else "",
+                    annotation_position="top left",
+                    annotation_font={"size": 11, "color": MUTED_COLOUR},
+                    row=row + 1,
+                    col=col + 1,
+                )
+    fig.update_xaxes(tickformat="d")
+    return fig, n_rows
+
+
+def finish_grid(
+    fig: go.Figure,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    y_title: str,
+    n_rows: int,
+    x_title: str | None = None,
+    height: int | None = None,
+) -> go.Figure:
+    """``finish`` with wrapped title and subtitle, a top margin that fits them, y title on the first column."""
+    title_w, subtitle_w = wrap(title, 95), wrap(subtitle, 135)
+    title_lines, subtitle_lines = title_w.count("<br>") + 1, subtitle_w.count("<br>") + 1
+    total_height = height or 300 * n_rows + 200
+    finish(fig, title=title_w, subtitle=subtitle_w, source=source, height=total_height, x_title=x_title)
+    fig.update_layout(
+        title={"y": 1 - 20 / total_height, "yanchor": "top", "yref": "container"},
+        margin={"t": 20 + 24 * title_lines + 19 * subtitle_lines + 40},
+    )
+    if getattr(fig, "_grid_ref", None) is not None:
+        fig.update_yaxes(title_text=y_title, col=1)
+    else:
+        fig.update_yaxes(title_text=y_title)
+    return fig

@@ -1,0 +1,330 @@
+"""Maps: the five states in their neighbourhood as plotly ``go.Choropleth`` traces over the project's
+own GeoJSON (``featureidkey="properties.iso3"``), with no base layer; the shared plotly config
+(:data:`helpers.figures.theme.PLOTLY_CONFIG`) keeps them offline. Titles are passed in.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from helpers.codes import STATES, check_state, country_name, partner_name
+from helpers.compute.deals import deal_values
+from helpers.compute.geometry import WINDOW, clip_context, label_points, to_geojson
+from helpers.figures.theme import MUTED_COLOUR, PARTNER_COLOURS, SEQUENTIAL_SCALE, finish
+
+WATER = "#E4EEF5"
+# A white halo keeps dark labels readable on every fill of the sequential scale.
+HALO = "0px 0px 2px #FFFFFF, 0px 0px 3px #FFFFFF, 0px 0px 4px #FFFFFF"
+# Where each state's label sits relative to its label point (keeps the small states' labels apart).
+LABEL_POSITION = {"KGZ": "top right", "TJK": "bottom right"}
+NEIGHBOUR_FILL = "#E6E6E6"
+NO_DATA_FILL = "#FFFFFF"
+BORDER = "#FFFFFF"
+NO_DATA_BORDER = "#444444"
+HIGHLIGHT = PARTNER_COLOURS["CHN"]  # a strong blue from the Okabe-Ito palette
+OTHER_FOCUS = "#BDBDBD"
+# Neighbours named on the map for orientation (the rest stay unlabelled context).
+LABELLED_NEIGHBOURS = ("AFG", "CHN", "IRN", "MNG", "PAK", "RUS")
+
+
+def geo_layout() -> dict:
+    """The plotly ``geo`` layout of every regional map: equal-area projection, map window, no base layer."""
+    (lon, lat) = WINDOW
+    return {
+        "projection": {"type": "conic equal area", "parallels": [38, 52], "rotation": {"lon": 65}},
+        "lonaxis": {"range": list(lon)},
+        "lataxis": {"range": list(lat)},
+        "showcountries": False,
+        "showland": False,
+        "showcoastlines": False,
+        "showocean": False,
+        "showlakes": False,
+        "showrivers": False,
+        "showsubunits": False,
+        "showframe": False,
+        "bgcolor": WATER,
+    }
+
+
+def _add_region(
+    fig: go.Figure,
+    boundaries: gpd.GeoDataFrame,
+    values: pd.DataFrame,
+    *,
+    geo: str,
+    coloraxis: str,
+    first: bool,
+) -> None:
+    """Neighbours grey, the five coloured by ``value`` (NaN = "no data", white), labels on top.
+
+    ``values`` has ``iso3, value, label, hover`` for the five states (``hover``/``label`` escaped).
+    """
+    labels = label_points(boundaries, window=WINDOW)
+    neighbours = clip_context(boundaries, WINDOW)
+    neighbours = neighbours[neighbours["role"].ne("focus")]
+    fig.add_trace(
+        go.Choropleth(
+            geojson=to_geojson(neighbours),
+            featureidkey="properties.iso3",
+            locations=sorted(neighbours["iso3"]),
+            z=[0] * len(neighbours),
+            colorscale=[[0, NEIGHBOUR_FILL], [1, NEIGHBOUR_FILL]],
+            showscale=False,
+            marker={"line": {"color": BORDER, "width": 0.6}},
+            text=[html.escape(n) for n in neighbours.sort_values("iso3")["name"]],
+            hovertemplate="%{text} (neighbour, context only)<extra></extra>",
+            name="neighbouring countries (context)",
+            legendgroup="neighbours",
+            showlegend=first,
+            geo=geo,
+        )
+    )
+    shown = values[values["value"].notna()].sort_values("iso3")
+    missing = values[values["value"].isna()].sort_values("iso3")
+    if len(shown):
+        fig.add_trace(
+            go.Choropleth(
+                geojson=to_geojson(boundaries, shown["iso3"]),
+                featureidkey="properties.iso3",
+                locations=shown["iso3"].tolist(),
+                z=shown["value"].tolist(),
+                coloraxis=coloraxis,
+                marker={"line": {"color": "#333333", "width": 1}},
+                text=shown["hover"].tolist(),
+                hovertemplate="%{text}<extra></extra>",
+                name="Central Asian states",
+                showlegend=False,
+                geo=geo,
+            )
+        )
+    if len(missing):
+        fig.add_trace(
+            go.Choropleth(
+                geojson=to_geojson(boundaries, missing["iso3"]),
+                featureidkey="properties.iso3",
+                locations=missing["iso3"].tolist(),
+                z=[0] * len(missing),
+                colorscale=[[0, NO_DATA_FILL], [1, NO_DATA_FILL]],
+                showscale=False,
+                marker={"line": {"color": NO_DATA_BORDER, "width": 1.5}},
+                text=missing["hover"].tolist(),
+                hovertemplate="%{text}<extra></extra>",
+                name="no data (white, outlined): a gap, not zero",
+                legendgroup="nodata",
+                showlegend=first,
+                geo=geo,
+            )
+        )
+    focus_labels = labels[labels["iso3"].isin(STATES)].merge(values[["iso3", "label", "value"]], on="iso3")
+    fig.add_trace(
+        go.Scattergeo(
+            lon=focus_labels["lon"].tolist(),
+            lat=focus_labels["lat"].tolist(),
+            text=focus_labels["label"],
+            mode="text",
+            textposition=[LABEL_POSITION.get(c, "middle center") for c in focus_labels["iso3"]],
+            textfont={"size": 10, "color": "#111111", "shadow": HALO},
+            hoverinfo="skip",
+            showlegend=False,
+            geo=geo,
+        )
+    )
+    context = labels[labels["iso3"].isin(LABELLED_NEIGHBOURS)]
+    fig.add_trace(
+        go.Scattergeo(
+            lon=context["lon"].tolist(),
+            lat=context["lat"].tolist(),
+            text=[html.escape(n) for n in context["name"]],
+            mode="text",
+            textfont={"size": 11, "color": MUTED_COLOUR},
+            hoverinfo="skip",
+            showlegend=False,
+            geo=geo,
+        )
+    )
+
+
+def _coloraxis(title: str, cmax: float, suffix: str = "") -> dict:
+    return {
+        "colorscale": SEQUENTIAL_SCALE,
+        "cmin": 0,
+        "cmax": cmax,
+        "colorbar": {"title": {"text": title, "side": "right"}, "ticksuffix": suffix, "thickness": 14, "len": 0.8},
+    }
+
+
+def deal_map_values(deals: pd.DataFrame) -> pd.DataFrame:
+    """:func:`helpers.compute.deals.deal_values` with the map's label and hover text (escaped)."""
+    out = deal_values(deals)
+    labels, hovers = [], []
+    for row in out.itertuples(index=False):
+        name = html.escape(country_name(row.iso3))
+        if np.isnan(row.value):
+            labels.append(f"<b>{name}</b><br>no value stated")
+            hovers.append(f"{name}: {row.n_deals} deal row(s), none states a value (no data, not zero)")
+            continue
+        extra = "" if np.isnan(row.unconfirmed_bn) else f"<br>+{row.unconfirmed_bn:,.1f} bn unconfirmed"
+        labels.append(f"<b>{name}</b><br>US${row.value:,.1f} bn{extra}")
+        hovers.append(
+            f"{name}: US${row.value:,.1f} bn deduplicated, unconfirmed rows left out"
+            f"<br>with unconfirmed rows: US${row.with_unconfirmed_bn:,.1f} bn<br>{row.n_deals} deal row(s)"
+        )
+    out["label"], out["hover"] = labels, hovers
+    return out
+
+
+def deal_map(deals: pd.DataFrame, boundaries: gpd.GeoDataFrame, source: str, title: str) -> go.Figure:
+    """Choropleth of deduplicated deal value by state (US$ bn, unconfirmed rows left out)."""
+    values = deal_map_values(deals)
+    fig = go.Figure()
+    cmax = float(np.nanmax(values["value"])) if values["value"].notna().any() else 1.0
+    _add_region(fig, boundaries, values, geo="geo", coloraxis="coloraxis", first=True)
+    fig.update_layout(geo=geo_layout(), coloraxis=_coloraxis("US$ bn", cmax))
+    unconfirmed = values.dropna(subset=["unconfirmed_bn"])
+    note = (
+        "; labels add unconfirmed figures ("
+        + ", ".join(f"{country_name(r.iso3)} US${r.unconfirmed_bn:,.0f} bn" for r in unconfirmed.itertuples())
+        + ")"
+        if len(unconfirmed)
+        else ""
+    )
+    return finish(
+        fig,
+        title=title,
+        subtitle=f"Deduplicated US deal value by state, US$ bn, unconfirmed rows left out{note}",
+        source=source,
+        height=600,
+    )
+
+
+def share_values(snapshot: pd.DataFrame, partner: str) -> pd.DataFrame:
+    """Map values from a share snapshot for one partner: value = share in %, with label and hover.
+
+    The hover and label say which year and records each number comes from; a missing share keeps
+    NaN and the reason.
+    """
+    rows = snapshot[snapshot["partner"].eq(partner)].set_index("reporter").reindex(list(STATES))
+    records = []
+    for iso3, row in rows.iterrows():
+        name = html.escape(country_name(iso3))
+        year = "" if pd.isna(row["year"]) else int(row["year"])
+        record = {"iso3": iso3, "value": np.nan, "year": year, "source_label": ""}
+        if pd.isna(row["share_pct"]):
+            reason = html.escape(str(row.get("reason") or "no share"))
+            record.update(label=f"<b>{name}</b><br>no data", hover=f"{name}: no data ({reason})")
+        else:
+            label = html.escape(str(row["source_label"]))
+            flag = " (estimate/preliminary)" if bool(row["estimate"]) else ""
+            record.update(
+                value=float(row["share_pct"]),
+                source_label=str(row["source_label"]),
+                label=f"<b>{name}</b><br>{row['share_pct']:.0f}%, {year}",
+                hover=f"{name}, {year}: {partner_name(partner)} {row['share_pct']:.1f}% of trade{flag}<br>{label}",
+            )
+        records.append(record)
+    return pd.DataFrame.from_records(records)
+
+
+def share_map(
+    snapshots: Sequence[tuple[str, pd.DataFrame]],
+    partner: str,
+    boundaries: gpd.GeoDataFrame,
+    source: str,
+    title: str,
+    cmax: float | None = None,
+) -> go.Figure:
+    """Side-by-side choropleths of one partner's share of each state's trade, one panel per snapshot.
+
+    Parameters
+    ----------
+    snapshots : sequence of (str, pandas.DataFrame)
+        (panel title, share snapshot) pairs, e.g. 2021 and latest.
+    partner : str
+        Partner code.
+    boundaries : geopandas.GeoDataFrame
+        From ``load_boundaries()``.
+    source, title : str
+        Source line and the finding.
+    cmax : float or None
+        Top of the colour scale (%); default the largest share in ``snapshots``.
+    """
+    panels = [(t, share_values(snap, partner)) for t, snap in snapshots]
+    fig = make_subplots(
+        rows=1,
+        cols=len(panels),
+        specs=[[{"type": "geo"}] * len(panels)],
+        subplot_titles=[t for t, _ in panels],
+        horizontal_spacing=0.02,
+    )
+    # One scale for every partner in the snapshots, so the China and Russia maps read alike.
+    top = max((float(snap["share_pct"].max()) for _, snap in snapshots if snap["share_pct"].notna().any()), default=1.0)
+    for i, (_, values) in enumerate(panels, start=1):
+        geo = "geo" if i == 1 else f"geo{i}"
+        _add_region(fig, boundaries, values, geo=geo, coloraxis="coloraxis", first=i == 1)
+        fig.update_layout({geo: geo_layout()})
+    fig.update_layout(coloraxis=_coloraxis(f"{partner_name(partner)} share, % of total trade", cmax or top, "%"))
+    missing = [country_name(c) for c in panels[0][1].loc[panels[0][1]["value"].isna(), "iso3"]]
+    subtitle = f"{partner_name(partner)}'s share of each state's total goods trade, %; label: share and year" + (
+        f"; {panels[0][0]}: no data for {', '.join(missing)}" if missing else ""
+    )
+    return finish(fig, title=title, subtitle=subtitle, source=source, height=520)
+
+
+def locator_map(boundaries: gpd.GeoDataFrame, iso3: str, source: str, title: str) -> go.Figure:
+    """The state highlighted among the other four and its neighbours, names labelled."""
+    check_state(iso3)
+    context = clip_context(boundaries, WINDOW)
+    layers = [
+        (context[context["role"].ne("focus")], NEIGHBOUR_FILL, "neighbouring countries"),
+        (context[context["role"].eq("focus") & context["iso3"].ne(iso3)], OTHER_FOCUS, "other Central Asian states"),
+        (context[context["iso3"].eq(iso3)], HIGHLIGHT, country_name(iso3)),
+    ]
+    fig = go.Figure()
+    for frame, colour, name in layers:
+        frame = frame.sort_values("iso3")
+        fig.add_trace(
+            go.Choropleth(
+                geojson=to_geojson(frame),
+                featureidkey="properties.iso3",
+                locations=frame["iso3"].tolist(),
+                z=[0] * len(frame),
+                colorscale=[[0, colour], [1, colour]],
+                showscale=False,
+                marker={"line": {"color": BORDER, "width": 0.8}},
+                text=[html.escape(n) for n in frame["name"]],
+                hovertemplate="%{text}<extra></extra>",
+                name=name,
+                showlegend=True,
+            )
+        )
+    labels = label_points(boundaries, window=WINDOW)
+    labels = labels[labels["iso3"].isin([*STATES, *LABELLED_NEIGHBOURS])]
+    fig.add_trace(
+        go.Scattergeo(
+            lon=labels["lon"].tolist(),
+            lat=labels["lat"].tolist(),
+            text=[
+                f"<b>{html.escape(name)}</b>" if code == iso3 else html.escape(name)
+                for code, name in zip(labels["iso3"], labels["name"], strict=True)
+            ],
+            mode="text",
+            textfont={"size": 11, "color": "#111111", "shadow": HALO},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    fig.update_layout(geo=geo_layout())
+    return finish(
+        fig,
+        title=title,
+        subtitle="Locator map; Natural Earth boundaries (de facto lines, no endorsement)",
+        source=source,
+        height=480,
+    )

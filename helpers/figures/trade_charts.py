@@ -1,0 +1,278 @@
+"""Trade charts: partner shares over time, the region, own vs partner records, Russia + China, HHI, scenarios.
+
+Every line chart is drawn by :func:`helpers.figures.grid.line_grid`, so a line breaks (and the
+break is marked) wherever its records change. Titles are passed in (see ``helpers.narrative``).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from helpers.codes import COMBINED, FLOW_WORDS, country_name, partner_name
+from helpers.figures.grid import LineStyle, finish_grid, line_grid
+from helpers.figures.theme import PARTNER_COLOURS
+
+GREYS = ("#222222", "#555555", "#777777", "#999999", "#444444", "#666666")
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+RATE_SYMBOLS = ("circle-open", "circle-open-dot", "circle")
+
+
+def share_hover(frame: pd.DataFrame, what: str = "share") -> list[str]:
+    """Hover text of share rows: state, partner, year, value, records and flags (escaped)."""
+    texts = []
+    for r in frame.itertuples(index=False):
+        flags = ", ".join(r.flags) if isinstance(r.flags, list) and r.flags else "none"
+        texts.append(
+            f"<b>{html.escape(country_name(r.reporter))}: {html.escape(partner_name(r.partner))}</b>"
+            f"<br>{int(r.year)}: {what} {r.share_pct:,.1f}%<br>Source: {html.escape(str(r.source_label))}"
+            f"<br>Flags: {html.escape(flags)}"
+        )
+    return texts
+
+
+def _partner_styles(partners: Sequence[str], mode: str = "lines+markers") -> dict[str, LineStyle]:
+    return {p: LineStyle(partner_name(p), PARTNER_COLOURS[p], mode=mode) for p in partners}
+
+
+def share_small_multiples(
+    shares: pd.DataFrame,
+    *,
+    flow: str,
+    reporters: Sequence[str],
+    partners: Sequence[str],
+    title: str,
+    source: str,
+    cols: int = 3,
+) -> go.Figure:
+    """One panel per reporter: each partner's share over time."""
+    data = shares[shares["flow"].eq(flow) & shares["reporter"].isin(reporters) & shares["partner"].isin(partners)]
+    data = data.assign(hover=share_hover(data))
+    fig, n_rows = line_grid(
+        data,
+        panel="reporter",
+        trace="partner",
+        value="share_pct",
+        panels={r: country_name(r) for r in reporters},
+        styles=_partner_styles(partners),
+        cols=cols,
+    )
+    return finish_grid(
+        fig,
+        title=title,
+        subtitle=(
+            f"Partner share of each state's {FLOW_WORDS[flow]}, %, partner value and world total from the same "
+            "records. Large open diamonds: the partner's records; large dots: estimates; dotted rule: records change"
+        ),
+        source=source,
+        y_title="% of " + ("total trade" if flow == "total" else flow),
+        n_rows=n_rows,
+    )
+
+
+def region_figure(shares: pd.DataFrame, *, partners: Sequence[str], title: str, source: str) -> go.Figure:
+    """Partner shares of the five states' summed trade, one panel per flow."""
+    data = shares[shares["partner"].isin(partners)]
+    data = data.assign(hover=share_hover(data))
+    fig, n_rows = line_grid(
+        data,
+        panel="flow",
+        trace="partner",
+        value="share_pct",
+        panels={f: f.capitalize() for f in ("exports", "imports", "total")},
+        styles=_partner_styles(partners, mode="lines"),
+        shared_yaxes=True,
+    )
+    return finish_grid(
+        fig,
+        title=title,
+        subtitle="Partner share of the five states' summed trade, %, only years with all five on the same records",
+        source=source,
+        y_title="% of the five states' trade",
+        n_rows=n_rows,
+        height=520,
+    )
+
+
+def ratio_figure(ratios: pd.DataFrame, *, reporters: Sequence[str], partners: Sequence[str], title: str, source: str):
+    """How many times what the state records the partner records, per reporter (1 = the records agree)."""
+    data = ratios[ratios["flow"].eq("total") & ratios["reporter"].isin(reporters) & ratios["partner"].isin(partners)]
+    data = data[data["ratio"].notna()]
+    hover = [
+        f"<b>{html.escape(country_name(r.reporter))}: {html.escape(partner_name(r.partner))}</b><br>{int(r.year)}: "
+        f"partner records {r.ratio:,.2f} times the state's own<br>own: US$ {r.own_usd_m:,.0f} m; "
+        f"partner's: US$ {r.partner_usd_m:,.0f} m"
+        for r in data.itertuples()
+    ]
+    fig, n_rows = line_grid(
+        data.assign(hover=hover, side="mirror", estimate=False),
+        panel="reporter",
+        trace="partner",
+        value="ratio",
+        panels={r: country_name(r) for r in reporters},
+        styles=_partner_styles(partners),
+    )
+    fig.add_hline(y=1, line={"color": "#999999", "width": 1})
+    fig.update_yaxes(type="log")
+    return finish_grid(
+        fig,
+        title=title,
+        subtitle=(
+            "Total trade as the partner records it divided by the same trade as the state records it "
+            "(log scale; 1 = the two agree). A ratio, not a share"
+        ),
+        source=source,
+        y_title="Partner's records / own records",
+        n_rows=n_rows,
+    )
+
+
+def combined_figure(combined: pd.DataFrame, *, reporters: Sequence[str], title: str, source: str, flow: str = "total"):
+    """Russia's plus China's share per reporter, only where both come from the same records."""
+    data = combined[combined["flow"].eq(flow) & combined["reporter"].isin(reporters)]
+    hover = [
+        f"<b>{html.escape(country_name(r.reporter))}</b><br>{int(r.year)}: Russia + China {r.share_pct:,.1f}%"
+        f"<br>Source: {html.escape(str(r.source_label))}"
+        for r in data.itertuples()
+    ]
+    fig, n_rows = line_grid(
+        data.assign(hover=hover),
+        panel="reporter",
+        trace="partner",
+        value="share_pct",
+        panels={r: country_name(r) for r in reporters},
+        styles={COMBINED: LineStyle(partner_name(COMBINED), PARTNER_COLOURS[COMBINED])},
+    )
+    fig.update_yaxes(range=[0, 100])
+    return finish_grid(
+        fig,
+        title=title,
+        subtitle=(
+            f"Russia's plus China's share of {FLOW_WORDS[flow]}, %, both from the same records as the world total; "
+            "dotted rule: records change"
+        ),
+        source=source,
+        y_title="% of total trade",
+        n_rows=n_rows,
+    )
+
+
+def hhi_figure(conc: pd.DataFrame, *, reporters: Sequence[str], title: str, source: str) -> go.Figure:
+    """Herfindahl-Hirschman index of total trade, one grey line per reporter told apart by dash."""
+    data = conc[conc["flow"].eq("total") & conc["reporter"].isin(reporters) & conc["hhi"].notna()]
+    hover = [f"{html.escape(country_name(r.reporter))} {int(r.year)}: HHI {r.hhi:,.0f}" for r in data.itertuples()]
+    styles = {
+        r: LineStyle(country_name(r), GREYS[k % len(GREYS)], DASHES[k % len(DASHES)], mode="lines")
+        for k, r in enumerate(reporters)
+    }
+    fig, n_rows = line_grid(
+        data.assign(hover=hover, panel="all"),
+        panel="panel",
+        trace="reporter",
+        value="hhi",
+        panels={"all": ""},
+        styles=styles,
+        digits=0,
+    )
+    fig.update_yaxes(range=[0, 10_000], tickformat=",d")
+    return finish_grid(
+        fig,
+        title=title,
+        subtitle=(
+            "Herfindahl-Hirschman index of total trade over Russia, China, the US, the EU27, Türkiye and the rest "
+            "of the world as one block (0-10,000; higher = more concentrated; missing where a partner is missing)"
+        ),
+        source=source,
+        y_title="HHI (0-10,000)",
+        n_rows=n_rows,
+        height=520,
+    )
+
+
+def scenario_figure(panels: dict[str, pd.DataFrame], *, default_period: int, title: str, source: str) -> go.Figure:
+    """Dot/range chart per state: baseline US share and the share under each realisation rate.
+
+    ``panels`` maps a panel title to a ``helpers.compute.scenarios.scenarios`` frame. Each rate is a
+    marker at ``default_period`` with a bar spanning the other default periods.
+    """
+    fig = make_subplots(rows=1, cols=len(panels), subplot_titles=list(panels), shared_yaxes=True)
+    for j, results in enumerate(panels.values()):
+        states = sorted(results["reporter"].unique())
+        ypos = {s: i for i, s in enumerate(states)}
+        base = results.groupby("reporter").first()
+        known = base[base["baseline_share_pct"].notna()]
+        fig.add_trace(
+            go.Scatter(
+                x=known["baseline_share_pct"].round(2),
+                y=[ypos[s] - 0.3 for s in known.index],
+                mode="markers",
+                name="Observed (baseline year)",
+                legendgroup="base",
+                showlegend=j == 0,
+                marker={"symbol": "diamond", "size": 10, "color": PARTNER_COLOURS["WLD"]},
+                hovertext=[
+                    f"<b>{html.escape(country_name(s))}</b><br>US share {v:,.2f}% in {y}"
+                    for s, v, y in zip(known.index, known["baseline_share_pct"], known["baseline_year"], strict=True)
+                ],
+                hoverinfo="text",
+            ),
+            row=1,
+            col=j + 1,
+        )
+        for k, rate in enumerate(sorted(results["rate"].unique())):
+            at = results[results["rate"].eq(rate)]
+            mid = at[at["default_period"].eq(default_period)].set_index("reporter")
+            span = at.groupby("reporter")["scenario_share_pct"].agg(["min", "max"])
+            mid = mid[mid["scenario_share_pct"].notna()]
+            fig.add_trace(
+                go.Scatter(
+                    x=mid["scenario_share_pct"].round(2),
+                    y=[ypos[s] - 0.1 + 0.2 * k for s in mid.index],
+                    mode="markers",
+                    name=f"{rate:.0%} realised",
+                    legendgroup=f"rate{rate}",
+                    showlegend=j == 0,
+                    marker={"symbol": RATE_SYMBOLS[k % len(RATE_SYMBOLS)], "size": 10, "color": PARTNER_COLOURS["USA"]},
+                    error_x={
+                        "type": "data",
+                        "symmetric": False,
+                        "array": (span.loc[mid.index, "max"] - mid["scenario_share_pct"]).round(2).tolist(),
+                        "arrayminus": (mid["scenario_share_pct"] - span.loc[mid.index, "min"]).round(2).tolist(),
+                        "color": PARTNER_COLOURS["USA"],
+                        "thickness": 1.5,
+                        "width": 3,
+                    },
+                    hovertext=[
+                        f"<b>{html.escape(country_name(s))}</b><br>{rate:.0%} realised: {r.scenario_share_pct:,.2f}% "
+                        f"({default_period}-year default)<br>range over default periods: "
+                        f"{span.at[s, 'min']:,.2f}-{span.at[s, 'max']:,.2f}%<br>peak year {r.peak_year}, "
+                        f"+US$ {r.added_usd_m:,.0f} m a year"
+                        for s, r in zip(mid.index, mid.itertuples(), strict=True)
+                    ],
+                    hoverinfo="text",
+                ),
+                row=1,
+                col=j + 1,
+            )
+        fig.update_yaxes(tickvals=list(ypos.values()), ticktext=[country_name(s) for s in ypos], row=1, col=j + 1)
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(rangemode="tozero")
+    fig = finish_grid(
+        fig,
+        title=title,
+        subtitle=(
+            f"US share of total trade, %: observed (diamond) and with announced deals added at each realisation "
+            f"rate (marker: {default_period}-year default delivery period; bar: range over default periods)"
+        ),
+        source=source,
+        y_title="",
+        x_title="% of total trade",
+        n_rows=1,
+        height=600,
+    )
+    fig.update_layout(margin={"l": 120})
+    return fig

@@ -1,0 +1,1 @@
+"""Narrative layer: every chart title and findings sentence, computed from the data, in one place."""

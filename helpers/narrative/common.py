@@ -1,0 +1,28 @@
+"""Small formatting shared by the narrative modules, and the data-version lines every notebook shows."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def pct(value: float) -> str:
+    """A share for a sentence: one decimal and a per cent sign, or "no value".
+
+    >>> pct(12.345)
+    '12.3%'
+    >>> pct(float("nan"))
+    'no value'
+    """
+    return "no value" if pd.isna(value) else f"{value:.1f}%"
+
+
+def vintage_lines(vintage: dict[str, str]) -> list[str]:
+    """One line per data file: its name and version (hash), in a stable order.
+
+    >>> vintage_lines({"trade.csv": "abc", "deals.csv": "def"})
+    ['Data version of deals.csv: def', 'Data version of trade.csv: abc']
+    """
+    return [
+        f"Data package version: {digest}" if name == "package version" else f"Data version of {name}: {digest}"
+        for name, digest in sorted(vintage.items())
+    ]

@@ -1,0 +1,193 @@
+"""Titles and sentences of the deal tracker (notebook 01), every number computed from the data."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from helpers.codes import UNCONFIRMED, country_name
+from helpers.compute.deals import (
+    BINDING,
+    DIMENSIONS,
+    NO_VALUE,
+    NON_BINDING,
+    DealsError,
+    binding_summary,
+    bn,
+    deduplicated,
+    headline,
+    overlap_table,
+    period_totals,
+    timeline,
+    totals_by,
+)
+
+SUMMIT_WINDOW_DAYS = 3
+
+
+def _label(by: str, value: object) -> str:
+    return country_name(str(value)) if by == "country" else str(value).replace("_", " ")
+
+
+def totals_title(deals: pd.DataFrame, by: str) -> str:
+    """The group with the most confirmed deduplicated deal value, stated."""
+    table = totals_by(deals, by)
+    valued = table[table["dedup_confirmed_usd_m"].fillna(0) > 0]
+    valued = valued.sort_values(["dedup_confirmed_usd_m", by], ascending=[False, True], kind="stable")
+    if valued.empty:
+        return "No confirmed deal states a value"
+    first = valued.iloc[0]
+    lead = html.escape(_label(by, first[by]))
+    lead = lead[:1].upper() + lead[1:]
+    return f"{lead} leads with {bn(first['dedup_confirmed_usd_m'])} of confirmed deduplicated deal value"
+
+
+def binding_title(deals: pd.DataFrame) -> str:
+    """How much of the confirmed deduplicated money is binding."""
+    share = binding_summary(deals).set_index("binding_class").at[BINDING, "share_confirmed_pct"]
+    if pd.isna(share):
+        return "No confirmed deal states a value"
+    prefix = "Only " if share < 50 else ""
+    return f"{prefix}{share:.0f}% of the confirmed deduplicated headline money is binding"
+
+
+def timeline_title(deals: pd.DataFrame, summit: str = "2025-11-06") -> str:
+    """How many tracked deals were announced within three days of the summit."""
+    frame = timeline(deals)
+    days = (frame["announced_date"] - pd.Timestamp(summit)).abs().dt.days
+    near = int(days.le(SUMMIT_WINDOW_DAYS).sum())
+    return f"{near} of {len(frame)} tracked deals were announced within three days of the C5+1 summit"
+
+
+def key_findings(deals: pd.DataFrame, claims: pd.DataFrame) -> list[str]:
+    """Findings for the deal-tracker notebook, every number computed from the data."""
+    h = headline(deals)
+    summary = binding_summary(deals).set_index("binding_class")
+    by_country = totals_by(deals, "country").set_index("country")["dedup_confirmed_usd_m"]
+    by_country = by_country.dropna().sort_values(ascending=False)
+    by_sector = totals_by(deals, "sector").set_index("sector")["dedup_confirmed_usd_m"].dropna()
+    by_sector = by_sector.sort_values(ascending=False)
+    counted = deduplicated(deals)
+    unconfirmed = counted[counted["confirmation"].eq(UNCONFIRMED) & counted["value_usd_m"].notna()]
+    biggest = unconfirmed.sort_values("value_usd_m", ascending=False).head(1)
+    verdicts = claims["verdict"].value_counts()
+    lines = [
+        (
+            f"{h['n_rows']} deal rows; {h['n_overlapping']} sit inside another row (financing, options, umbrella "
+            f"items, duplicates, claims). Naive sum {bn(h['naive_usd_m'])}; deduplicated {bn(h['dedup_usd_m'])}, "
+            f"of which {bn(h['unconfirmed_usd_m'])} is unconfirmed; deduplicated without unconfirmed rows: "
+            f"{bn(h['dedup_confirmed_usd_m'])}."
+        ),
+    ]
+    if len(biggest):
+        row = biggest.iloc[0]
+        lines.append(
+            f"The largest unconfirmed figure, '{row['title']}' ({country_name(row['country'])}, "
+            f"{bn(row['value_usd_m'])}), is {100 * row['value_usd_m'] / h['dedup_usd_m']:.0f}% of the "
+            "deduplicated total including unconfirmed rows."
+        )
+    lines.append(
+        "Binding commitments (contracts, firm orders, projects in progress) are "
+        f"{bn(summary.at[BINDING, 'dedup_confirmed_usd_m'])} ({summary.at[BINDING, 'share_confirmed_pct']:.0f}%) "
+        "of the confirmed deduplicated money; MoUs, LoIs, "
+        f"frameworks and 'up to' figures are {bn(summary.at[NON_BINDING, 'dedup_confirmed_usd_m'])}; "
+        f"{int(summary.at[NO_VALUE, 'n_counted'])} counted deals state no value."
+    )
+    if len(by_country) and len(by_sector):
+        lines.append(
+            "By state (confirmed, deduplicated): "
+            + ", ".join(f"{country_name(c)} {bn(v)}" for c, v in by_country.items())
+            + f". Largest sector: {str(by_sector.index[0]).replace('_', ' ')} ({bn(by_sector.iloc[0])})."
+        )
+    lines.append(
+        f"The brief's {len(claims)} claim checks: "
+        + ", ".join(f"{int(verdicts.get(v, 0))} {v}" for v in ("confirmed", "differs", "unconfirmed"))
+        + "."
+    )
+    return lines
+
+
+def notes(deals: pd.DataFrame, topic: str) -> list[str]:
+    """Two or three data-driven sentences interpreting one section of the deal tracker.
+
+    ``topic``: ``country``, ``sector``, ``us_party``, ``instrument``, ``stage``, ``binding``,
+    ``overlaps`` or ``timeline``.
+    """
+    h = headline(deals)
+    if topic in DIMENSIONS:
+        table = totals_by(deals, topic)
+        valued = table.dropna(subset=["dedup_confirmed_usd_m"]).sort_values("dedup_confirmed_usd_m", ascending=False)
+        name = (lambda v: country_name(v)) if topic == "country" else (lambda v: str(v).replace("_", " "))
+        out = []
+        if len(valued):
+            first = valued.iloc[0]
+            share = 100 * first["dedup_confirmed_usd_m"] / h["dedup_confirmed_usd_m"]
+            out.append(
+                f"Without unconfirmed rows, {name(first[topic])} accounts for {bn(first['dedup_confirmed_usd_m'])} "
+                f"({share:.0f}% of {bn(h['dedup_confirmed_usd_m'])})."
+            )
+        unvalued = table[table["dedup_usd_m"].isna()]
+        if len(unvalued):
+            out.append(
+                f"{len(unvalued)} group(s) have no counted stated value: "
+                + ", ".join(name(v) for v in unvalued[topic])
+                + " (their money is missing or sits inside another row, so the total is blank, not zero)."
+            )
+        with_unconf = table.dropna(subset=["unconfirmed_usd_m"])
+        for row in with_unconf.itertuples(index=False):
+            out.append(
+                f"{name(getattr(row, topic))} also carries {bn(row.unconfirmed_usd_m)} of unconfirmed figures, "
+                "shown separately."
+            )
+        return out
+    if topic == "binding":
+        s = binding_summary(deals).set_index("binding_class")
+        return [
+            f"Of the confirmed deduplicated {bn(h['dedup_confirmed_usd_m'])}, "
+            f"{bn(s.at[BINDING, 'dedup_confirmed_usd_m'])} ({s.at[BINDING, 'share_confirmed_pct']:.0f}%) "
+            "is at contract, firm-order or in-progress stage; "
+            f"{bn(s.at[NON_BINDING, 'dedup_confirmed_usd_m'])} rests on MoUs, letters of interest, frameworks or "
+            "announcements.",
+            f"Including unconfirmed rows the non-binding part grows to {bn(s.at[NON_BINDING, 'dedup_usd_m'])}.",
+            f"{int(s.at[NO_VALUE, 'n_counted'])} counted deals state no value at all.",
+        ]
+    if topic == "overlaps":
+        table = overlap_table(deals)
+        money = float(table["value_usd_m"].sum())
+        return [
+            f"{len(table)} rows ({bn(money)}) are left out of every total because their money is, or may be, "
+            f"inside another row; summing them would give the naive {bn(h['naive_usd_m'])} instead of "
+            f"{bn(h['dedup_usd_m'])}.",
+        ]
+    if topic == "timeline":
+        periods = period_totals(deals)
+        top = periods.sort_values("dedup_confirmed_usd_m", ascending=False).iloc[0]
+        return [
+            f"The largest block of confirmed deduplicated money, {bn(top['dedup_confirmed_usd_m'])} in "
+            f"{int(top['n_deals'])} deals, falls in the period '{top['period']}'.",
+        ] + [
+            f"{row.period}: {int(row.n_deals)} counted confirmed deals, {bn(row.dedup_confirmed_usd_m)}."
+            for row in periods.itertuples(index=False)
+        ]
+    raise DealsError(f"unknown topic {topic!r}")
+
+
+def data_used(deals: pd.DataFrame, claims: pd.DataFrame) -> list[str]:
+    """Plain-text lines describing the deal data behind the notebook (coverage from the data)."""
+    dated = deals["announced_date"].dropna()
+    precision = deals["date_precision"].value_counts().sort_index()
+    return [
+        (
+            f"data/deals.csv: {len(deals)} deal rows for {deals['country'].nunique()} states, announced "
+            f"{dated.min():%Y-%m-%d} to {dated.max():%Y-%m-%d} ({int(deals['announced_date'].isna().sum())} undated); "
+            "date precision: " + ", ".join(f"{k} {v}" for k, v in precision.items()) + "."
+        ),
+        (
+            "Confirmation: "
+            + ", ".join(f"{k} {v}" for k, v in deals["confirmation"].value_counts().sort_index().items())
+            + f"; {int(deals['value_usd_m'].isna().sum())} rows state no value."
+        ),
+        f"data/brief_claims.csv: {len(claims)} claims of the product brief, one row per claim and state.",
+        "data/sources.csv: the source registry (publisher, title, URL) every row cites; listed under Sources.",
+    ]
