@@ -7,6 +7,8 @@ the orders used in charts live here too. Nothing else in the package lists these
 
 from __future__ import annotations
 
+import pycountry
+
 from helpers.data import descriptor
 
 
@@ -47,15 +49,9 @@ DATASETS: tuple[str, ...] = field_enum("trade", "dataset") or (
 # Without a ``dataset`` column, the dataset of a non-IMF row follows from its side.
 DATASET_OF_SIDE = {"reporter": "national_statistics", "mirror": "partner_records", "statement": "statements"}
 
-COUNTRY_NAMES = {
-    "KAZ": "Kazakhstan",
-    "KGZ": "Kyrgyzstan",
-    "TJK": "Tajikistan",
-    "TKM": "Turkmenistan",
-    "UZB": "Uzbekistan",
-    "CA5": "Central Asia (5)",
-    "CA4": "Central Asia (4, excl. TKM)",
-}
+# The five states' names come from ISO 3166 (pycountry); the aggregates are the project's own.
+COUNTRY_NAMES = {code: pycountry.countries.get(alpha_3=code).name for code in STATES}
+COUNTRY_NAMES.update({"CA5": "Central Asia (5)", "CA4": "Central Asia (4, excl. TKM)"})
 PARTNER_NAMES = {
     "RUS": "Russia",
     "CHN": "China",

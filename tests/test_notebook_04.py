@@ -40,7 +40,7 @@ def test_profile_executes_for_every_state(country: str, tmp_path: Path) -> None:
 
 
 def test_unknown_state_fails_loudly(tmp_path: Path) -> None:
-    with pytest.raises(papermill.PapermillExecutionError, match="ProfileError"):
+    with pytest.raises(papermill.PapermillExecutionError, match="UnknownStateError"):
         papermill.execute_notebook(
             str(ROOT / "notebooks" / NOTEBOOK),
             str(tmp_path / "bad.ipynb"),

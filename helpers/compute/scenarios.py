@@ -154,8 +154,8 @@ def baseline_us(trade: pd.DataFrame, states: Sequence[str] = STATES) -> pd.DataF
 def scenario_share(us_usd_m: float, world_usd_m: float, added_usd_m: float) -> float:
     """US share (%) after adding ``added_usd_m`` of trade with the US to both US and world trade.
 
-    >>> scenario_share(10.0, 100.0, 10.0)
-    18.18181818181818
+    >>> round(scenario_share(10.0, 100.0, 10.0), 2)
+    18.18
     """
     return share_pct(us_usd_m + added_usd_m, world_usd_m + added_usd_m)
 
@@ -231,16 +231,15 @@ def range_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 def scenario_range(results: pd.DataFrame) -> pd.DataFrame:
     """Per state: baseline share and the lowest/highest scenario share across rates and periods."""
+    firsts = ["baseline_year", "baseline_share_pct", "reason"]
     grouped = results.groupby("reporter", sort=True)
-    out = grouped.agg(
-        baseline_year=("baseline_year", "first"),
-        baseline_share_pct=("baseline_share_pct", "first"),
-        low_pct=("scenario_share_pct", "min"),
-        high_pct=("scenario_share_pct", "max"),
-        n_deals=("n_deals", "max"),
-        reason=("reason", "first"),
-    )
-    return out.reset_index()
+    out = grouped[firsts].first()
+    out["low_pct"] = grouped["scenario_share_pct"].min()
+    out["high_pct"] = grouped["scenario_share_pct"].max()
+    out["n_deals"] = grouped["n_deals"].max()
+    return out.reset_index()[
+        ["reporter", "baseline_year", "baseline_share_pct", "low_pct", "high_pct", "n_deals", "reason"]
+    ]
 
 
 def excluded_deals(

@@ -41,6 +41,13 @@ def group_label(by: str, value: object) -> str:
     return country_name(str(value)) if by == "country" else str(value).replace("_", " ")
 
 
+def _stacked(fig: go.Figure, legend_y: float, **exhibit: object) -> go.Figure:
+    """Stack the bars, fit the category labels and finish the exhibit."""
+    fig.update_layout(barmode="stack", legend={"y": legend_y})
+    fig.update_yaxes(automargin=True)
+    return finish(fig, **exhibit)
+
+
 def totals_chart(deals: pd.DataFrame, by: str, source: str, title: str, top: int = 15) -> go.Figure:
     """Horizontal stacked bars of deduplicated, confirmed US$ bn per group: binding vs non-binding.
 
@@ -92,10 +99,9 @@ def totals_chart(deals: pd.DataFrame, by: str, source: str, title: str, top: int
             xshift=6,
             font={"size": 11, "color": MUTED_COLOUR},
         )
-    fig.update_layout(barmode="stack", legend={"y": -0.2})
-    fig.update_yaxes(automargin=True)
-    return finish(
+    return _stacked(
         fig,
+        legend_y=-0.2,
         title=title,
         subtitle=(
             f"Deduplicated deal value by {DIMENSION_LABELS[by].lower()}, US$ bn, unconfirmed rows not in the bars; "
@@ -125,10 +131,9 @@ def binding_chart(deals: pd.DataFrame, source: str, title: str) -> go.Figure:
             )
         )
     n_no_value = int(summary.set_index("binding_class").at[NO_VALUE, "n_counted"])
-    fig.update_layout(barmode="stack", legend={"y": -0.25})
-    fig.update_yaxes(automargin=True)
-    return finish(
+    return _stacked(
         fig,
+        legend_y=-0.25,
         title=title,
         subtitle=(
             f"Deduplicated deal value by legal status, US$ bn; {n_no_value} counted deals state no value "

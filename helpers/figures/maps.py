@@ -53,6 +53,26 @@ def geo_layout() -> dict:
     }
 
 
+def flat_layer(
+    frame: gpd.GeoDataFrame, colour: str, *, name: str, text: list[str], line: dict, **trace
+) -> go.Choropleth:
+    """One flat-coloured choropleth layer of ``frame`` (sorted by iso3), hover = ``text``."""
+    frame = frame.sort_values("iso3")
+    return go.Choropleth(
+        geojson=to_geojson(frame),
+        featureidkey="properties.iso3",
+        locations=frame["iso3"].tolist(),
+        z=[0] * len(frame),
+        colorscale=[[0, colour], [1, colour]],
+        showscale=False,
+        marker={"line": line},
+        text=text,
+        hovertemplate="%{text}<extra></extra>",
+        name=name,
+        **trace,
+    )
+
+
 def _add_region(
     fig: go.Figure,
     boundaries: gpd.GeoDataFrame,
@@ -69,18 +89,14 @@ def _add_region(
     labels = label_points(boundaries, window=WINDOW)
     neighbours = clip_context(boundaries, WINDOW)
     neighbours = neighbours[neighbours["role"].ne("focus")]
+    names = neighbours.sort_values("iso3")["name"]
     fig.add_trace(
-        go.Choropleth(
-            geojson=to_geojson(neighbours),
-            featureidkey="properties.iso3",
-            locations=sorted(neighbours["iso3"]),
-            z=[0] * len(neighbours),
-            colorscale=[[0, NEIGHBOUR_FILL], [1, NEIGHBOUR_FILL]],
-            showscale=False,
-            marker={"line": {"color": BORDER, "width": 0.6}},
-            text=[html.escape(n) for n in neighbours.sort_values("iso3")["name"]],
-            hovertemplate="%{text} (neighbour, context only)<extra></extra>",
+        flat_layer(
+            neighbours,
+            NEIGHBOUR_FILL,
             name="neighbouring countries (context)",
+            text=[f"{html.escape(n)} (neighbour, context only)" for n in names],
+            line={"color": BORDER, "width": 0.6},
             legendgroup="neighbours",
             showlegend=first,
             geo=geo,
@@ -105,18 +121,14 @@ def _add_region(
             )
         )
     if len(missing):
+        no_data = boundaries[boundaries["iso3"].isin(missing["iso3"])]
         fig.add_trace(
-            go.Choropleth(
-                geojson=to_geojson(boundaries, missing["iso3"]),
-                featureidkey="properties.iso3",
-                locations=missing["iso3"].tolist(),
-                z=[0] * len(missing),
-                colorscale=[[0, NO_DATA_FILL], [1, NO_DATA_FILL]],
-                showscale=False,
-                marker={"line": {"color": NO_DATA_BORDER, "width": 1.5}},
-                text=missing["hover"].tolist(),
-                hovertemplate="%{text}<extra></extra>",
+            flat_layer(
+                no_data,
+                NO_DATA_FILL,
                 name="no data (white, outlined): a gap, not zero",
+                text=missing["hover"].tolist(),
+                line={"color": NO_DATA_BORDER, "width": 1.5},
                 legendgroup="nodata",
                 showlegend=first,
                 geo=geo,
@@ -288,21 +300,9 @@ def locator_map(boundaries: gpd.GeoDataFrame, iso3: str, source: str, title: str
     ]
     fig = go.Figure()
     for frame, colour, name in layers:
-        frame = frame.sort_values("iso3")
+        text = [html.escape(n) for n in frame.sort_values("iso3")["name"]]
         fig.add_trace(
-            go.Choropleth(
-                geojson=to_geojson(frame),
-                featureidkey="properties.iso3",
-                locations=frame["iso3"].tolist(),
-                z=[0] * len(frame),
-                colorscale=[[0, colour], [1, colour]],
-                showscale=False,
-                marker={"line": {"color": BORDER, "width": 0.8}},
-                text=[html.escape(n) for n in frame["name"]],
-                hovertemplate="%{text}<extra></extra>",
-                name=name,
-                showlegend=True,
-            )
+            flat_layer(frame, colour, name=name, text=text, line={"color": BORDER, "width": 0.8}, showlegend=True)
         )
     labels = label_points(boundaries, window=WINDOW)
     labels = labels[labels["iso3"].isin([*STATES, *LABELLED_NEIGHBOURS])]

@@ -39,6 +39,28 @@ def _partner_styles(partners: Sequence[str], mode: str = "lines+markers") -> dic
     return {p: LineStyle(partner_name(p), PARTNER_COLOURS[p], mode=mode) for p in partners}
 
 
+def _share_grid(
+    shares: pd.DataFrame,
+    partners: Sequence[str],
+    panel: str,
+    panels: dict[str, str],
+    mode: str = "lines+markers",
+    **grid,
+) -> tuple[go.Figure, int]:
+    """Partner shares drawn by the grid builder: one panel per ``panel`` value, one line per partner."""
+    data = shares[shares["partner"].isin(partners)]
+    styles = _partner_styles(partners, mode=mode)
+    return line_grid(
+        data.assign(hover=share_hover(data)),
+        panel=panel,
+        trace="partner",
+        value="share_pct",
+        panels=panels,
+        styles=styles,
+        **grid,
+    )
+
+
 def share_small_multiples(
     shares: pd.DataFrame,
     *,
@@ -50,17 +72,8 @@ def share_small_multiples(
     cols: int = 3,
 ) -> go.Figure:
     """One panel per reporter: each partner's share over time."""
-    data = shares[shares["flow"].eq(flow) & shares["reporter"].isin(reporters) & shares["partner"].isin(partners)]
-    data = data.assign(hover=share_hover(data))
-    fig, n_rows = line_grid(
-        data,
-        panel="reporter",
-        trace="partner",
-        value="share_pct",
-        panels={r: country_name(r) for r in reporters},
-        styles=_partner_styles(partners),
-        cols=cols,
-    )
+    data = shares[shares["flow"].eq(flow) & shares["reporter"].isin(reporters)]
+    fig, n_rows = _share_grid(data, partners, "reporter", {r: country_name(r) for r in reporters}, cols=cols)
     return finish_grid(
         fig,
         title=title,
@@ -76,17 +89,8 @@ def share_small_multiples(
 
 def region_figure(shares: pd.DataFrame, *, partners: Sequence[str], title: str, source: str) -> go.Figure:
     """Partner shares of the five states' summed trade, one panel per flow."""
-    data = shares[shares["partner"].isin(partners)]
-    data = data.assign(hover=share_hover(data))
-    fig, n_rows = line_grid(
-        data,
-        panel="flow",
-        trace="partner",
-        value="share_pct",
-        panels={f: f.capitalize() for f in ("exports", "imports", "total")},
-        styles=_partner_styles(partners, mode="lines"),
-        shared_yaxes=True,
-    )
+    flows = {f: f.capitalize() for f in ("exports", "imports", "total")}
+    fig, n_rows = _share_grid(shares, partners, "flow", flows, mode="lines", shared_yaxes=True)
     return finish_grid(
         fig,
         title=title,

@@ -16,6 +16,15 @@ def pct(value: float) -> str:
     return "no value" if pd.isna(value) else f"{value:.1f}%"
 
 
+def top_row(frame: pd.DataFrame, column: str) -> pd.Series:
+    """The row with the largest ``column`` (ties: the first reporter alphabetically).
+
+    >>> top_row(pd.DataFrame({"reporter": ["KGZ", "KAZ"], "v": [1, 1]}), "v")["reporter"]
+    'KAZ'
+    """
+    return frame.sort_values([column, "reporter"], ascending=[False, True]).iloc[0]
+
+
 def vintage_lines(vintage: dict[str, str]) -> list[str]:
     """One line per data file: its name and version (hash), in a stable order.
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from helpers.codes import STATES, country_name, partner_name
 from helpers.compute.deals import deal_values, unconfirmed_counted
+from helpers.narrative.common import top_row
 
 
 def deal_map_title(deals: pd.DataFrame) -> str:
@@ -26,7 +27,7 @@ def share_map_title(snapshot: pd.DataFrame, partner: str) -> str:
     rows = snapshot[snapshot["partner"].eq(partner) & snapshot["share_pct"].notna()]
     if rows.empty:
         return f"No {partner_name(partner)} share is available"
-    lead = rows.sort_values(["share_pct", "reporter"], ascending=[False, True]).iloc[0]
+    lead = top_row(rows, "share_pct")
     return (
         f"{partner_name(partner)}'s share of trade is highest in {country_name(lead['reporter'])}: "
         f"{lead['share_pct']:.0f}% ({int(lead['year'])}, {lead['source_label']})"

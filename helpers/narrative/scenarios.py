@@ -6,6 +6,7 @@ import pandas as pd
 
 from helpers.codes import country_name
 from helpers.compute.scenarios import DEFAULT_PERIOD_YEARS, scenario_range
+from helpers.narrative.common import top_row
 
 
 def scenario_title(ranges: pd.DataFrame) -> str:
@@ -13,7 +14,7 @@ def scenario_title(ranges: pd.DataFrame) -> str:
     known = ranges[ranges["high_pct"].notna()]
     if known.empty:
         return "No state has a US baseline to build a scenario on"
-    top = known.sort_values(["high_pct", "reporter"], ascending=[False, True]).iloc[0]
+    top = top_row(known, "high_pct")
     return (
         f"Deals would lift the US share most in {country_name(top['reporter'])}: up to {top['high_pct']:.0f}% "
         f"of total trade, from {top['baseline_share_pct']:.1f}%"
@@ -57,3 +58,16 @@ def data_used(deals: pd.DataFrame, baseline: pd.DataFrame) -> list[str]:
         "data/trade.csv: each state's US trade and world total from the same records, chosen by the series rule.",
         f"Baseline years: {years or 'none'}.",
     ]
+
+
+RESULT_COLUMNS = {
+    "reporter": "State",
+    "rate": "Realised",
+    "baseline_year": "Baseline year",
+    "baseline_share_pct": "Observed US share (%)",
+    "peak_year": "Peak deal year",
+    "added_usd_m": "Added trade (US$ m a year)",
+    "scenario_share_pct": "Scenario US share (%)",
+    "change_pp": "Change (pp)",
+}
+"""Readable column names of the scenario results table."""

@@ -8,7 +8,7 @@ import pandas as pd
 
 from helpers.codes import DATASET_NAMES, country_name, partner_name
 from helpers.compute.snapshots import latest_comparable, latest_hhi, latest_top_partner
-from helpers.narrative.common import pct
+from helpers.narrative.common import pct, top_row
 
 
 def top_partner_title(shares: pd.DataFrame, flow: str, partners: Sequence[str]) -> str:
@@ -67,7 +67,7 @@ def ratio_title(ratios: pd.DataFrame, partner: str = "CHN") -> str:
     latest = latest_ratios(ratios, partner)
     if latest.empty:
         return f"No year with both records of trade with {partner_name(partner)}"
-    top = latest.sort_values(["ratio", "reporter"], ascending=[False, True]).iloc[0]
+    top = top_row(latest, "ratio")
     return (
         f"{partner_name(partner)} records {top['ratio']:.1f} times the trade {country_name(top['reporter'])} "
         f"records with it ({int(top['year'])})"
