@@ -18,7 +18,7 @@ and row, and nothing is written.
 Usage: ``python scripts/build_trade.py [--raw DIR] [--out FILE] [--sources FILE] [--readme FILE]``.
 """
 
-# ruff: noqa: RUF001, RUF002, RUF003  (Russian names and en dashes in the agencies' tables are meant)
+# ruff: noqa: RUF001, RUF002  (Russian names and en dashes in the agencies' tables are meant)
 from __future__ import annotations
 
 import argparse
@@ -32,7 +32,7 @@ import sys
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlparse
@@ -459,9 +459,7 @@ def read_uzbekistan(path: Path, flow: str, source_id: str) -> list[Cell]:
         by_iso = dict(zip(iso, values.values(), strict=True))
         world = sum(values.values())
         note = "world = sum of all partner rows of the agency's table (the table has no total row)"
-        cells += _emit(
-            "UZB", int(column), flow, world, by_iso, source_id, flags=("derived",), world_note=note
-        )
+        cells += _emit("UZB", int(column), flow, world, by_iso, source_id, flags=("derived",), world_note=note)
     # only the world total is derived; partner cells are as published
     return [c if c.partner == WORLD else Cell(**{**c.__dict__, "flags": ()}) for c in cells]
 
@@ -627,10 +625,8 @@ def flow_part(note: str, flow: str) -> str:
 def imf_factor_note(value: float, partner_value: float | None, factor: str, flow: str) -> str:
     """Say how an IMF estimate relates to the partner's figure: exports = partner / f, imports = partner x f."""
     f = float(factor)
-    if partner_value:
-        divided = abs(value - partner_value / f) <= abs(value - partner_value * f)
-    else:  # CIF/FOB convention: exports FOB from partner imports CIF, imports CIF from partner exports FOB
-        divided = flow == "exports"
+    # without the partner's figure, the CIF/FOB convention: exports FOB = partner's imports CIF / f
+    divided = abs(value - partner_value / f) <= abs(value - partner_value * f) if partner_value else flow == "exports"
     operation = f"/ {factor}" if divided else f"x {factor}"
     return f"equals partner-reported value {operation} (IMF estimate from partner data)"
 
@@ -707,7 +703,9 @@ def read_md_table(md: Path) -> pd.DataFrame:
     body = [[c.strip() for c in ln.strip().strip("|").split(" | ")] for ln in lines[1:] if not rule.match(ln.strip())]
     for line, cells in zip(lines[1:], body, strict=False):
         if len(cells) != len(header):
-            raise RawDataError(md, "section 1", None, f"row with {len(cells)} cells, header has {len(header)}: {line[:60]}")
+            raise RawDataError(
+                md, "section 1", None, f"row with {len(cells)} cells, header has {len(header)}: {line[:60]}"
+            )
     return pd.DataFrame(body, columns=header)
 
 
@@ -978,7 +976,6 @@ def _title_from_url(url: str, publisher: str) -> str:
     return f"{publisher} page (title not recorded)"
 
 
-
 # ================================================================ the build
 
 GITHUB_COPY = "mary-lev/eu-export-sanctions"
@@ -1005,7 +1002,10 @@ class Publication:
     published: str = ""
 
 
-KAZ_TITLE = "Основные показатели внешней торговли Республики Казахстан {0} (main foreign trade indicators by country, {0})"
+KAZ_ORIGINAL = {False: "Основные показатели внешней торговли", True: "Основные показатели внешней торговли по странам"}
+KAZ_TITLE = (
+    "Основные показатели внешней торговли Республики Казахстан {0} (main foreign trade indicators by country, {0})"
+)
 PUBLICATIONS = [
     *(
         Publication(
@@ -1014,7 +1014,7 @@ PUBLICATIONS = [
             KAZ_AGENCY,
             KAZ_TITLE.format(year),
             KAZ_URL,
-            f"data/kazakhstan_data/Основные показатели внешней торговли{' по странам' if year >= 2022 else ''}_{year}.xls",
+            f"data/kazakhstan_data/{KAZ_ORIGINAL[year >= 2022]}_{year}.xls",
             "2024-07-25" if year == 2023 else "",
         )
         for year in range(2019, 2024)
@@ -1023,7 +1023,7 @@ PUBLICATIONS = [
         "kgz_exports_by_country_1994_2023.xlsx",
         "stat-kg-exports-by-country-1994-2023",
         KGZ_AGENCY,
-        "4.03.00.18 Географическое распределение экспорта товаров (geographic distribution of exports of goods), 1994-2023",
+        "4.03.00.18 Географическое распределение экспорта товаров (exports of goods by country), 1994-2023",
         KGZ_URL,
         "data/kyrgyzstan_data/4.03.00.18 Географическое распределение экспорта товаров.xlsx",
     ),
@@ -1031,7 +1031,7 @@ PUBLICATIONS = [
         "kgz_imports_by_country_1994_2023.xlsx",
         "stat-kg-imports-by-country-1994-2023",
         KGZ_AGENCY,
-        "4.03.00.20 Географическое распределение импорта товаров (geographic distribution of imports of goods), 1994-2023",
+        "4.03.00.20 Географическое распределение импорта товаров (imports of goods by country), 1994-2023",
         KGZ_URL,
         "data/kyrgyzstan_data/4.03.00.20 Географическое распределение импорта товаров.xlsx",
     ),
@@ -1075,7 +1075,12 @@ COLUMNS = [
     "source_id", "note",
 ]  # fmt: skip
 DATASETS = ("imf_dots", "national_statistics", "partner_records", "statements", "other")
-PAGE_DATASET = {"reporter": "national_statistics", "mirror": "partner_records", "statement": "statements", "other": "other"}
+PAGE_DATASET = {
+    "reporter": "national_statistics",
+    "mirror": "partner_records",
+    "statement": "statements",
+    "other": "other",
+}
 
 
 def national_cells(raw: Path) -> list[Cell]:
@@ -1183,7 +1188,7 @@ def supersede_pages(
             continue
         figure = float(sum(agency[k] for k in keys))
         sources = ", ".join(sorted({agency_source[k] for k in keys}))
-        label = f"{row['reporter']} {row['partner']} {row['year']} {row['flow']} {row['value_usd_m']:g} [{row['source_id']}]"
+        label = " ".join(str(row[c]) for c in ["reporter", "partner", "year", "flow", "value_usd_m", "source_id"])
         if "derived" in str(row["flags"]) or same_figure(row, figure):
             why = "derived" if "derived" in str(row["flags"]) else "same figure"
             drop.append(idx)
@@ -1244,7 +1249,9 @@ def sources_text(existing: Path, trade: pd.DataFrame, generated: list[dict[str, 
     with existing.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     fields = list(rows[0].keys()) if rows else SOURCE_COLUMNS
-    elsewhere = " ".join((data_dir / name).read_text(encoding="utf-8") for name in SOURCE_USERS if (data_dir / name).exists())
+    elsewhere = " ".join(
+        (data_dir / name).read_text(encoding="utf-8") for name in SOURCE_USERS if (data_dir / name).exists()
+    )
     used = set(trade["source_id"])
     regenerate = {g["source_id"]: g for g in generated if g["source_id"].startswith("stat-")}
     keep = {
@@ -1273,8 +1280,14 @@ README_END = "<!-- trade-coverage:end -->"
 COVERAGE_COLUMNS = [
     ("IMF DOTS, own records", lambda f: (f["dataset"] == "imf_dots") & (f["side"] == "reporter")),
     ("IMF DOTS, partners' records", lambda f: (f["dataset"] == "imf_dots") & (f["side"] == "mirror")),
-    ("agency's tables (data/raw)", lambda f: (f["dataset"] == "national_statistics") & f["source_id"].str.startswith("stat-")),
-    ("pages quoting the agency", lambda f: (f["dataset"] == "national_statistics") & ~f["source_id"].str.startswith("stat-")),
+    (
+        "agency's tables (data/raw)",
+        lambda f: (f["dataset"] == "national_statistics") & f["source_id"].str.startswith("stat-"),
+    ),
+    (
+        "pages quoting the agency",
+        lambda f: (f["dataset"] == "national_statistics") & ~f["source_id"].str.startswith("stat-"),
+    ),
     ("partner records (pages)", lambda f: f["dataset"] == "partner_records"),
     ("statements", lambda f: f["dataset"] == "statements"),
     ("other compilations", lambda f: f["dataset"] == "other"),
@@ -1315,7 +1328,13 @@ def coverage_markdown(frame: pd.DataFrame) -> str:
         lines.append(f"| {reporter} | " + " | ".join(cells) + " |")
     recent = frame[(frame["year"] >= 2019) & frame["reporter"].isin(["KAZ", "KGZ", "TJK", "TKM", "UZB"])]
     years = sorted(set(recent["year"]))
-    short = {"imf_dots": "IMF", "national_statistics": "own", "partner_records": "partner", "statements": "stmt", "other": "other"}
+    short = {
+        "imf_dots": "IMF",
+        "national_statistics": "own",
+        "partner_records": "partner",
+        "statements": "stmt",
+        "other": "other",
+    }
     lines += [
         "",
         "World totals (partner `WLD`) from 2019, by dataset: `own` = the state's statistics (agency table or a page "
@@ -1352,15 +1371,11 @@ def format_trade(frame: pd.DataFrame) -> str:
     out = frame.copy()
     digits = out["dataset"].map(lambda d: 3 if d == "national_statistics" else 1)
     for column in ("value_usd_m", "value_eur_m"):
-        out[column] = [
-            "" if pd.isna(v) else f"{float(v):.{n}f}" for v, n in zip(out[column], digits, strict=True)
-        ]
+        out[column] = ["" if pd.isna(v) else f"{float(v):.{n}f}" for v, n in zip(out[column], digits, strict=True)]
     # a page quoting the agency keeps the precision it was quoted with
     pages = (out["dataset"] == "national_statistics") & ~out["source_id"].str.startswith("stat-")
     for column in ("value_usd_m", "value_eur_m"):
-        out.loc[pages, column] = [
-            "" if pd.isna(v) else f"{float(v):.1f}" for v in frame.loc[pages, column]
-        ]
+        out.loc[pages, column] = ["" if pd.isna(v) else f"{float(v):.1f}" for v in frame.loc[pages, column]]
     buffer = io.StringIO()
     out[COLUMNS].to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue()
@@ -1374,7 +1389,10 @@ def build(raw: Path) -> tuple[pd.DataFrame, list[dict[str, str]], list[str]]:
     taken: dict[str, str] = {}
     meta: dict[str, dict[str, str]] = {}
     pages = pd.concat(
-        [md_rows(table, taken, meta), ref_page_rows(ref[(ref["dataset"] == "pages") & (ref["year"] <= 2020)], taken, meta)],
+        [
+            md_rows(table, taken, meta),
+            ref_page_rows(ref[(ref["dataset"] == "pages") & (ref["year"] <= 2020)], taken, meta),
+        ],
         ignore_index=True,
     )
     pages["note"] = pages["note"].fillna("")
@@ -1391,7 +1409,9 @@ def build(raw: Path) -> tuple[pd.DataFrame, list[dict[str, str]], list[str]]:
     frame = frame.reset_index(drop=True)[COLUMNS]
     duplicated = frame.duplicated(KEY, keep=False)
     if duplicated.any():
-        raise RawDataError("trade.csv", None, None, f"duplicate keys: {frame[duplicated][KEY].head().to_dict('records')}")
+        raise RawDataError(
+            "trade.csv", None, None, f"duplicate keys: {frame[duplicated][KEY].head().to_dict('records')}"
+        )
     generated = [IMF_SOURCE, *agency_source_rows(raw), *source_rows(meta).to_dict("records")]
     return frame, generated, log0 + log1 + log2 + log3 + log4 + log5
 
