@@ -1,30 +1,470 @@
-"""Build ``data/trade.csv`` (and its source rows) from the research notes in ``../shared``.
+"""Rebuild ``data/trade.csv`` from the raw files in ``data/raw`` (nothing outside the repository).
 
-One-time derivation tool: the product reads only ``data/trade.csv``. Inputs:
+Inputs (all vendored, with sha256 in the folders' MANIFEST.md):
 
-- ``<shared>/data/trade_reference_1992_2025.csv``: IMF DOTS extract 1992-2020 (both sides) plus
-  page-sourced rows (``dataset == pages``);
-- ``<shared>/research/trade_2021_2025.md`` section 1: the 2021-2025 long table (it already carries
-  the page rows of ``trade.md`` section 2c, marked ``[carried]``);
-- ``scripts/trade_additions.csv``: extra curated rows (same columns as trade.csv plus source_url,
-  publisher, title, published).
+- ``data/raw/national_statistics/``: the agencies' own partner tables: Kazakhstan 2018-2023
+  (stat.gov.kz .xls), Kyrgyzstan 1994-2023 (stat.kg .xlsx), Uzbekistan 2010-2023 (stat.uz SDMX csv).
+  Dataset ``national_statistics``, side ``reporter``; thousand US$ converted to US$ m.
+- ``data/raw/research/trade_reference_1992_2025.csv``: IMF DOTS 1992-2020 (both sides; dataset
+  ``imf_dots``) and page-quoted figures.
+- ``data/raw/research/trade_2021_2025.md`` section 1: page-quoted figures 2021-2025.
 
-Usage: ``python scripts/build_trade.py [SHARED_DIR] [--out data/trade.csv] [--sources-out FILE]``.
+Outputs, each written atomically (temporary file + ``os.replace``) and only after every input was
+read and checked: ``data/trade.csv``, the trade rows of ``data/sources.csv`` (rows other tables use
+are kept as they are) and the generated coverage table in ``data/README.md``. A second run gives
+byte-identical files. Any unexpected raw input stops the build with an error naming file, sheet
+and row, and nothing is written.
+
+Usage: ``python scripts/build_trade.py [--raw DIR] [--out FILE] [--sources FILE] [--readme FILE]``.
 """
 
+# ruff: noqa: RUF001, RUF002  (Russian names and en dashes in the agencies' tables are meant)
 from __future__ import annotations
 
 import argparse
+import csv
+import gettext
+import hashlib
+import io
+import os
 import re
 import sys
-from collections.abc import Iterable
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pandas as pd
+import pycountry
 
 REPO = Path(__file__).resolve().parent.parent
-ADDITIONS = Path(__file__).resolve().parent / "trade_additions.csv"
+DATA = REPO / "data"
+NATSTATS = "national_statistics"
+RESEARCH = "research"
+
+# ================================================================ national statistics
+
+# The 27 current EU members (since 1 Feb 2020): the one definition of EU27 used by the build.
+EU27_MEMBERS = (
+    "AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC", "HUN", "IRL",
+    "ITA", "LVA", "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU", "SVK", "SVN", "ESP", "SWE",
+)  # fmt: skip
+DIRECT_PARTNERS = ("RUS", "CHN", "USA", "TUR")
+WORLD = "WLD"
+OTHER = "other"  # a residual the agency could not allocate to a country (part of the world total)
+
+# Rows that are not one country. "total" is the world total; "group" a region or bloc (a subtotal
+# of country rows); OTHER a residual that belongs to the world total but to no country.
+AGGREGATES: dict[str, str] = {
+    "всего": "total",
+    "всего в том числе": "total",
+    "страны снг": "group",
+    "снг": "group",
+    "страны еаэс": "group",
+    "еаэс": "group",
+    "страны вне еаэс": "group",
+    "остальные страны мира": "group",
+    "европа": "group",
+    "страны ес": "group",
+    "ес": "group",
+    "страны вне ес": "group",
+    "азия": "group",
+    "америка": "group",
+    "африка": "group",
+    "австралия и океания": "group",
+    "шос": "group",
+    "неопределенная страна": OTHER,
+    "европейский союз (ес)": OTHER,  # EU, member not stated (KGZ imports)
+    "оон": OTHER,  # United Nations as a counterpart (KGZ imports)
+    "нормандские острова": OTHER,  # Jersey + Guernsey: no single ISO code
+}
+# Country names pycountry cannot resolve (older names, short forms, misspellings in the files).
+NAME_VARIANTS: dict[str, str] = {
+    "россия": "RUS",
+    "кыргызстан": "KGZ",
+    "великобритания": "GBR",
+    "молдова": "MDA",
+    "македония": "MKD",
+    "республика македония": "MKD",
+    "китай (сар гонконг)": "HKG",
+    "корея (кндр)": "PRK",
+    "лаосская народно-демократическая республика": "LAO",
+    "ливийская арабская джамахирия": "LBY",
+    "свазиленд": "SWZ",
+    "заир": "COD",
+    "цар": "CAF",
+    "юар": "ZAF",
+    "котд ивуар": "CIV",
+    "котд'ивуар": "CIV",
+    "боствана": "BWA",
+    "буркино фасо": "BFA",
+    "бруней": "BRN",
+    "буве": "BVT",
+    "восточное самоа": "ASM",
+    "кокосовые осторова": "CCK",
+    "ирак, республика ирак": "IRQ",
+    "сен-бартелеми": "BLM",
+    "нидерландские антильские острова": "ANT",
+    "малые тихоокеан. отдаленные остроа сша": "UMI",
+    "малые тихоокеан. отдален. острова сша": "UMI",
+    "малые тихоокеан.отдален.ост-ва с.ш.": "UMI",
+    "южн.джорджия и южн.сандвич.острова": "SGS",
+    "французкие южные территории": "ATF",
+    "тайвань. китайская провинция": "TWN",
+    "республика латвия": "LVA",
+    "корея, народно демократическая республика": "PRK",
+    "коморские острова": "COM",
+    "тимор лесте": "TLS",
+    "майотта": "MYT",
+    "остров святой елены": "SHN",
+    "британская территория в индийском океане": "IOT",
+    "острова теркс и кайкос": "TCA",
+    "уоллис и футуна": "WLF",
+    "северные марианские острова": "MNP",
+    "американское самоа": "ASM",
+    "кокосовые (килинг) острова": "CCK",
+    "черногория (монтенегро)": "MNE",
+    "питкерн": "PCN",
+    "микронезия, федеративные штаты": "FSM",
+    "фолклендские острова (мальвинские)": "FLK",
+    "макао (макао)": "MAC",
+    "ангилья": "AIA",
+    "ангилья (брит.)": "AIA",
+    "виргинские острова (брит.)": "VGB",
+    "британско-виргинские острова": "VGB",
+}
+# ISO numeric codes withdrawn from ISO 3166-1 that the Uzbek tables still use.
+NUMERIC_VARIANTS: dict[str, str] = {"736": "SDN", "530": "ANT"}  # Sudan before 2011, Netherlands Antilles
+# Parenthesised notes that name the owning state of a territory, e.g. "Гибралтар (Брит.)".
+OWNER_NOTES = re.compile(r"\s*\((брит\.|сша|н\.зел\.|китай)\)$")
+
+
+class RawDataError(ValueError):
+    """A raw publication is not what the build expects; names file, sheet and row."""
+
+    def __init__(self, file: Path | str, sheet: str | None, row: int | None, message: str):
+        self.file, self.sheet, self.row = Path(file).name, sheet, row
+        where = [f"file {self.file}"]
+        if sheet is not None:
+            where.append(f"sheet {sheet!r}")
+        if row is not None:
+            where.append(f"row {row}")
+        super().__init__(f"{', '.join(where)}: {message}")
+
+
+@dataclass
+class NameLog:
+    """How each distinct partner name was resolved (for the build report)."""
+
+    by_pycountry: set[str] = field(default_factory=set)
+    by_table: set[str] = field(default_factory=set)
+    aggregates: set[str] = field(default_factory=set)
+    twice: set[str] = field(default_factory=set)  # minor partners listed twice (their rows are added)
+
+
+NAMES = NameLog()
+
+
+def normalise(name: str) -> str:
+    """Lower case, no accents or NBSP, ё -> е, single spaces."""
+    text = unicodedata.normalize("NFD", name.replace("\xa0", " ")).replace("\u0301", "")  # stress marks
+    text = unicodedata.normalize("NFC", text).lower().replace("ё", "е")
+    text = re.sub(r"\s*[-–—]\s*", " ", text)  # "Бруней-Даруссалам" = "Бруней Даруссалам"
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@cache
+def russian_names() -> dict[str, str]:
+    """pycountry's Russian country names (name, official and common name) -> ISO3."""
+    translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ru"])
+    index: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            english = getattr(country, attr, None)
+            if english:
+                index.setdefault(normalise(translation.gettext(english)), country.alpha_3)
+    for country in pycountry.historic_countries:  # e.g. Netherlands Antilles
+        index.setdefault(normalise(translation.gettext(country.name)), country.alpha_3)
+    return index
+
+
+def _pycountry_iso3(russian: str, english: str | None) -> str | None:
+    """ISO3 via pycountry: the Russian name (as is, owner note removed, 'A, B' turned round), then English."""
+    names = russian_names()
+    key = normalise(russian)
+    candidates = [key, OWNER_NOTES.sub("", key)]
+    if "," in key:
+        head, tail = (p.strip() for p in key.split(",", 1))
+        candidates += [f"{tail} {head}", f"{head} ({tail})", head]
+    inner = re.fullmatch(r".*\((.+)\)", key)
+    if inner and not OWNER_NOTES.search(key):
+        candidates.append(inner.group(1))
+    for candidate in candidates:
+        if candidate in names:
+            return names[candidate]
+    if english:
+        try:
+            return pycountry.countries.lookup(english.strip()).alpha_3
+        except LookupError:
+            return None
+    return None
+
+
+@cache
+def classify(russian: str, english: str | None = None) -> tuple[str, str]:
+    """(kind, code) of a partner name: ('country', ISO3), ('total'|'group'|OTHER, name) or ('unknown', name)."""
+    key = normalise(russian)
+    aggregates = {normalise(k): v for k, v in AGGREGATES.items()}
+    variants = {normalise(k): v for k, v in NAME_VARIANTS.items()}
+    if key in aggregates:
+        NAMES.aggregates.add(russian.strip())
+        return aggregates[key], key
+    found = _pycountry_iso3(russian, english)
+    if found:
+        NAMES.by_pycountry.add(russian.strip())
+        return "country", found
+    if key in variants:
+        NAMES.by_table.add(russian.strip())
+        return "country", variants[key]
+    return "unknown", key
+
+
+# ---------------------------------------------------------------- national rows
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One derived figure in thousand US$, with where it came from."""
+
+    reporter: str
+    partner: str
+    year: int
+    flow: str
+    value_kusd: float
+    source_id: str
+    flags: tuple[str, ...] = ()
+    note: str = ""
+
+
+def _number(value: object) -> float | None:
+    """A numeric cell; '-' (nil) is 0; empty is None."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    text = str(value).strip().replace("\xa0", "").replace(" ", "").replace(",", ".")
+    if text in {"-", "–", "—", "0,0", "x"}:
+        return 0.0
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _sheet(path: Path, sheet: str) -> list[list[object]]:
+    """All cells of one sheet (pandas + calamine), or RawDataError if the sheet is missing."""
+    try:
+        frame = pd.read_excel(path, sheet_name=sheet, header=None, engine="calamine", dtype=object)
+    except ValueError as err:
+        if "not found" in str(err).lower() or "worksheet" in str(err).lower():
+            names = pd.ExcelFile(path, engine="calamine").sheet_names
+            raise RawDataError(path, sheet, None, f"sheet not found (the file has {names})") from None
+        raise
+    return frame.where(frame.notna(), "").to_numpy().tolist()
+
+
+def _partner_cells(
+    values: Iterator[tuple[int, str, str | None, float | None]], path: Path, sheet: str
+) -> tuple[float, dict[str, float], float]:
+    """(total, {ISO3: value}, residual) from (row, Russian name, English name, value) tuples."""
+    total: float | None = None
+    countries: dict[str, float] = {}
+    residual = 0.0
+    for row, russian, english, value in values:
+        kind, code = classify(russian, english)
+        if kind == "unknown":
+            raise RawDataError(path, sheet, row, f"unknown partner name {russian.strip()!r}: add it to NAME_VARIANTS")
+        if kind == "total":
+            total = value
+        elif kind == OTHER:
+            residual += value or 0.0
+        elif kind == "country":
+            if code in countries:
+                if code in DIRECT_PARTNERS or code in EU27_MEMBERS:
+                    raise RawDataError(path, sheet, row, f"partner {code} ({russian.strip()!r}) appears twice")
+                NAMES.twice.add(f"{path.name} {sheet}: {code} ({russian.strip()})")
+            countries[code] = countries.get(code, 0.0) + (value or 0.0)
+    if total is None:
+        raise RawDataError(path, sheet, None, "no world-total row ('Всего')")
+    return total, countries, residual
+
+
+def _emit(
+    reporter: str, year: int, flow: str, total: float, countries: dict[str, float], source_id: str, **extra: object
+) -> list[Cell]:
+    """The six partner cells of one reporter-year-flow (EU27 = sum of the members)."""
+    flags = tuple(extra.get("flags", ()))  # type: ignore[arg-type]
+    cells = [Cell(reporter, p, year, flow, countries.get(p, 0.0), source_id, flags) for p in DIRECT_PARTNERS]
+    eu = sum(countries.get(m, 0.0) for m in EU27_MEMBERS)
+    eu_note = "EU27 = sum of the 27 current members' rows in the agency's table"
+    cells.append(Cell(reporter, "EU27", year, flow, eu, source_id, flags, eu_note))
+    cells.append(Cell(reporter, WORLD, year, flow, total, source_id, flags, str(extra.get("world_note", ""))))
+    return cells
+
+
+# ---------------------------------------------------------------- Kazakhstan
+
+
+def _kaz_columns(rows: list[list[object]], path: Path, sheet: str) -> tuple[int, int, int]:
+    """(first data row index, exports column, imports column) from the header of a KAZ sheet."""
+    for i, row in enumerate(rows[:12]):
+        labels = [normalise(str(c)) for c in row]
+        if "экспорт" in labels and "импорт" in labels:
+            return i + 2, labels.index("экспорт"), labels.index("импорт")
+    raise RawDataError(path, sheet, None, "no header row with 'Экспорт' and 'Импорт' in the first 12 rows")
+
+
+def read_kazakhstan(path: Path, sheet: str, year: int, source_id: str) -> list[Cell]:
+    """Exports and imports of Kazakhstan with the six partners, one year (one sheet)."""
+    rows = _sheet(path, sheet)
+    title = " ".join(str(c) for row in rows[:3] for c in row)
+    if str(year) not in title:
+        raise RawDataError(path, sheet, 2, f"title does not name the year {year}: {title.strip()[:80]!r}")
+    first, col_x, col_m = _kaz_columns(rows, path, sheet)
+    if not rows[first:] or classify(str(rows[first][0]))[0] != "total":
+        raise RawDataError(path, sheet, first + 1, "expected the world-total row 'Всего' right below the header")
+    cells: list[Cell] = []
+    for flow, col in (("exports", col_x), ("imports", col_m)):
+
+        def values(col: int = col) -> Iterator[tuple[int, str, str | None, float | None]]:
+            for i in range(first, len(rows)):
+                name = str(rows[i][0])
+                value = _number(rows[i][col])
+                if name.strip() and value is not None:
+                    yield i + 1, name, None, value
+
+        total, countries, _ = _partner_cells(values(), path, sheet)
+        cells += _emit("KAZ", year, flow, total, countries, source_id)
+    return cells
+
+
+# ---------------------------------------------------------------- Kyrgyzstan
+
+
+def _kgz_years(rows: list[list[object]], path: Path, sheet: str) -> tuple[int, dict[int, tuple[int, str]]]:
+    """(header row index, {column: (year, footnote marker)}) of a KGZ sheet."""
+    for i, row in enumerate(rows[:8]):
+        years: dict[int, tuple[int, str]] = {}
+        for col, cell in enumerate(row[3:], start=3):
+            match = re.fullmatch(r"((?:19|20)\d\d)(?:\.0)?\s*(\S*)", str(cell).strip())
+            if match:
+                years[col] = (int(match.group(1)), match.group(2))
+        if len(years) >= 5:
+            return i, years
+    raise RawDataError(path, sheet, None, "no header row of years in the first 8 rows")
+
+
+def _footnote(rows: list[list[object]], marker: str, path: Path, sheet: str) -> str:
+    """The Russian text of a footnote ('1 Предварительные данные' -> 'Предварительные данные')."""
+    for row in rows:
+        text = str(row[1]).strip()
+        if text.startswith(marker + " "):
+            return text[len(marker) :].strip()
+    raise RawDataError(path, sheet, None, f"footnote {marker!r} of the year header not found")
+
+
+def read_kyrgyzstan(path: Path, sheet: str, flow: str, source_id: str) -> list[Cell]:
+    """Kyrgyzstan's exports or imports with the six partners, every year of the table."""
+    rows = _sheet(path, sheet)
+    header, years = _kgz_years(rows, path, sheet)
+    if not any(normalise(str(r[1])) == "всего" for r in rows[header + 1 : header + 4]):
+        raise RawDataError(path, sheet, header + 2, "expected the world-total row 'Всего' right below the header")
+    cells: list[Cell] = []
+    for col, (year, marker) in years.items():
+        flags: tuple[str, ...] = ()
+        if marker:
+            text = _footnote(rows, marker, path, sheet)
+            if normalise(text) != "предварительные данные":
+                raise RawDataError(path, sheet, header + 1, f"unexpected footnote on {year}: {text!r}")
+            flags = ("preliminary",)
+
+        def values(col: int = col) -> Iterator[tuple[int, str, str | None, float | None]]:
+            for i in range(header + 1, len(rows)):
+                name, english = str(rows[i][1]), str(rows[i][2])
+                value = _number(rows[i][col])
+                if name.strip() and value is not None and not re.match(r"^\d+\s", name.strip()):
+                    yield i + 1, name, english, value
+
+        total, countries, _ = _partner_cells(values(), path, sheet)
+        cells += _emit("KGZ", year, flow, total, countries, source_id, flags=flags)
+    return cells
+
+
+def kgz_eu_row(path: Path, sheet: str) -> dict[int, float]:
+    """The table's own 'ЕС / The EU' row by year (for checks)."""
+    rows = _sheet(path, sheet)
+    header, years = _kgz_years(rows, path, sheet)
+    for row in rows[header + 1 :]:
+        if normalise(str(row[1])) == "ес":
+            return {year: _number(row[col]) or 0.0 for col, (year, _) in years.items()}
+    raise RawDataError(path, sheet, None, "no 'ЕС' row")
+
+
+# ---------------------------------------------------------------- Uzbekistan
+
+
+def read_uzbekistan(path: Path, flow: str, source_id: str) -> list[Cell]:
+    """Uzbekistan's exports or imports with the six partners; world = sum of all partner rows."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    if "Code" not in frame.columns:
+        raise RawDataError(path, None, 1, f"no 'Code' column (header: {list(frame.columns)[:5]})")
+    year_columns = [c for c in frame.columns if re.fullmatch(r"(19|20)\d\d", c)]
+    if not year_columns:
+        raise RawDataError(path, None, 1, "no year columns in the header")
+    codes: dict[str, str] = {}
+    for i, code in enumerate(frame["Code"], start=2):  # line 1 is the header
+        text = code.strip()
+        if not text.isdigit():
+            raise RawDataError(path, None, i, f"partner code {code!r} is not an ISO numeric code")
+        if int(text) == 0:
+            NAMES.aggregates.add(f"UZB code 0 ({frame.at[i - 2, 'Klassifikator_en']})")
+            iso3 = OTHER
+        else:
+            numeric = text.zfill(3)
+            country = pycountry.countries.get(numeric=numeric)
+            name = frame.at[i - 2, "Klassifikator_en"]
+            if country is not None:
+                NAMES.by_pycountry.add(f"UZB code {numeric}")
+                iso3 = country.alpha_3
+            elif numeric in NUMERIC_VARIANTS:
+                NAMES.by_table.add(f"UZB code {numeric} ({name})")
+                iso3 = NUMERIC_VARIANTS[numeric]
+            else:
+                raise RawDataError(path, None, i, f"unknown ISO numeric partner code {text!r} ({name})")
+        if iso3 in codes.values() and iso3 != OTHER:
+            raise RawDataError(path, None, i, f"partner {iso3} appears twice")
+        codes[str(i)] = iso3
+    iso = pd.Series(list(codes.values()), index=frame.index)
+    cells: list[Cell] = []
+    for column in year_columns:
+        values = {}
+        for i, text in enumerate(frame[column], start=2):
+            value = _number(text)
+            if value is None:
+                raise RawDataError(path, None, i, f"column {column}: not a number: {text!r}")
+            values[i] = value
+        by_iso = dict(zip(iso, values.values(), strict=True))
+        world = sum(values.values())
+        note = "world = sum of all partner rows of the agency's table (the table has no total row)"
+        cells += _emit("UZB", int(column), flow, world, by_iso, source_id, flags=("derived",), world_note=note)
+    # only the world total is derived; partner cells are as published
+    return [c if c.partner == WORLD else Cell(**{**c.__dict__, "flags": ()}) for c in cells]
+
+
+# ================================================================ IMF DOTS and pages
 
 COLUMNS = [
     "reporter", "partner", "year", "flow", "value_usd_m", "value_eur_m", "side", "basis", "flags", "source_id", "note",
@@ -107,16 +547,6 @@ REF_FLAGS: dict[tuple[str, str, int, str], set[str]] = {
 }
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    """Command-line options; paths default to the repo layout."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("shared", nargs="?", type=Path, default=REPO.parent / "shared", help="the shared/ folder")
-    parser.add_argument("--out", type=Path, default=REPO / "data" / "trade.csv")
-    parser.add_argument("--sources-out", type=Path, default=None, help="also write the source rows here")
-    parser.add_argument("--additions", type=Path, default=ADDITIONS)
-    return parser.parse_args(argv)
-
-
 # ---------------------------------------------------------------- helpers
 
 
@@ -192,9 +622,22 @@ def flow_part(note: str, flow: str) -> str:
     return " ".join(p.strip() for p in note.split(";") if p.strip().startswith(prefix))
 
 
+def imf_factor_note(value: float, partner_value: float | None, factor: str, flow: str) -> str:
+    """Say how an IMF estimate relates to the partner's figure: exports = partner / f, imports = partner x f."""
+    f = float(factor)
+    # without the partner's figure, the CIF/FOB convention: exports FOB = partner's imports CIF / f
+    divided = abs(value - partner_value / f) <= abs(value - partner_value * f) if partner_value else flow == "exports"
+    operation = f"/ {factor}" if divided else f"x {factor}"
+    return f"equals partner-reported value {operation} (IMF estimate from partner data)"
+
+
 def imf_rows(ref: pd.DataFrame) -> pd.DataFrame:
     """IMF DOTS exports/imports rows (computed totals dropped), with flags from the note column."""
     imf = ref[ref["dataset"].str.startswith("IMF_DOTS") & ref["flow"].isin(["exports", "imports"])].copy()
+    mirror = imf[imf["side"].str.startswith("mirror")]
+    partner_value = {
+        (r.reporter_iso3, r.partner, int(r.year), r.flow): float(r.value_usd_bn) for r in mirror.itertuples()
+    }
     rows = []
     for r in imf.itertuples(index=False):
         note = r.note if isinstance(r.note, str) else ""
@@ -206,20 +649,20 @@ def imf_rows(ref: pd.DataFrame) -> pd.DataFrame:
             if "'e'" in note:
                 flags.add("estimate")
                 notes.append("IMF 'e' flag in this reporter-partner-year (the extract does not say which flow)")
-            if "x1.06" in part and r.reporter_iso3 == "TKM" and 2004 <= r.year <= 2020:
+            factor = re.search(r"x(1\.\d\d)", part)
+            if factor:  # an exact partner / f or x f equality is an IMF estimate wherever it occurs
                 flags.add("imf_derived")
-                notes.append("equals partner-reported value x1.06 (IMF estimate from partner data)")
-            elif "x1.10" in part and r.reporter_iso3 == "UZB" and 1995 <= r.year <= 1999:
-                flags.add("imf_derived")
-                notes.append("equals partner-reported value x1.10 (IMF estimate from partner data)")
-            elif part:
-                # An exact partner x1.06 / x1.10 equality is an IMF estimate wherever it occurs.
-                ratio = "x1.06" if "x1.06" in part else "x1.10"
-                flags.add("imf_derived")
-                notes.append(f"equals partner-reported value {ratio} (IMF estimate from partner data)")
+                key = (r.reporter_iso3, r.partner, int(r.year), r.flow)
+                notes.append(imf_factor_note(float(r.value_usd_bn), partner_value.get(key), factor.group(1), r.flow))
             if "near-constant shares" in note:
                 flags.add("imf_fixed_split")
                 notes.append("UZB 2000-2015 partner split = fixed shares of World (IMF allocation); use mirror")
+            if r.reporter_iso3 == "UZB" and r.partner == "WLD" and 2000 <= r.year <= 2015:
+                flags.add("estimate")
+                notes.append(
+                    "IMF estimate: Uzbekistan published no trade statistics for 2000-2015; "
+                    "its partner rows are fixed shares of this total"
+                )
             if "Customs Union" in note:
                 flags.add("break")
                 notes.append("Customs Union start (Jul 2010): KAZ-reported value ~half of the Russian mirror")
@@ -236,6 +679,7 @@ def imf_rows(ref: pd.DataFrame) -> pd.DataFrame:
                 "flow": r.flow,
                 "value_usd_m": round(float(r.value_usd_bn) * 1000, 1),
                 "value_eur_m": None,
+                "dataset": "imf_dots",
                 "side": side,
                 "basis": "goods",
                 "flags": join_flags(flags),
@@ -253,11 +697,15 @@ def read_md_table(md: Path) -> pd.DataFrame:
     """The long table of trade_2021_2025.md section 1, as strings."""
     text = md.read_text(encoding="utf-8")
     section = text.split("## 1. Long-format table", 1)[1].split("\n## ", 1)[0]
-    lines = [ln for ln in section.splitlines() if ln.startswith("| ")]
-    header = [c.strip() for c in lines[0].strip("|").split(" | ")]
-    body = [[c.strip() for c in ln.strip().strip("|").split(" | ")] for ln in lines[2:]]
-    if any(len(b) != len(header) for b in body):
-        raise ValueError("malformed row in the section 1 table")
+    lines = [ln for ln in section.splitlines() if ln.startswith("|")]
+    rule = re.compile(r"^\|[\s:|-]+\|?$")  # the |---|---| line under the header, if any
+    header = [c.strip() for c in lines[0].strip().strip("|").split(" | ")]
+    body = [[c.strip() for c in ln.strip().strip("|").split(" | ")] for ln in lines[1:] if not rule.match(ln.strip())]
+    for line, cells in zip(lines[1:], body, strict=False):
+        if len(cells) != len(header):
+            raise RawDataError(
+                md, "section 1", None, f"row with {len(cells)} cells, header has {len(header)}: {line[:60]}"
+            )
     return pd.DataFrame(body, columns=header)
 
 
@@ -381,26 +829,6 @@ def ref_page_rows(pages: pd.DataFrame, taken: dict[str, str], meta: dict[str, di
             }
         )
     return pd.DataFrame(rows)
-
-
-def addition_rows(path: Path, taken: dict[str, str], meta: dict[str, dict[str, str]]) -> pd.DataFrame:
-    """Curated extra rows from scripts/trade_additions.csv (empty frame if the file has no rows)."""
-    if not path.exists():
-        return pd.DataFrame(columns=COLUMNS)
-    add = pd.read_csv(path, dtype=str, keep_default_na=False)
-    for r in add.itertuples(index=False):
-        taken.setdefault(r.source_url, r.source_id)
-        meta.setdefault(
-            r.source_id,
-            {"url": r.source_url, "outlet": r.publisher, "title": r.title, "published": r.published},
-        )
-    out = add[COLUMNS].copy()
-    out["year"] = out["year"].astype(int)
-    for col in ("value_usd_m", "value_eur_m"):
-        out[col] = pd.to_numeric(out[col].replace("", None))
-    for flags in out["flags"]:
-        join_flags([f for f in flags.split(";") if f])
-    return out
 
 
 # ---------------------------------------------------------------- clean-up passes
@@ -548,40 +976,497 @@ def _title_from_url(url: str, publisher: str) -> str:
     return f"{publisher} page (title not recorded)"
 
 
-def build(shared: Path, additions: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    """Assemble trade rows and source rows; return them with a log of the clean-up decisions."""
-    ref = pd.read_csv(shared / "data" / "trade_reference_1992_2025.csv")
-    table = read_md_table(shared / "research" / "trade_2021_2025.md")
+# ================================================================ the build
+
+GITHUB_COPY = "mary-lev/eu-export-sanctions"
+GITHUB_COMMIT = "4b6a5dfc864ab3352104974a4516458fd7347b38"
+AGENCY_LICENCE = "agency publication; figures quoted"
+KAZ_AGENCY = "Bureau of National Statistics of the Republic of Kazakhstan (stat.gov.kz)"
+KGZ_AGENCY = "National Statistical Committee of the Kyrgyz Republic (stat.kg)"
+UZB_AGENCY = "Statistics Agency under the President of the Republic of Uzbekistan (stat.uz)"
+KAZ_URL = "https://stat.gov.kz/ru/industries/economy/foreign-market/publications/"
+KGZ_URL = "https://www.stat.kg/ru/statistics/vneshneekonomicheskaya-deyatelnost/"
+UZB_URL = "https://siat.stat.uz/"
+
+
+@dataclass(frozen=True)
+class Publication:
+    """One vendored raw file and the source row that cites it."""
+
+    file: str
+    source_id: str
+    publisher: str
+    title: str
+    url: str
+    original: str  # the file's path in the GitHub copy
+    published: str = ""
+
+
+KAZ_ORIGINAL = {False: "Основные показатели внешней торговли", True: "Основные показатели внешней торговли по странам"}
+KAZ_TITLE = (
+    "Основные показатели внешней торговли Республики Казахстан {0} (main foreign trade indicators by country, {0})"
+)
+PUBLICATIONS = [
+    *(
+        Publication(
+            f"kaz_foreign_trade_by_country_{year}.xls",
+            f"stat-gov-kz-foreign-trade-{year}",
+            KAZ_AGENCY,
+            KAZ_TITLE.format(year),
+            KAZ_URL,
+            f"data/kazakhstan_data/{KAZ_ORIGINAL[year >= 2022]}_{year}.xls",
+            "2024-07-25" if year == 2023 else "",
+        )
+        for year in range(2019, 2024)
+    ),
+    Publication(
+        "kgz_exports_by_country_1994_2023.xlsx",
+        "stat-kg-exports-by-country-1994-2023",
+        KGZ_AGENCY,
+        "4.03.00.18 Географическое распределение экспорта товаров (exports of goods by country), 1994-2023",
+        KGZ_URL,
+        "data/kyrgyzstan_data/4.03.00.18 Географическое распределение экспорта товаров.xlsx",
+    ),
+    Publication(
+        "kgz_imports_by_country_1994_2023.xlsx",
+        "stat-kg-imports-by-country-1994-2023",
+        KGZ_AGENCY,
+        "4.03.00.20 Географическое распределение импорта товаров (imports of goods by country), 1994-2023",
+        KGZ_URL,
+        "data/kyrgyzstan_data/4.03.00.20 Географическое распределение импорта товаров.xlsx",
+    ),
+    Publication(
+        "uzb_exports_by_country_2010_2023.csv",
+        "stat-uz-sdmx-1105-exports-by-country",
+        UZB_AGENCY,
+        "Exports by partner country, 2010-2023 (open data, SDMX dataset 1105)",
+        UZB_URL,
+        "data/uzbekistan_data/sdmx_data_1105.csv",
+    ),
+    Publication(
+        "uzb_imports_by_country_2010_2023.csv",
+        "stat-uz-sdmx-1176-imports-by-country",
+        UZB_AGENCY,
+        "Imports by partner country, 2010-2023 (open data, SDMX dataset 1176)",
+        UZB_URL,
+        "data/uzbekistan_data/sdmx_data_1176.csv",
+    ),
+]
+PUBLICATION = {p.file: p for p in PUBLICATIONS}
+# Kazakhstan: each year is read from the newest file that holds it (file, sheet, year).
+KAZ_SHEETS = [
+    ("kaz_foreign_trade_by_country_2019.xls", "12_2018", 2018),
+    ("kaz_foreign_trade_by_country_2020.xls", "12_2019", 2019),
+    ("kaz_foreign_trade_by_country_2021.xls", "12_2020", 2020),
+    ("kaz_foreign_trade_by_country_2022.xls", "2021", 2021),
+    ("kaz_foreign_trade_by_country_2023.xls", "2022", 2022),
+    ("kaz_foreign_trade_by_country_2023.xls", "2023", 2023),
+]
+KGZ_SHEETS = [
+    ("kgz_exports_by_country_1994_2023.xlsx", "Лист1", "exports"),
+    ("kgz_imports_by_country_1994_2023.xlsx", "import", "imports"),
+]
+UZB_FILES = [
+    ("uzb_exports_by_country_2010_2023.csv", "exports"),
+    ("uzb_imports_by_country_2010_2023.csv", "imports"),
+]
+COLUMNS = [
+    "reporter", "partner", "year", "flow", "value_usd_m", "value_eur_m", "dataset", "side", "basis", "flags",
+    "source_id", "note",
+]  # fmt: skip
+DATASETS = ("imf_dots", "national_statistics", "partner_records", "statements", "other")
+PAGE_DATASET = {
+    "reporter": "national_statistics",
+    "mirror": "partner_records",
+    "statement": "statements",
+    "other": "other",
+}
+
+
+def national_cells(raw: Path) -> list[Cell]:
+    """Every (reporter, partner, year, flow) figure of the three agencies' tables, thousand US$."""
+    folder = raw / NATSTATS
+    cells: list[Cell] = []
+    for file, sheet, year in KAZ_SHEETS:
+        cells += read_kazakhstan(folder / file, sheet, year, PUBLICATION[file].source_id)
+    for file, sheet, flow in KGZ_SHEETS:
+        cells += read_kyrgyzstan(folder / file, sheet, flow, PUBLICATION[file].source_id)
+    for file, flow in UZB_FILES:
+        cells += read_uzbekistan(folder / file, flow, PUBLICATION[file].source_id)
+    return cells
+
+
+# Uzbekistan's partner table adds up to its published foreign trade turnover, which includes services
+# (2021-2023 sums 42.2, 50.5, 63.5 bn vs the agency's 42.1, 50.0, 63.5 bn revised, quoted in research/).
+UZB_BASIS_NOTE = (
+    "Uzbekistan's table sums to its foreign trade turnover, which includes services; "
+    "unallocated flows (gold, services) sit in its 'Other countries' row"
+)
+
+
+def national_rows(cells: list[Cell]) -> pd.DataFrame:
+    """Schema rows (US$ m, 3 decimals = the tables' thousand US$) for the agencies' figures."""
+    rows = [
+        {
+            "reporter": c.reporter,
+            "partner": c.partner,
+            "year": c.year,
+            "flow": c.flow,
+            "value_usd_m": round(c.value_kusd / 1000, 3),
+            "value_eur_m": None,
+            "dataset": "national_statistics",
+            "side": "reporter",
+            "basis": "goods+services" if c.reporter == "UZB" else "goods",
+            "flags": join_flags(c.flags),
+            "source_id": c.source_id,
+            "note": "; ".join(filter(None, [c.note, UZB_BASIS_NOTE if c.reporter == "UZB" else ""])),
+        }
+        for c in cells
+    ]
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+# ---------------------------------------------------------------- rules on page rows
+
+# A derivation that divides by, or multiplies with, a share ("17.6 = 43% of imports -> 17.6/0.43").
+SHARE_ARITHMETIC = re.compile(r"\d\s*%\s*(of\b|×|x\b)|/\s*0\.\d|\bconstitutes \d+%|share\b", re.IGNORECASE)
+# Figures computed from figures that were worked back from shares.
+FROM_SHARE_DERIVED = {("KAZ", "WLD", 2022, "total", 134800.0)}  # "sum of the two rows above" (13.2/0.156 + 11.0/0.219)
+
+
+def derivation(note: str) -> str:
+    """The researcher's DERIVED clause of a note (its first sentence), or '' if the figure is not derived."""
+    start = note.find("DERIVED")
+    if start < 0:
+        return ""
+    return re.split(r"\.\s", note[start:], maxsplit=1)[0]
+
+
+def drop_share_derived(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Remove every figure worked back from a share (nothing is derived from a share)."""
+    keys = zip(frame["reporter"], frame["partner"], frame["year"], frame["flow"], frame["value_usd_m"], strict=True)
+    from_share = frame["note"].map(lambda n: bool(SHARE_ARITHMETIC.search(derivation(n))))
+    listed = pd.Series([k in FROM_SHARE_DERIVED for k in keys], index=frame.index)
+    drop = from_share | listed
+    log = [
+        f"removed (worked back from a share): {r.reporter} {r.partner} {r.year} {r.flow} {r.value_usd_m:g} US$ m "
+        f"[{r.source_id}] {derivation(r.note)[:90]}"
+        for r in frame[drop].itertuples()
+    ]
+    return frame[~drop], log
+
+
+def same_figure(page: pd.Series, agency: float) -> bool:
+    """Does a page figure repeat the agency's figure (up to the page's rounding or its stated bound)?"""
+    value = float(page["value_usd_m"])
+    flags = set(filter(None, str(page["flags"]).split(";")))
+    if "lower_bound" in flags:
+        return value <= agency <= value * 1.1
+    tolerance = max(50.0, 0.03 * agency) if "approximate" in flags else 50.0  # 0.05 bn: a figure rounded to 0.1 bn
+    return abs(value - agency) <= tolerance
+
+
+def supersede_pages(
+    frame: pd.DataFrame, national: pd.DataFrame, page_urls: dict[str, str]
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Page rows quoting an agency whose table is now in the repository.
+
+    A derived page figure, or one that repeats the table's figure, is dropped (the table row's note
+    says so); a different figure is a different publication (an earlier release, another basis) and
+    stays, with the table's figure in its note.
+    """
+    agency = national.set_index(["reporter", "partner", "year", "flow"])["value_usd_m"]
+    agency_source = national.set_index(["reporter", "partner", "year", "flow"])["source_id"]
+    national = national.copy()
+    log: list[str] = []
+    drop = []
+    for idx, row in frame[frame["dataset"] == "national_statistics"].iterrows():
+        base = (row["reporter"], row["partner"], row["year"])
+        flows = ["exports", "imports"] if row["flow"] == "total" else [row["flow"]]
+        keys = [(*base, f) for f in flows]
+        if not all(k in agency.index for k in keys) or pd.isna(row["value_usd_m"]):
+            continue
+        figure = float(sum(agency[k] for k in keys))
+        sources = ", ".join(sorted({agency_source[k] for k in keys}))
+        label = " ".join(str(row[c]) for c in ["reporter", "partner", "year", "flow", "value_usd_m", "source_id"])
+        if "derived" in str(row["flags"]) or same_figure(row, figure):
+            why = "derived" if "derived" in str(row["flags"]) else "same figure"
+            drop.append(idx)
+            log.append(f"dropped page row ({why} as the agency's table {figure:.1f}): {label}")
+            mask = (
+                (national["reporter"] == base[0]) & (national["partner"] == base[1]) & (national["year"] == base[2])
+                & national["flow"].isin(flows)
+            )  # fmt: skip
+            quoted = "a figure derived from other figures" if why == "derived" else "the same figure"
+            text = f"{page_urls.get(row['source_id'], row['source_id'])} quoted {quoted} (page row dropped)"
+            national.loc[mask, "note"] = national.loc[mask, "note"].map(lambda n, t=text: f"{n}; {t}".strip("; "))
+        else:
+            frame.loc[idx, "note"] = f"{row['note']}; agency's table ({sources}) gives {figure:.1f}".strip("; ")
+            log.append(f"kept page row (differs from the agency's table {figure:.1f}): {label}")
+    return frame.drop(index=drop), national, log
+
+
+# ---------------------------------------------------------------- sources.csv
+
+SOURCE_USERS = ["deals.csv", "brief_claims.csv", "datapackage.json", "boundaries/README.md"]
+
+
+def sha256(path: Path) -> str:
+    """Hex sha256 of a file."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def agency_source_rows(raw: Path) -> list[dict[str, str]]:
+    """One source row per vendored agency file."""
+    rows = []
+    for pub in PUBLICATIONS:
+        path = raw / NATSTATS / pub.file
+        rows.append(
+            {
+                "source_id": pub.source_id,
+                "publisher": pub.publisher,
+                "title": pub.title,
+                "url": pub.url,
+                "published": pub.published,
+                "accessed": "",
+                "licence": AGENCY_LICENCE,
+                "notes": (
+                    f"Thousand US$. Vendored byte-for-byte as data/raw/national_statistics/{pub.file} "
+                    f"(sha256 {sha256(path)}); copy from GitHub {GITHUB_COPY} at commit {GITHUB_COMMIT}, "
+                    f"file {pub.original}. The URL is the agency's statistics page (no stable link to the file)."
+                ),
+            }
+        )
+    return rows
+
+
+def sources_text(existing: Path, trade: pd.DataFrame, generated: list[dict[str, str]], data_dir: Path) -> str:
+    """sources.csv with the trade rows brought up to date.
+
+    Rows other tables cite are kept as they are; a trade source no longer used is removed; agency rows
+    are regenerated; a page source not yet registered is added. Sorted by source_id.
+    """
+    with existing.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    fields = list(rows[0].keys()) if rows else SOURCE_COLUMNS
+    elsewhere = " ".join(
+        (data_dir / name).read_text(encoding="utf-8") for name in SOURCE_USERS if (data_dir / name).exists()
+    )
+    used = set(trade["source_id"])
+    regenerate = {g["source_id"]: g for g in generated if g["source_id"].startswith("stat-")}
+    keep = {
+        r["source_id"]: r
+        for r in rows
+        if r["source_id"] in used or re.search(rf"(?<![\w-]){re.escape(r['source_id'])}(?![\w-])", elsewhere)
+    }
+    for g in generated:
+        if g["source_id"] in used and (g["source_id"] in regenerate or g["source_id"] not in keep):
+            keep[g["source_id"]] = g
+    missing = used - set(keep)
+    if missing:
+        raise RawDataError(existing, None, None, f"no source row for {sorted(missing)}")
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for sid in sorted(keep):
+        writer.writerow({f: keep[sid].get(f, "") for f in fields})
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- README coverage table
+
+README_START = "<!-- trade-coverage:start (generated by scripts/build_trade.py; do not edit) -->"
+README_END = "<!-- trade-coverage:end -->"
+COVERAGE_COLUMNS = [
+    ("IMF DOTS, own records", lambda f: (f["dataset"] == "imf_dots") & (f["side"] == "reporter")),
+    ("IMF DOTS, partners' records", lambda f: (f["dataset"] == "imf_dots") & (f["side"] == "mirror")),
+    (
+        "agency's tables (data/raw)",
+        lambda f: (f["dataset"] == "national_statistics") & f["source_id"].str.startswith("stat-"),
+    ),
+    (
+        "pages quoting the agency",
+        lambda f: (f["dataset"] == "national_statistics") & ~f["source_id"].str.startswith("stat-"),
+    ),
+    ("partner records (pages)", lambda f: f["dataset"] == "partner_records"),
+    ("statements", lambda f: f["dataset"] == "statements"),
+    ("other compilations", lambda f: f["dataset"] == "other"),
+]
+
+
+def year_ranges(years: Iterable[int]) -> str:
+    """1992, 1993, 1994, 1997 -> '1992–1994, 1997'."""
+    ordered = sorted(set(years))
+    parts: list[str] = []
+    start = prev = None
+    for year in [*ordered, None]:
+        if start is None:
+            start = prev = year
+        elif year is not None and year == prev + 1:
+            prev = year
+        else:
+            parts.append(str(start) if start == prev else f"{start}–{prev}")
+            start = prev = year
+    return ", ".join(parts) or "–"
+
+
+def coverage_markdown(frame: pd.DataFrame) -> str:
+    """Markdown tables of what trade.csv covers, computed from it."""
+    reporters = [r for r in ["KAZ", "KGZ", "TJK", "TKM", "UZB", "CA5", "CA4"] if r in set(frame["reporter"])]
+    lines = [
+        "Years with at least one row, by reporter and dataset (number of rows in brackets):",
+        "",
+        "| reporter | " + " | ".join(name for name, _ in COVERAGE_COLUMNS) + " |",
+        "| --- |" + " --- |" * len(COVERAGE_COLUMNS),
+    ]
+    for reporter in reporters:
+        part = frame[frame["reporter"] == reporter]
+        cells = []
+        for _, select in COVERAGE_COLUMNS:
+            chosen = part[select(part)]
+            cells.append(f"{year_ranges(chosen['year'])} ({len(chosen)})" if len(chosen) else "–")
+        lines.append(f"| {reporter} | " + " | ".join(cells) + " |")
+    recent = frame[(frame["year"] >= 2019) & frame["reporter"].isin(["KAZ", "KGZ", "TJK", "TKM", "UZB"])]
+    years = sorted(set(recent["year"]))
+    short = {
+        "imf_dots": "IMF",
+        "national_statistics": "own",
+        "partner_records": "partner",
+        "statements": "stmt",
+        "other": "other",
+    }
+    lines += [
+        "",
+        "World totals (partner `WLD`) from 2019, by dataset: `own` = the state's statistics (agency table or a page "
+        "quoting it), `IMF`, `partner`, `stmt` = statement, `other`; `–` = no world figure:",
+        "",
+        "| reporter | " + " | ".join(str(y) for y in years) + " |",
+        "| --- |" + " --- |" * len(years),
+    ]
+    for reporter in ["KAZ", "KGZ", "TJK", "TKM", "UZB"]:
+        world = recent[(recent["reporter"] == reporter) & (recent["partner"] == "WLD")]
+        cells = []
+        for year in years:
+            found = sorted({short[d] for d in world.loc[world["year"] == year, "dataset"]})
+            cells.append(", ".join(found) or "–")
+        lines.append(f"| {reporter} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def readme_text(readme: Path, frame: pd.DataFrame) -> str:
+    """data/README.md with the coverage block between the markers replaced."""
+    text = readme.read_text(encoding="utf-8")
+    if README_START not in text or README_END not in text:
+        raise RawDataError(readme, None, None, f"markers {README_START!r} and {README_END!r} not found")
+    head, rest = text.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    return f"{head}{README_START}\n{coverage_markdown(frame)}\n{README_END}{tail}"
+
+
+# ---------------------------------------------------------------- assembling and writing
+
+
+def format_trade(frame: pd.DataFrame) -> str:
+    """trade.csv text: agency figures to the thousand US$ (3 decimals), the rest to 0.1 m."""
+    out = frame.copy()
+    digits = out["dataset"].map(lambda d: 3 if d == "national_statistics" else 1)
+    for column in ("value_usd_m", "value_eur_m"):
+        out[column] = ["" if pd.isna(v) else f"{float(v):.{n}f}" for v, n in zip(out[column], digits, strict=True)]
+    # a page quoting the agency keeps the precision it was quoted with
+    pages = (out["dataset"] == "national_statistics") & ~out["source_id"].str.startswith("stat-")
+    for column in ("value_usd_m", "value_eur_m"):
+        out.loc[pages, column] = ["" if pd.isna(v) else f"{float(v):.1f}" for v in frame.loc[pages, column]]
+    buffer = io.StringIO()
+    out[COLUMNS].to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue()
+
+
+def build(raw: Path) -> tuple[pd.DataFrame, list[dict[str, str]], list[str]]:
+    """Assemble the trade rows, the generated source rows and a log of every clean-up decision."""
+    national = national_rows(national_cells(raw))
+    ref = pd.read_csv(raw / RESEARCH / "trade_reference_1992_2025.csv")
+    table = read_md_table(raw / RESEARCH / "trade_2021_2025.md")
     taken: dict[str, str] = {}
     meta: dict[str, dict[str, str]] = {}
-    parts = [
-        imf_rows(ref),
-        addition_rows(additions, taken, meta),
-        md_rows(table, taken, meta),
-        ref_page_rows(ref[(ref["dataset"] == "pages") & (ref["year"] <= 2020)], taken, meta),
-    ]
-    frame = pd.concat([p for p in parts if not p.empty], ignore_index=True)
+    pages = pd.concat(
+        [
+            md_rows(table, taken, meta),
+            ref_page_rows(ref[(ref["dataset"] == "pages") & (ref["year"] <= 2020)], taken, meta),
+        ],
+        ignore_index=True,
+    )
+    pages["note"] = pages["note"].fillna("")
+    pages, log0 = drop_share_derived(pages)
+    pages, log1 = drop_redundant_totals(pages)
+    pages, log2 = merge_later_reference_pages(pages.reset_index(drop=True), ref, taken, meta)
+    pages, log3 = resolve_collisions(pages)
+    pages, log4 = drop_share_derived(pages)  # reference rows merged in above get the same rule
+    pages["dataset"] = pages["side"].map(PAGE_DATASET)
+    pages, national, log5 = supersede_pages(pages, national, {sid: url for url, sid in taken.items()})
+    frame = pd.concat([imf_rows(ref), national, pages], ignore_index=True)
     frame["note"] = frame["note"].fillna("")
-    frame, log1 = drop_redundant_totals(frame)
-    frame, log3 = merge_later_reference_pages(frame.reset_index(drop=True), ref, taken, meta)
-    frame, log2 = resolve_collisions(frame)
-    frame = frame.sort_values(KEY, kind="mergesort").reset_index(drop=True)[COLUMNS]
-    used = set(frame["source_id"])
-    sources = source_rows({k: v for k, v in meta.items() if k in used})
-    return frame, sources, log1 + log3 + log2
+    frame = frame.sort_values(["reporter", "partner", "year", "flow", "dataset", "side", "source_id"], kind="mergesort")
+    frame = frame.reset_index(drop=True)[COLUMNS]
+    duplicated = frame.duplicated(KEY, keep=False)
+    if duplicated.any():
+        raise RawDataError(
+            "trade.csv", None, None, f"duplicate keys: {frame[duplicated][KEY].head().to_dict('records')}"
+        )
+    generated = [IMF_SOURCE, *agency_source_rows(raw), *source_rows(meta).to_dict("records")]
+    return frame, generated, log0 + log1 + log2 + log3 + log4 + log5
+
+
+def write_atomically(files: dict[Path, str]) -> None:
+    """Write every file through a temporary file in its folder and os.replace (all texts are ready first)."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, text in files.items():
+            handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+                out.write(text)
+            staged.append((temp, path))
+        for temp, path in staged:
+            os.replace(temp, path)
+    finally:
+        for temp, _ in staged:
+            if os.path.exists(temp):
+                os.remove(temp)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Command-line options; paths default to the repository layout."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--raw", type=Path, default=DATA / "raw", help="folder with national_statistics/ and research/")
+    parser.add_argument("--out", type=Path, default=DATA / "trade.csv")
+    parser.add_argument("--sources", type=Path, default=DATA / "sources.csv", help="source registry to update")
+    parser.add_argument("--readme", type=Path, default=DATA / "README.md", help="README whose coverage block to update")
+    parser.add_argument("--quiet", action="store_true", help="do not print the clean-up log")
+    return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Write trade.csv (and optionally the source rows); print the clean-up log."""
+    """Rebuild trade.csv, its source rows and the README coverage table; print the log."""
     args = parse_args(argv)
-    frame, sources, log = build(args.shared, args.additions)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(args.out, index=False, float_format="%.1f", lineterminator="\n")
-    if args.sources_out:
-        sources.to_csv(args.sources_out, index=False, lineterminator="\n")
-    for line in log:
-        print(line)
-    print(f"wrote {len(frame)} rows to {args.out}; {len(sources)} sources", file=sys.stderr)
+    try:
+        frame, generated, log = build(args.raw)
+        files = {
+            args.out: format_trade(frame),
+            args.sources: sources_text(args.sources, frame, generated, args.sources.parent),
+            args.readme: readme_text(args.readme, frame),
+        }
+    except RawDataError as err:
+        print(f"build_trade: {err}", file=sys.stderr)
+        return 1
+    write_atomically(files)
+    if not args.quiet:
+        for line in log:
+            print(line)
+        print(
+            f"names: {len(NAMES.by_pycountry)} resolved by pycountry, {len(NAMES.by_table)} by the table, "
+            f"{len(NAMES.aggregates)} aggregates; listed twice: {sorted(NAMES.twice)}"
+        )
+    counts = frame["dataset"].value_counts().sort_index().to_dict()
+    print(f"wrote {len(frame)} rows to {args.out} {counts}", file=sys.stderr)
     return 0
 
 

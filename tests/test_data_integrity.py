@@ -124,21 +124,21 @@ def test_imf_coverage_both_sides(trade: pd.DataFrame, side: str, flow: str) -> N
 
 
 def test_imf_estimates_are_flagged(trade: pd.DataFrame) -> None:
-    tkm = trade[
-        (trade["reporter"] == "TKM")
-        & (trade["side"] == "reporter")
-        & trade["partner"].isin(["RUS", "CHN", "TUR", "USA"])
-        & trade["year"].between(2004, 2019)
+    imf = trade[trade["dataset"] == "imf_dots"]
+    tkm = imf[
+        (imf["reporter"] == "TKM")
+        & (imf["side"] == "reporter")
+        & imf["partner"].isin(["RUS", "CHN", "TUR", "USA"])
+        & imf["year"].between(2004, 2019)
     ]
     assert len(tkm) > 0
     assert tkm["flags"].map(lambda f: "imf_derived" in f).all()
-    uzb = trade[
-        (trade["reporter"] == "UZB")
-        & (trade["side"] == "reporter")
-        & (trade["partner"] != "WLD")
-        & trade["year"].between(2000, 2015)
-    ]
-    assert uzb["flags"].map(lambda f: "imf_fixed_split" in f).all()
+    uzb = imf[(imf["reporter"] == "UZB") & (imf["side"] == "reporter") & imf["year"].between(2000, 2015)]
+    split = uzb[uzb["partner"] != "WLD"]
+    assert split["flags"].map(lambda f: "imf_fixed_split" in f).all()
+    world = uzb[uzb["partner"] == "WLD"]
+    assert len(world) == 32
+    assert world["flags"].map(lambda f: "estimate" in f).all()
 
 
 def test_post_2020_figures_exist_for_every_state(trade: pd.DataFrame) -> None:
