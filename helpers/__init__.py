@@ -1,4 +1,9 @@
-"""C5 Realignment helpers: data loading and validation, metrics, chart theme, maps, reports."""
+"""C5 Realignment helpers, by layer (see docs/architecture.md).
+
+``data`` (loading, validation) and ``codes`` -> ``compute`` (rules, series, shares, deals, scenarios,
+geometry) -> ``figures`` (theme, grid builder, charts, maps) -> ``narrative`` (titles and findings)
+-> ``text`` (rendering). The loaders are re-exported here.
+"""
 
 from helpers.data import (
     DataValidationError,

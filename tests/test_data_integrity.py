@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -72,16 +74,18 @@ def test_all_five_states_have_deals(deals: pd.DataFrame) -> None:
     assert sorted(deals["country"].unique()) == C5
 
 
+RESEARCH_NOTES = Path(__file__).resolve().parent / "fixtures" / "research" / "deals.md"
+
+
 def test_deal_table_holds_the_research_rows_and_the_brief_claim(deals: pd.DataFrame) -> None:
-    research = Path(__file__).resolve().parents[2] / "shared" / "research" / "deals.md"
-    if research.exists():  # CI and developers have ../shared beside the repo
-        ids = {
-            line.split("|")[1].strip()
-            for line in research.read_text(encoding="utf-8").splitlines()
-            if line.startswith("| ") and line.split("|")[2].strip() in C5
-        }
-        assert len(ids) == 44
-        assert ids <= set(deals["deal_id"])
+    # The notes are vendored into the repository: a missing file fails here, it is never skipped.
+    ids = {
+        line.split("|")[1].strip()
+        for line in RESEARCH_NOTES.read_text(encoding="utf-8").splitlines()
+        if line.startswith("| ") and line.split("|")[2].strip() in C5
+    }
+    assert len(ids) == 44
+    assert ids <= set(deals["deal_id"])
     claim = deals.set_index("deal_id").loc["kaz-ai-chips-openai-nvidia-claim"]
     assert claim["confirmation"] == "unconfirmed"
     assert "OpenAI" in claim["us_party"]
@@ -106,10 +110,37 @@ def test_every_brief_claim_is_checked() -> None:
     assert list(ai["verdict"]) == ["unconfirmed"]
 
 
-def test_deals_carry_value_basis_and_stage(deals: pd.DataFrame) -> None:
-    valued = deals["value_usd_m"].notna()
-    assert (deals.loc[valued, "value_basis"] != "none").all()
-    assert deals["stage"].notna().all()
+def _copy_with(tmp_path: Path, name: str, change) -> Path:
+    """A copy of data/ in which one table's first data row is edited by hand (csv module, no loader)."""
+    folder = tmp_path / "data"
+    shutil.copytree(REPO_DATA_DIR, folder)
+    path = folder / name
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        fields, rows = reader.fieldnames, list(reader)
+    change(rows)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_a_valued_deal_without_a_value_basis_is_refused(tmp_path: Path) -> None:
+    def drop_basis(rows: list[dict]) -> None:
+        row = next(r for r in rows if r["value_usd_m"])
+        row["value_basis"] = "none"
+
+    with pytest.raises(helpers.DataValidationError):
+        helpers.load_deals(_copy_with(tmp_path, "deals.csv", drop_basis))
+
+
+def test_a_deal_without_a_stage_is_refused(tmp_path: Path) -> None:
+    def drop_stage(rows: list[dict]) -> None:
+        rows[0]["stage"] = ""
+
+    with pytest.raises(helpers.DataValidationError):
+        helpers.load_deals(_copy_with(tmp_path, "deals.csv", drop_stage))
 
 
 @pytest.mark.parametrize("side", ["reporter", "mirror"])
@@ -151,8 +182,18 @@ def test_totals_stored_only_where_no_split_was_published(trade: pd.DataFrame) ->
     assert imf_totals.empty
 
 
-def test_currencies_are_not_mixed(trade: pd.DataFrame) -> None:
-    assert (trade["value_usd_m"].notna() ^ trade["value_eur_m"].notna()).all()
+@pytest.mark.parametrize(("usd", "eur"), [("1.0", "1.0"), ("", "")])
+def test_a_row_with_both_currencies_or_none_is_refused(tmp_path: Path, usd: str, eur: str) -> None:
+    def mix(rows: list[dict]) -> None:
+        rows[0]["value_usd_m"], rows[0]["value_eur_m"] = usd, eur
+
+    with pytest.raises(helpers.DataValidationError):
+        helpers.load_trade(_copy_with(tmp_path, "trade.csv", mix))
+
+
+def test_shipped_rows_carry_exactly_one_currency() -> None:
+    rows = pd.read_csv(REPO_DATA_DIR / "trade.csv", dtype=str, keep_default_na=False)
+    assert ((rows["value_usd_m"] != "") ^ (rows["value_eur_m"] != "")).all()
 
 
 # ---------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Notebooks 03 and 05 compute their numbers from the data: run them on a changed copy and check.
 
 Each notebook is executed (nbclient) with ``C5_DATA_DIR`` pointing at a copy of ``data/`` in which
-China's trade values are raised by 30 % (the largest China share stays below 100 %) and the deals' purchase-order values doubled. The Key
+China's trade values are raised by 30 % (the largest China share stays below 100 %) and the
+deals' purchase-order values doubled. The Key
 findings must then state numbers computed HERE from the changed CSVs with plain pandas (an
 independent oracle, not the helpers), and the chart titles must move with the data.
 """

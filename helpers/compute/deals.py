@@ -74,12 +74,15 @@ def totals_by(deals: pd.DataFrame, by: str) -> pd.DataFrame:
 
     Parameters
     ----------
-    deals : the frame from ``load_deals()``.
-    by : one of ``country, sector, us_party, instrument, stage``.
+    deals : pandas.DataFrame
+        The frame from ``load_deals()``.
+    by : str
+        One of ``country, sector, us_party, instrument, stage``.
 
     Returns
     -------
-    One row per group present in ``deals``: ``n_deals``, ``n_counted``, ``n_no_value``,
+    pandas.DataFrame
+        One row per group present in ``deals``: ``n_deals``, ``n_counted``, ``n_no_value``,
     ``dedup_usd_m`` (all counted rows), ``dedup_confirmed_usd_m`` (counted, unconfirmed left
     out), ``unconfirmed_usd_m``, ``naive_usd_m``. A total is NaN when no row behind it states a
     value. Sorted by ``dedup_usd_m`` descending, then the group (stage: in stage order).
