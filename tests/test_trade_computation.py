@@ -480,3 +480,22 @@ def test_same_records_predicate():
     side = pd.Series(["reporter", "mirror", "reporter"])
     got = rules.same_records(a, side, pd.Series(["imf_dots"] * 3), pd.Series(["reporter"] * 3))
     assert got.tolist() == [True, False, False]
+
+
+def test_total_pairs_exports_and_imports_of_the_same_records_across_two_tables():
+    trade = frame(
+        [
+            row("KGZ", "CHN", 2021, "exports", 64.0, source="stat-kg-exports"),
+            row("KGZ", "CHN", 2021, "imports", 1464.0, source="stat-kg-imports"),
+            row("KGZ", "WLD", 2021, "exports", 2752.0, source="stat-kg-exports"),
+            row("KGZ", "WLD", 2021, "imports", 5580.0, source="stat-kg-imports"),
+        ]
+    ).assign(dataset="national_statistics")
+    series = sr.select_series(trade)
+    assert pick(series, "KGZ", "CHN", 2021, "total")["value_usd_m"] == pytest.approx(1528.0)
+    share = pick(sh.partner_shares(series), "KGZ", "CHN", 2021, "total")["share_pct"]
+    assert share == pytest.approx(100 * 1528 / 8332)
+    # two exports figures of one dataset and side: only same-source rows are paired
+    more = pd.concat([trade, frame([row("KGZ", "CHN", 2021, "exports", 70.0, source="other")])], ignore_index=True)
+    more["dataset"] = "national_statistics"
+    assert sr.select_series(more).query("partner == 'CHN' and flow == 'total'").empty

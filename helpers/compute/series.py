@@ -62,42 +62,51 @@ def flag_list(value: object) -> list[str]:
 
 
 def usd_rows(trade: pd.DataFrame) -> pd.DataFrame:
-    """Rows with a US$ value (EUR rows are left out of US$ shares), flags as sorted lists."""
+    """Rows with a US$ value (EUR rows are left out of US$ shares), flags as sorted lists, with ``dataset``."""
     require(trade, ["reporter", "partner", "year", "flow", "value_usd_m", "side", "basis", "flags", "source_id"])
     rows = trade[trade["value_usd_m"].notna()].copy()
     rows["year"] = rows["year"].astype("int64")
     rows["value_usd_m"] = rows["value_usd_m"].astype("float64")
     rows["flags"] = rows["flags"].map(flag_list)
+    rows["dataset"] = dataset_of(rows)
     return rows.reset_index(drop=True)
 
 
 def with_totals(rows: pd.DataFrame) -> pd.DataFrame:
-    """Add ``total`` = exports + imports for every reporter/partner/year/side/source holding both.
+    """Add ``total`` = exports + imports where both come from the same records.
 
-    Derived totals get ``total_from_split=True`` and the union of the two rows' flags; stored rows
-    get ``total_from_split=False``. Stored totals of a source that also has the split are dropped
-    (the loader already rejects them; this keeps the function safe on synthetic frames).
+    The two flows are paired within one reporter, partner, year, dataset and side: when that group
+    holds exactly one exports and one imports row they are paired even if their sources differ (an
+    agency publishing exports and imports as two tables); otherwise only rows of the same source
+    are paired. Derived totals get ``total_from_split=True``, the union of the two rows' flags and
+    the exports row's source id; stored totals of the paired sources are dropped (the loader
+    already rejects them; this keeps the function safe on synthetic frames).
     """
-    group = ["reporter", "partner", "year", "side", "source_id"]
+    records = ["reporter", "partner", "year", "dataset", "side"]
     base = rows.copy()
     base["total_from_split"] = False
-    split = base[base["flow"].isin(["exports", "imports"])]
+    split = base[base["flow"].isin(["exports", "imports"])].copy()
+    size = split.groupby(records)["flow"].transform("size")
+    kinds = split.groupby(records)["flow"].transform("nunique")
+    split["pair"] = np.where(size.eq(2) & kinds.eq(2), "", split["source_id"])
+    group = [*records, "pair"]
     counts = split.groupby(group)["flow"].nunique()
     both = counts[counts == 2].index
     if len(both) == 0:
         return base.reset_index(drop=True)
-    pairs = split.set_index(group).loc[both].reset_index()
+    pairs = split.set_index(group).loc[both].reset_index().sort_values([*group, "flow"], kind="stable")
     derived = pairs.groupby(group, sort=True).agg(
         value_usd_m=("value_usd_m", "sum"),
         basis=("basis", lambda b: b.iloc[0] if b.nunique() == 1 else "unclear"),
         flags=("flags", lambda f: sorted({x for item in f for x in item})),
+        source_id=("source_id", "first"),
     )
-    derived = derived.reset_index()
+    derived = derived.reset_index().drop(columns="pair")
     derived["flow"] = "total"
     derived["total_from_split"] = True
     derived["note"] = "total = exports + imports (derived in code)"
-    keyset = set(map(tuple, derived[group].to_numpy().tolist()))
-    stored_total = base["flow"].eq("total") & base[group].apply(tuple, axis=1).isin(keyset)
+    paired = set(map(tuple, pairs[[*records, "source_id"]].to_numpy().tolist()))
+    stored_total = base["flow"].eq("total") & base[[*records, "source_id"]].apply(tuple, axis=1).isin(paired)
     base = base[~stored_total]
     out = pd.concat([base, derived], ignore_index=True)
     return out.sort_values([*KEY, "side", "source_id"], kind="stable").reset_index(drop=True)
@@ -106,7 +115,6 @@ def with_totals(rows: pd.DataFrame) -> pd.DataFrame:
 def candidate_rows(trade: pd.DataFrame) -> pd.DataFrame:
     """All US$ rows (derived totals included) with ``dataset`` and ranking columns, before the pick."""
     rows = with_totals(usd_rows(trade))
-    rows["dataset"] = dataset_of(rows)
     rows["excluded"] = rows["flags"].map(lambda f: bool(EXCLUDED_FLAGS & set(f)))
     rows["substitute"] = rows["flags"].map(lambda f: bool(SUBSTITUTE_FLAGS & set(f))) & rows["side"].eq("reporter")
     rows["quality_rank"] = rows["flags"].map(
