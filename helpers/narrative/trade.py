@@ -114,7 +114,7 @@ def dependency_findings(
     for r in at_years.itertuples():
         latest = "no value" if pd.isna(r.latest_year) else f"{pct(r.latest_pct)} in {r.latest_year} ({r.latest_label})"
         lines.append(
-            f"{country_name(r.reporter)}: Russia + China {pct(r.pct_2000)} of total trade in 2000, "
+            f"{country_name(r.reporter)}: Russia + China share of total trade {pct(r.pct_2000)} in 2000, "
             f"{pct(r.pct_2021)} in 2021, {latest}."
         )
     total = overtakes[overtakes["flow"].eq("total")]
