@@ -724,7 +724,7 @@ def test_relative_c5_data_dir_is_taken_from_the_shell_folder(tmp_path: Path, mon
 
 def test_missing_c5_data_dir_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("C5_DATA_DIR", str(tmp_path / "nowhere"))
-    with pytest.raises(DataValidationError, match="C5_DATA_DIR.*not an existing folder"):
+    with pytest.raises(DataValidationError, match=r"C5_DATA_DIR.*not an existing folder"):
         helpers.load_trade()
 
 
