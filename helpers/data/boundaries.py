@@ -33,13 +33,29 @@ def _features(file: Path) -> list[Any]:
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
         raise fail(file, "not readable as GeoJSON: must be a FeatureCollection")
     crs = collection.get("crs")
-    name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
-    if crs is not None and name not in WGS84_NAMES:
+    properties = crs.get("properties") if isinstance(crs, dict) else None
+    name = properties.get("name") if isinstance(properties, dict) else None
+    if crs is not None and not (isinstance(name, str) and name in WGS84_NAMES):
         raise fail(file, f"CRS must be EPSG:4326 (longitude/latitude), found {name or crs!r}")
     features = collection.get("features")
     if not isinstance(features, list) or not features:
         raise fail(file, "not readable as GeoJSON: 'features' must be a non-empty list")
     return features
+
+
+def _polygon(geojson: Any) -> tuple[Any, str | None]:
+    """The shapely geometry of a GeoJSON geometry and what is wrong with it (None if nothing)."""
+    geometry = shape(geojson) if isinstance(geojson, dict) else None
+    if geometry is None or geometry.is_empty:
+        return None, "is missing or empty"
+    if geometry.geom_type not in ("Polygon", "MultiPolygon"):
+        return None, f"is a {geometry.geom_type}, not a polygon"
+    west, south, east, north = geometry.bounds
+    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+        return None, "has coordinates that are not longitude/latitude"
+    if not geometry.is_valid:
+        return None, "is invalid (self-intersecting?)"
+    return geometry, None
 
 
 def _check_feature(file: Path, index: int, feature: Any) -> tuple[dict[str, Any] | None, list[Problem]]:
@@ -57,24 +73,12 @@ def _check_feature(file: Path, index: int, feature: Any) -> tuple[dict[str, Any]
         problems.append(Problem(file, None, "iso3", f"{where}: {iso3!r} is not an ISO3 code"))
     if isinstance(role, str) and role not in ROLES:
         problems.append(Problem(file, None, "role", f"{label}: {role!r} is not 'focus' or 'neighbour'"))
-    geometry = None
     try:
-        geometry = shape(feature["geometry"]) if isinstance(feature.get("geometry"), dict) else None
+        geometry, broken = _polygon(feature.get("geometry"))
     except (GEOSException, ValueError, TypeError, KeyError, IndexError, AttributeError) as err:
-        problems.append(Problem(file, None, "geometry", f"{label}: geometry is not readable ({err})"))
-    else:
-        if geometry is None or geometry.is_empty:
-            problems.append(Problem(file, None, "geometry", f"{label}: geometry is missing or empty"))
-        elif geometry.geom_type not in ("Polygon", "MultiPolygon"):
-            problems.append(
-                Problem(file, None, "geometry", f"{label}: geometry is a {geometry.geom_type}, not a polygon")
-            )
-        elif not geometry.is_valid:
-            problems.append(Problem(file, None, "geometry", f"{label}: geometry is invalid (self-intersecting?)"))
-        else:
-            west, south, east, north = geometry.bounds
-            if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
-                problems.append(Problem(file, None, "geometry", f"{label}: coordinates are not longitude/latitude"))
+        geometry, broken = None, f"is not readable ({err})"
+    if broken:
+        problems.append(Problem(file, None, "geometry", f"{label}: geometry {broken}"))
     if problems:
         return None, problems
     return {"iso3": iso3, "name": props["name"], "role": role, "geometry": geometry}, []

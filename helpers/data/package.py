@@ -89,6 +89,65 @@ def _read_json(path: Path) -> dict[str, Any]:
     return parsed
 
 
+# The field types the loaders' code relies on (domain rules, frame dtypes). The descriptor may
+# add fields and constraints freely; changing one of these types is refused with a clear error.
+CODE_CONTRACT: dict[str, dict[str, str]] = {
+    "sources": {"source_id": "string", "url": "string", "published": "string"},
+    "deals": {
+        "deal_id": "string",
+        "value_usd_m": "number",
+        "value_low_usd_m": "number",
+        "value_basis": "string",
+        "overlaps_deal_id": "string",
+        "overlap_type": "string",
+        "delivery_start_year": "integer",
+        "delivery_end_year": "integer",
+        "announced_date": "date",
+        "date_precision": "string",
+    },
+    "brief_claims": {"claim_id": "string"},
+    "trade": {
+        "reporter": "string",
+        "partner": "string",
+        "year": "integer",
+        "flow": "string",
+        "value_usd_m": "number",
+        "value_eur_m": "number",
+        "side": "string",
+        "source_id": "string",
+    },
+}
+
+
+def _contract_problems(path: Path, parsed: dict[str, Any]) -> list[Problem]:
+    resources = {r.get("name"): r for r in parsed.get("resources", []) if isinstance(r, dict)}
+    problems = []
+    for name, columns in CODE_CONTRACT.items():
+        schema = resources.get(name, {}).get("schema")
+        if not isinstance(schema, dict) or not isinstance(resources[name].get("path"), str):
+            problems.append(Problem(path, None, None, f"resource {name!r} with a path and a schema is required"))
+            continue
+        types = {f.get("name"): f.get("type", "string") for f in schema.get("fields", []) if isinstance(f, dict)}
+        for column, kind in columns.items():
+            if types.get(column) != kind:
+                problems.append(Problem(path, None, None, f"{name}.{column} must be a field of type {kind!r}"))
+    for name, resource in resources.items():
+        fields = resource.get("schema", {}).get("fields", []) if isinstance(resource.get("schema"), dict) else []
+        for field in fields:
+            allowed = field.get("itemEnum", []) if isinstance(field, dict) else []
+            if not isinstance(allowed, list) or not all(isinstance(v, str) for v in allowed):
+                problems.append(Problem(path, None, None, f"{name}.{field.get('name')}: itemEnum must list strings"))
+    boundaries = resources.get("boundaries", {})
+    required = boundaries.get("x-c5-required-features", {})
+    if not isinstance(boundaries.get("path"), str):
+        problems.append(Problem(path, None, None, "resource 'boundaries' with a path is required"))
+    if not isinstance(required, dict) or not all(
+        isinstance(codes, list) and all(isinstance(c, str) for c in codes) for codes in required.values()
+    ):
+        problems.append(Problem(path, None, None, "x-c5-required-features must map roles to lists of ISO3 codes"))
+    return problems
+
+
 @cache
 def package() -> Package:
     """Read and check ``data/datapackage.json`` with frictionless (cached per process)."""
@@ -96,19 +155,30 @@ def package() -> Package:
     parsed = _read_json(path)
     try:
         frictionless.Package.from_descriptor(json.loads(json.dumps(parsed)), basepath=str(path.parent))
+        # Row checks per table; foreign keys are checked by helpers.data.tables (frictionless
+        # needs the whole package open for them and cannot look up list fields).
+        schemas = {
+            r["name"]: frictionless.Schema.from_descriptor({k: v for k, v in r["schema"].items() if k != "foreignKeys"})
+            for r in parsed.get("resources", [])
+            if isinstance(r, dict) and isinstance(r.get("schema"), dict)
+        }
     except frictionless.FrictionlessException as err:
         reasons = err.reasons or [err.error]
         raise DataValidationError(
             [Problem(path, None, None, f"invalid descriptor: {r.message}") for r in reasons]
         ) from None
-    # Row checks per table; foreign keys are checked by helpers.data.tables (frictionless
-    # needs the whole package open for them and cannot look up list fields).
-    schemas = {
-        r["name"]: frictionless.Schema.from_descriptor({k: v for k, v in r["schema"].items() if k != "foreignKeys"})
-        for r in parsed.get("resources", [])
-        if isinstance(r, dict) and isinstance(r.get("schema"), dict)
-    }
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError) as err:
+        # frictionless itself fails on some malformed descriptors (e.g. null in a field list)
+        raise fail(path, f"invalid descriptor: frictionless cannot read it ({type(err).__name__}: {err})") from None
+    problems = _contract_problems(path, parsed)
+    if problems:
+        raise DataValidationError(problems)
     return Package(parsed, schemas)
+
+
+def descriptor_path() -> Path:
+    """Where the descriptor is read from (the repository's ``data/datapackage.json``)."""
+    return DESCRIPTOR_PATH
 
 
 def descriptor() -> dict[str, Any]:

@@ -27,7 +27,7 @@ from typing import Any
 import pandas as pd
 
 from helpers.data.errors import MAX_REPORTED_ERRORS, DataValidationError, Problem, fail
-from helpers.data.package import frictionless, package, resource_schema
+from helpers.data.package import descriptor_path, frictionless, package, resource_schema
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -191,6 +191,10 @@ def _frictionless_rows(path: Path, name: str, text: str, line_of: Callable[[int]
                     break
     except frictionless.FrictionlessException as err:
         raise fail(path, f"not readable as a table: {err.error.message}") from None
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as err:
+        # frictionless accepts some descriptors it then cannot apply (e.g. a null minimum)
+        message = f"the schema of {name!r} cannot be applied to {path.name} ({type(err).__name__}: {err})"
+        raise fail(descriptor_path(), message) from None
     return rows, problems
 
 
@@ -278,12 +282,16 @@ def check_foreign_keys(table: Table, name: str, targets: dict[str, pd.DataFrame]
         columns = _as_list(key["fields"])
         reference = key["reference"]
         target_name = reference.get("resource") or name
-        target = table.frame if target_name == name else targets[target_name]
+        target = table.frame if target_name == name else targets.get(target_name)
         target_columns = _as_list(reference["fields"])
-        if len(columns) != 1 or len(target_columns) != 1:
-            raise fail(table.path, f"composite foreign key {columns} is not supported")
+        if target is None or len(columns) != 1 or len(target_columns) != 1:
+            raise fail(descriptor_path(), f"{name}: foreign key {columns} -> {target_name} is not supported")
         column, target_column = columns[0], target_columns[0]
-        known = set(target[target_column].dropna())
+        if column not in table.frame or target_column not in target:
+            raise fail(
+                descriptor_path(), f"{name}: foreign key {column} -> {target_name}.{target_column}: no such field"
+            )
+        known = set(target[target_column].explode().dropna())
         values = table.frame[column].explode().dropna()
         missing = values[~values.isin(known)]
         where = "this file" if target_name == name else f"{resource_schema(target_name)['path']}"
