@@ -169,9 +169,8 @@ def _frictionless_rows(path: Path, name: str, text: str, line_of: Callable[[int]
     schema = package().schemas[name]
     fields = {f["name"]: f for f in resource_schema(name)["schema"]["fields"]}
     key = resource_schema(name)["schema"].get("primaryKey", [])
-    resource = frictionless.Resource(
-        text.encode("utf-8"), format="csv", encoding="utf-8", schema=schema, detector=frictionless.Detector()
-    )
+    comma = frictionless.Dialect(controls=[frictionless.formats.CsvControl(delimiter=",")])  # never sniffed
+    resource = frictionless.Resource(text.encode("utf-8"), format="csv", encoding="utf-8", schema=schema, dialect=comma)
     rows: list[dict[str, Any]] = []
     problems: list[Problem] = []
     try:
