@@ -740,3 +740,18 @@ def test_trade_pasted_ten_times_names_the_first_duplicates(tmp_path: Path) -> No
     assert "first seen on line 2" in first.message
     assert "duplicate key (reporter=" in first.message
     assert caught.value.problems[1].line == len(rows) + 3
+
+
+def test_nul_in_a_boundary_name_is_rejected(data_copy: Path) -> None:
+    features = eleven_features(KGZ={"name": "Kyrgyz\x00stan"})
+    write_geojson(data_copy / "boundaries" / "central_asia.geojson", features)
+    with pytest.raises(DataValidationError, match=r"KGZ.*NUL"):
+        helpers.load_boundaries()
+
+
+def test_vintage_marks_missing_and_unreadable_files(data_copy: Path) -> None:
+    (data_copy / "deals.csv").unlink()
+    (data_copy / "deals.csv").mkdir()
+    vintage = helpers.data_vintage(data_copy)
+    assert vintage["deals.csv"] == "missing"
+    assert len(vintage["trade.csv"]) == 12

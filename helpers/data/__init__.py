@@ -51,5 +51,8 @@ def data_vintage(folder: str | os.PathLike[str] | None = None) -> dict[str, str]
     vintage = {"package version": str(descriptor().get("version", "unknown"))}
     for resource in descriptor().get("resources", []):
         file = base / resource["path"]
-        vintage[resource["path"]] = hashlib.sha256(file.read_bytes()).hexdigest()[:12] if file.is_file() else "missing"
+        try:
+            vintage[resource["path"]] = hashlib.sha256(file.read_bytes()).hexdigest()[:12]
+        except OSError:
+            vintage[resource["path"]] = "missing"
     return vintage

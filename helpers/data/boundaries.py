@@ -13,7 +13,7 @@ from shapely.geometry import shape
 
 from helpers.data.errors import DataValidationError, Problem, fail
 from helpers.data.package import data_dir, resource_schema
-from helpers.data.tables import read_text
+from helpers.data.tables import CONTROL_CHARACTERS, read_text
 
 BOUNDARIES_FILE = Path("boundaries") / "central_asia.geojson"
 WGS84_NAMES = {"urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "urn:ogc:def:crs:EPSG::4326", "EPSG:4326"}
@@ -67,8 +67,10 @@ def _check_feature(file: Path, index: int, feature: Any) -> tuple[dict[str, Any]
     iso3, role = props.get("iso3"), props.get("role")
     label = f"{where} ({iso3})" if isinstance(iso3, str) else where
     for column in ("iso3", "name", "role"):
-        if not isinstance(props.get(column), str) or not props[column]:
+        if not isinstance(props.get(column), str) or not props[column].strip():
             problems.append(Problem(file, None, column, f"{label}: required property is missing or not text"))
+        elif CONTROL_CHARACTERS.search(props[column]):
+            problems.append(Problem(file, None, column, f"{label}: contains a NUL or control character"))
     if isinstance(iso3, str) and not re.fullmatch(r"[A-Z]{3}", iso3):
         problems.append(Problem(file, None, "iso3", f"{where}: {iso3!r} is not an ISO3 code"))
     if isinstance(role, str) and role not in ROLES:
