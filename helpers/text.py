@@ -1,51 +1,172 @@
-"""Safe text for notebooks and reports: data strings are escaped, never rendered as HTML."""
+"""Safe text: data strings reach readers as text only, never as markup, maths or a link.
+
+One function per output context; call the one for where the string ends up:
+
+================================  ===================================================
+context                           function
+================================  ===================================================
+Markdown (``Markdown(...)``,      :func:`markdown_text` (also :func:`escape_markdown`)
+notebook Markdown outputs)
+HTML text (tables, reports)       :func:`html_text` (also :func:`escape`)
+HTML attribute value (quoted)     :func:`html_attribute`
+plotly strings (titles, hover,    :func:`plotly_text`
+labels, annotations)
+a link (only fields the schema    :func:`safe_url` (None unless http/https),
+declares as a URL)                :func:`html_link`
+back to plain text (summaries)    :func:`plain_text`
+================================  ===================================================
+
+Why each rule (measured in JupyterLab 4.6, nbconvert 7 and plotly 6):
+
+- Jupyter front ends typeset ``$...$`` and ``\\(...\\)`` as TeX *after* rendering, in the
+  page's text (MathJax runs over the rendered HTML of Markdown and HTML outputs). Neither
+  ``\\$`` nor the entity ``&#36;`` survives that: both become a bare ``$`` in the page. A
+  ``$`` or ``\\`` alone in its own ``<span>`` cannot pair with another one (MathJax 2 and 3
+  look for delimiters within one run of text), so that is what this module writes.
+- Markdown syntax (links, images, autolinks, emphasis, headings, tables, HTML) is neutralised
+  by writing every ASCII punctuation mark that Markdown or GFM could read as syntax as a
+  numeric character reference, which every CommonMark parser shows as the literal character.
+- plotly renders a subset of HTML (``<a href>``, ``<span style>``, ``<br>``) and typesets a
+  string holding two ``$``; it decodes numeric entities itself, after those checks.
+"""
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Mapping
+from urllib.parse import urlsplit
 
 import pandas as pd
 from IPython.display import HTML, Markdown
 
+# Markdown and GFM syntax characters (links, images, emphasis, code, headings, lists, tables,
+# block quotes, HTML, autolinks "www." / "a@b" / "https:", strikethrough, footnotes).
+MARKDOWN_SYNTAX = frozenset("!\"#%&'()*+-.:<=>@[]^_`{|}~")
+# Characters that start TeX in a Jupyter front end: each is isolated in its own element.
+MATH_CHARACTERS = {"$": "<span>&#36;</span>", "\\": "<span>&#92;</span>"}
+# Runs of whitespace (line breaks included) collapse to one space, as HTML shows them anyway;
+# leading spaces would start an indented code block in Markdown.
+WHITESPACE = re.compile(r"[ \t\r\n\f\v\u2028\u2029]+")
+TAG = re.compile(r"<[^>]*>")
+# Classes telling MathJax 2 (nbconvert, classic) and 3 (JupyterLab) to skip an element.
+NO_MATH_CLASSES = "tex2jax_ignore mathjax_ignore"
 
-def escape(text: object) -> str:
-    """HTML-escape any value so that text from data files shows as text."""
-    return html.escape(str(text), quote=True)
+
+def _as_text(value: object) -> str:
+    """``str(value)`` on one line, spaces collapsed; missing values (None, NaN, NA) become ``""``."""
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return ""
+    return WHITESPACE.sub(" ", str(value)).strip(" ")
 
 
-def escape_markdown(text: object) -> str:
-    """HTML-escape, and escape ``$`` so Jupyter does not read "US$1 ... US$2" as LaTeX."""
-    return escape(text).replace("$", r"\$")
+def markdown_text(value: object) -> str:
+    """Text for a Markdown source: shows exactly ``value``, never markup, maths or a link.
+
+    Examples
+    --------
+    >>> markdown_text("US$1 bn [x](javascript:alert(1))")
+    'US<span>&#36;</span>1 bn &#91;x&#93;&#40;javascript&#58;alert&#40;1&#41;&#41;'
+    """
+    out = []
+    for char in _as_text(value):
+        if char in MATH_CHARACTERS:
+            out.append(MATH_CHARACTERS[char])
+        elif char in MARKDOWN_SYNTAX:
+            out.append(f"&#{ord(char)};")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def html_text(value: object) -> str:
+    """Text for an HTML element's content: escaped, and no ``$`` or ``\\`` a front end reads as TeX."""
+    escaped = html.escape(_as_text(value), quote=True)
+    return escaped.replace("$", MATH_CHARACTERS["$"]).replace("\\", MATH_CHARACTERS["\\"])
+
+
+def html_attribute(value: object) -> str:
+    """Text for a quoted HTML attribute value: every character but letters, digits and space encoded."""
+    return "".join(c if c.isalnum() or c == " " else f"&#{ord(c)};" for c in _as_text(value))
+
+
+def plotly_text(value: object) -> str:
+    """Text for any plotly string (title, axis, hover, label, annotation): no tags, links or TeX.
+
+    ``<``, ``>`` and ``&`` become entities (plotly's text supports ``<a>``, ``<span style>``,
+    ``<b>``...), ``$`` and ``%`` too (plotly typesets a string with two ``$``; ``%{...}`` is a
+    hovertemplate variable). plotly decodes the entities when it draws the text.
+    """
+    text = _as_text(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("$", "&#36;").replace("%", "&#37;")
+
+
+def safe_url(value: object) -> str | None:
+    """``value`` if it is an absolute http(s) URL with a host, else None (show it as text).
+
+    Only fields the schema declares as URLs (``sources.url``) may become links at all.
+    """
+    url = _as_text(value)
+    if not url or url != url.strip() or any(c.isspace() or ord(c) < 32 or c in "\\<>\"'`" for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url
+
+
+def html_link(url: object, label: object = None) -> str:
+    """An ``<a>`` to ``url`` if :func:`safe_url` accepts it, else the label (or URL) as text."""
+    shown = html_text(url if label is None else label)
+    target = safe_url(url)
+    if target is None:
+        return shown
+    return f'<a href="{html_attribute(target)}" rel="noopener noreferrer">{shown}</a>'
+
+
+def plain_text(fragment: str) -> str:
+    """Plain text of a fragment this module wrote (tags dropped, entities decoded), for summaries."""
+    return " ".join(html.unescape(TAG.sub("", fragment)).split())
+
+
+# Kept names: escape = HTML text, escape_markdown = Markdown text.
+escape = html_text
+escape_markdown = markdown_text
 
 
 def key_findings(findings: Iterable[str], heading: str = "Key findings") -> Markdown:
-    """A Markdown box of findings; each finding is escaped (numbers come from code)."""
-    items = "\n".join(f"> - {escape_markdown(line)}" for line in findings)
-    return Markdown(f"> **{escape_markdown(heading)}**\n>\n{items}\n")
+    """A Markdown box of findings; each finding is shown as text (numbers come from code)."""
+    items = "\n".join(f"> - {markdown_text(line)}" for line in findings)
+    return Markdown(f"> **{markdown_text(heading)}**\n>\n{items}\n")
 
 
 def bullet_list(items: Iterable[str]) -> Markdown:
-    """An escaped Markdown bullet list."""
-    return Markdown("\n".join(f"- {escape_markdown(item)}" for item in items) + "\n")
+    """A Markdown bullet list; each item is shown as text."""
+    return Markdown("\n".join(f"- {markdown_text(item)}" for item in items) + "\n")
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float) and value == value:
+        return f"{value:,.1f}"
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value) or value is pd.NaT:
+        return "-"
+    return str(value)
 
 
 def table(frame: pd.DataFrame, columns: Mapping[str, str] | None = None, caption: str | None = None) -> HTML:
-    """An escaped HTML table with readable column names and thousands separators."""
+    """An HTML table of text cells with readable column names and thousands separators."""
     shown = frame.rename(columns=dict(columns)) if columns else frame
     if columns:
         shown = shown[list(columns.values())]
-    body = shown.to_html(
-        index=False,
-        escape=True,
-        na_rep="-",
-        border=0,
-        classes="c5-table",
-        float_format=lambda v: f"{v:,.1f}",
-    )
+    cells = shown.astype(object).map(lambda v: html_text(_cell(v)))
+    cells.columns = [html_text(c) for c in shown.columns]
+    body = cells.to_html(index=False, escape=False, border=0, classes="c5-table")
     if caption:
-        body = f"<p class='c5-caption'><b>{escape(caption)}</b></p>" + body
-    return HTML(body)
+        body = f"<p class='c5-caption'><b>{html_text(caption)}</b></p>" + body
+    return HTML(f'<div class="c5-table-wrap {NO_MATH_CLASSES}">{body}</div>')
 
 
 class UnknownSourceError(KeyError):
@@ -53,20 +174,25 @@ class UnknownSourceError(KeyError):
 
 
 def sources_table(sources: pd.DataFrame, source_ids: Iterable[str], caption: str = "Sources") -> HTML:
-    """The registry rows for the cited ids: publisher, title, date and a link a reader can open."""
+    """The registry rows for the cited ids: publisher, title, date and a link a reader can open.
+
+    Only ``url`` (the one field the schema declares a URL) becomes a link, and only if it is
+    http(s); anything else is shown as text.
+    """
     wanted = sorted({s for s in source_ids if isinstance(s, str) and s})
     missing = sorted(set(wanted) - set(sources["source_id"]))
     if missing:
         raise UnknownSourceError(f"source ids not in sources.csv: {', '.join(missing)}")
     rows = sources[sources["source_id"].isin(wanted)].sort_values(["publisher", "title", "source_id"], kind="stable")
     body = "".join(
-        f"<tr><td>{escape(r.publisher)}</td><td>{escape(r.title)}</td>"
-        f"<td>{escape('' if pd.isna(r.published) else r.published)}</td>"
-        f'<td><a href="{escape(r.url)}">{escape(r.url)}</a></td><td>{escape(r.source_id)}</td></tr>'
+        f"<tr><td>{html_text(r.publisher)}</td><td>{html_text(r.title)}</td>"
+        f"<td>{html_text(r.published)}</td>"
+        f"<td>{html_link(r.url)}</td><td>{html_text(r.source_id)}</td></tr>"
         for r in rows.itertuples()
     )
     head = "<tr><th>Publisher</th><th>Title</th><th>Published</th><th>Link</th><th>Id</th></tr>"
     return HTML(
-        f"<p class='c5-caption'><b>{escape(caption)}</b> ({len(rows)})</p>"
-        f"<table class='c5-table c5-sources'><thead>{head}</thead><tbody>{body}</tbody></table>"
+        f'<div class="c5-table-wrap {NO_MATH_CLASSES}">'
+        f"<p class='c5-caption'><b>{html_text(caption)}</b> ({len(rows)})</p>"
+        f"<table class='c5-table c5-sources'><thead>{head}</thead><tbody>{body}</tbody></table></div>"
     )

@@ -49,5 +49,46 @@ def main() -> int:
     return 0 if build_rc == nbval_rc == 0 else 1
 
 
+# ---------------------------------------------------------------------------
+# Loader timing: ``scripts/benchmark.py --loaders`` (data loading and validation)
+
+
+def loader_timings() -> int:
+    """Time trade.csv: cold (fresh interpreter, imports included), warm, and pasted ten times."""
+    import shutil
+    import statistics
+
+    sys.path.insert(0, str(ROOT))
+    import helpers
+    from helpers import DataValidationError
+
+    cold = "import time; t = time.perf_counter(); import helpers; helpers.load_trade(); print(time.perf_counter() - t)"
+    cold_s = float(subprocess.run([sys.executable, "-c", cold], cwd=ROOT, capture_output=True, text=True).stdout)
+    helpers.load_trade()
+    warm = []
+    for _ in range(3):
+        start = time.perf_counter()
+        rows = len(helpers.load_trade())
+        warm.append(time.perf_counter() - start)
+    with tempfile.TemporaryDirectory(prefix="c5-benchmark-") as tmp:
+        folder = Path(tmp) / "data"
+        shutil.copytree(helpers.data.REPO_DATA_DIR, folder)
+        header, *lines = (folder / "trade.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+        (folder / "trade.csv").write_text(header + "".join(lines * 10), encoding="utf-8")
+        start = time.perf_counter()
+        try:
+            helpers.load_trade(folder / "trade.csv")
+            first = "NOT REJECTED"
+        except DataValidationError as error:
+            first = str(error.problems[0]).replace(str(folder) + "/", "")
+        pasted_s = time.perf_counter() - start
+    print(f"{'loading (helpers.load_trade)':<52} {'seconds':>8}")
+    print(f"{f'trade.csv, {rows:,} rows, fresh interpreter + imports':<52} {cold_s:>8.2f}")
+    print(f"{'trade.csv, warm (median of 3)':<52} {statistics.median(warm):>8.2f}")
+    print(f"{f'trade.csv pasted 10 times ({10 * rows:,} rows), rejected':<52} {pasted_s:>8.2f}")
+    print(f"  first problem: {first[:160]}")
+    return 0 if first != "NOT REJECTED" and pasted_s <= 3 else 1
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(loader_timings() if sys.argv[1:] == ["--loaders"] else main())

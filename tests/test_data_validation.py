@@ -13,8 +13,11 @@ import pytest
 
 import helpers
 from helpers import DataValidationError
+from helpers.data import descriptor
 
 VALID = Path(__file__).parent / "fixtures" / "valid"
+FOCUS = ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
+NEIGHBOURS = ["AFG", "CHN", "IRN", "MNG", "PAK", "RUS"]
 
 
 @pytest.fixture
@@ -35,7 +38,7 @@ def test_valid_fixture_loads_every_row(data_copy: Path) -> None:
     assert len(helpers.load_deals()) == count_data_rows(data_copy / "deals.csv")
     assert len(helpers.load_trade()) == count_data_rows(data_copy / "trade.csv")
     assert len(helpers.load_brief_claims()) == count_data_rows(data_copy / "brief_claims.csv")
-    assert list(helpers.load_boundaries()["iso3"]) == ["KAZ", "RUS"]
+    assert sorted(helpers.load_boundaries()["iso3"]) == sorted([*FOCUS, *NEIGHBOURS])
 
 
 def test_types_are_parsed(data_copy: Path) -> None:
@@ -374,6 +377,163 @@ CASES = [
         column="deal_ids",
         words=("kaz-ghost",),
     ),
+    # The raw tracebacks of issue 10, each now a located DataValidationError.
+    Case(
+        "two invalid deal ids",
+        "deals.csv",
+        "load_deals",
+        edit=lambda t: t.replace("\nkaz-jets,", "\nKaz-A,", 1).replace("\nuzb-pack,", "\nKaz B,", 1),
+        line=2,
+        column="deal_id",
+        words=("Kaz-A", "Kaz B", "pattern"),
+    ),
+    Case(
+        "two invalid source ids",
+        "sources.csv",
+        "load_sources",
+        edit=lambda t: t.replace("\nimf-dots,", "\nImf-A,").replace("\nnews-a,", "\nnews a,"),
+        line=2,
+        column="source_id",
+        words=("Imf-A", "news a"),
+    ),
+    Case(
+        "two invalid claim ids",
+        "brief_claims.csv",
+        "load_brief_claims",
+        edit=lambda t: t.replace("\nkaz-boeing,", "\nKaz-A,") + "Kaz B,Claim,KAZ,,confirmed,why,news-a\n",
+        line=2,
+        column="claim_id",
+        words=("Kaz-A", "Kaz B"),
+    ),
+    Case(
+        "two bad years",
+        "trade.csv",
+        "load_trade",
+        edit=lambda t: t.replace("KAZ,CHN,2020,exports,100.0", "KAZ,CHN,20x0,exports,100.0").replace(
+            "KAZ,WLD,2020,exports", "KAZ,WLD,,exports"
+        ),
+        line=2,
+        column="year",
+        words=("20x0", "required"),
+    ),
+    Case(
+        "NUL byte in a cell",
+        "deals.csv",
+        "load_deals",
+        edit=replace("Airline buys jets", "Airline\x00buys jets"),
+        line=2,
+        column="title",
+        words=("NUL",),
+    ),
+    Case(
+        "date that does not exist",
+        "sources.csv",
+        "load_sources",
+        edit=replace("2025-11-07", "2025-99-99"),
+        line=3,
+        column="published",
+        words=("2025-99-99",),
+    ),
+    Case(
+        "published 30 February",
+        "sources.csv",
+        "load_sources",
+        edit=replace("2025-11-07", "2025-02-30"),
+        line=3,
+        column="published",
+        words=("exists",),
+    ),
+    Case(
+        "deal of 1e308",
+        "deals.csv",
+        "load_deals",
+        edit=replace(",7000,,list_price", ",1e308,,list_price"),
+        line=2,
+        column="value_usd_m",
+        words=("maximum",),
+    ),
+    Case(
+        "deal above a trillion",
+        "deals.csv",
+        "load_deals",
+        edit=replace(",7000,,list_price", ",1000001,,list_price"),
+        line=2,
+        column="value_usd_m",
+        words=("maximum",),
+    ),
+    Case(
+        "infinite trade value",
+        "trade.csv",
+        "load_trade",
+        edit=replace("KAZ,CHN,2020,exports,100.0", "KAZ,CHN,2020,exports,inf"),
+        line=2,
+        column="value_usd_m",
+        words=("inf",),
+    ),
+    Case(
+        "NaN trade value",
+        "trade.csv",
+        "load_trade",
+        edit=replace("KAZ,CHN,2020,exports,100.0", "KAZ,CHN,2020,exports,NaN"),
+        line=2,
+        column="value_usd_m",
+    ),
+    Case(
+        "partner above world total",
+        "trade.csv",
+        "load_trade",
+        edit=replace("KAZ,CHN,2020,exports,100.0", "KAZ,CHN,2020,exports,400.5"),
+        line=2,
+        column="value_usd_m",
+        words=("world total",),
+    ),
+    Case(
+        "date without leading zeros",
+        "deals.csv",
+        "load_deals",
+        edit=replace("2025-10-01", "2025-10-1"),
+        line=4,
+        column="announced_date",
+        words=("YYYY-MM-DD",),
+    ),
+    Case(
+        "blank row",
+        "trade.csv",
+        "load_trade",
+        edit=replace("KAZ,WLD,2020,exports", "\nKAZ,WLD,2020,exports"),
+        line=4,
+        words=("blank",),
+    ),
+    Case(
+        "columns out of order",
+        "sources.csv",
+        "load_sources",
+        edit=lambda t: "\n".join(
+            ",".join(row.split(",")[::-1]) if i == 0 else row for i, row in enumerate(t.split("\n"))
+        ),
+        line=1,
+        words=("order",),
+    ),
+    Case(
+        "claim cites unknown source",
+        "brief_claims.csv",
+        "load_brief_claims",
+        edit=replace(",fixture,news-a", ",fixture,news-zz"),
+        line=2,
+        column="source_id",
+        words=("news-zz",),
+    ),
+    Case(
+        "trade cites unknown source",
+        "trade.csv",
+        "load_trade",
+        edit=replace(
+            "UZB,EU27,2022,total,,4610.0,mirror,goods,,news-a", "UZB,EU27,2022,total,,4610.0,mirror,goods,,news-q"
+        ),
+        line=8,
+        column="source_id",
+        words=("news-q",),
+    ),
 ]
 
 
@@ -402,8 +562,22 @@ def test_malformed_file_is_rejected_with_location(case: Case, data_copy: Path) -
         assert word in message
 
 
-def test_corpus_covers_at_least_fifteen_kinds() -> None:
-    assert len({c.name for c in CASES}) >= 15
+def test_corpus_has_a_dangling_case_for_every_declared_foreign_key() -> None:
+    """The descriptor, not this file, says which references exist: each one has a failing case."""
+    declared = {
+        (resource["path"], column)
+        for resource in descriptor()["resources"]
+        for key in resource.get("schema", {}).get("foreignKeys", [])
+        for column in ([key["fields"]] if isinstance(key["fields"], str) else key["fields"])
+    }
+    covered = {(c.file, c.column) for c in CASES}
+    assert declared, "the descriptor declares no foreign keys"
+    assert declared <= covered, f"foreign keys without a corpus case: {sorted(declared - covered)}"
+
+
+def test_corpus_exercises_every_public_loader() -> None:
+    loaders = {name for name in helpers.__all__ if name.startswith("load_") and name != "load_boundaries"}
+    assert loaders <= {c.loader for c in CASES}
 
 
 # ---------------------------------------------------------------------------
@@ -455,3 +629,129 @@ def test_unreadable_boundaries_are_rejected(data_copy: Path) -> None:
     (data_copy / "boundaries" / "central_asia.geojson").write_text("{not json")
     with pytest.raises(DataValidationError, match="GeoJSON"):
         helpers.load_boundaries()
+
+
+def eleven_features(**changes: dict) -> list[str]:
+    """The fixture's features, with ``changes[iso3]`` merged into that feature's properties."""
+    collection = json.loads((VALID / "boundaries" / "central_asia.geojson").read_text())
+    out = []
+    for item in collection["features"]:
+        code = item["properties"]["iso3"]
+        if code in changes:
+            item["properties"].update(changes[code])
+            if changes[code].get("geometry") == "null":
+                item["geometry"] = None
+                del item["properties"]["geometry"]
+        if item["properties"].get("iso3") != "DROP":
+            out.append(json.dumps(item))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("changes", "words"),
+    [
+        ({"UZB": {"iso3": "DROP"}}, "UZB is missing"),
+        ({"KAZ": {"iso3": "KAX"}}, "KAZ is missing"),
+        ({"MNG": {"iso3": "DROP"}}, "MNG is missing"),
+        ({"KGZ": {"role": "neighbour"}}, "KGZ must have role 'focus'"),
+        ({"TJK": {"geometry": "null"}}, "TJK.*missing"),
+    ],
+    ids=["without UZB", "KAZ renamed", "without a named neighbour", "state as neighbour", "null geometry"],
+)
+def test_boundaries_must_hold_what_the_maps_need(data_copy: Path, changes: dict, words: str) -> None:
+    write_geojson(data_copy / "boundaries" / "central_asia.geojson", eleven_features(**changes))
+    with pytest.raises(DataValidationError, match=words):
+        helpers.load_boundaries()
+
+
+def test_point_geometry_is_not_a_country(data_copy: Path) -> None:
+    point = {"type": "Point", "coordinates": [60, 45]}
+    features = [f for f in eleven_features() if '"KAZ"' not in f] + [feature(point)]
+    write_geojson(data_copy / "boundaries" / "central_asia.geojson", features)
+    with pytest.raises(DataValidationError, match="not a polygon"):
+        helpers.load_boundaries()
+
+
+# ---------------------------------------------------------------------------
+# Files, folders and the descriptor
+
+
+def test_a_folder_named_like_a_table_is_rejected(data_copy: Path) -> None:
+    (data_copy / "deals.csv").unlink()
+    (data_copy / "deals.csv").mkdir()
+    with pytest.raises(DataValidationError, match="folder") as caught:
+        helpers.load_deals()
+    assert caught.value.path.name == "deals.csv"
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (None, "not found"),
+        ("{not json", "not valid JSON"),
+        ('{"resources": 3}', "invalid descriptor"),
+        ("[]", "object"),
+    ],
+    ids=["missing", "corrupt", "wrong shape", "not an object"],
+)
+def test_missing_or_corrupt_descriptor_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str | None, words: str
+) -> None:
+    from helpers.data import package
+
+    fake = tmp_path / "datapackage.json"
+    if content is not None:
+        fake.write_text(content)
+    monkeypatch.setattr(package, "DESCRIPTOR_PATH", fake)
+    package.package.cache_clear()
+    try:
+        with pytest.raises(DataValidationError, match=words) as caught:
+            helpers.load_sources(VALID / "sources.csv")
+        assert caught.value.path == fake
+    finally:
+        package.package.cache_clear()
+
+
+def test_relative_c5_data_dir_is_taken_from_the_shell_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(VALID, tmp_path / "mydata")
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.chdir(tmp_path / "notebooks")  # where a kernel runs
+    monkeypatch.setenv("PWD", str(tmp_path))  # where the user typed the command
+    monkeypatch.setenv("C5_DATA_DIR", "mydata")
+    assert helpers.data_dir() == (tmp_path / "mydata").resolve()
+    assert len(helpers.load_deals()) == count_data_rows(tmp_path / "mydata" / "deals.csv")
+
+
+def test_missing_c5_data_dir_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("C5_DATA_DIR", str(tmp_path / "nowhere"))
+    with pytest.raises(DataValidationError, match=r"C5_DATA_DIR.*not an existing folder"):
+        helpers.load_trade()
+
+
+def test_trade_pasted_ten_times_names_the_first_duplicates(tmp_path: Path) -> None:
+    shutil.copytree(helpers.data.REPO_DATA_DIR, tmp_path / "data")
+    file = tmp_path / "data" / "trade.csv"
+    header, *rows = file.read_text(encoding="utf-8").splitlines(keepends=True)
+    file.write_text(header + "".join(rows * 10), encoding="utf-8")
+    with pytest.raises(DataValidationError) as caught:
+        helpers.load_trade(file)
+    first = caught.value.problems[0]
+    assert first.line == len(rows) + 2
+    assert "first seen on line 2" in first.message
+    assert "duplicate key (reporter=" in first.message
+    assert caught.value.problems[1].line == len(rows) + 3
+
+
+def test_nul_in_a_boundary_name_is_rejected(data_copy: Path) -> None:
+    features = eleven_features(KGZ={"name": "Kyrgyz\x00stan"})
+    write_geojson(data_copy / "boundaries" / "central_asia.geojson", features)
+    with pytest.raises(DataValidationError, match=r"KGZ.*NUL"):
+        helpers.load_boundaries()
+
+
+def test_vintage_marks_missing_and_unreadable_files(data_copy: Path) -> None:
+    (data_copy / "deals.csv").unlink()
+    (data_copy / "deals.csv").mkdir()
+    vintage = helpers.data_vintage(data_copy)
+    assert vintage["deals.csv"] == "missing"
+    assert len(vintage["trade.csv"]) == 12

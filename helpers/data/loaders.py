@@ -1,0 +1,173 @@
+"""The public loaders: one per table, each = schema checks (tables.py) + foreign keys + domain rules.
+
+Domain rules are what a schema cannot say: deal value rules and overlap cycles, a stored total
+beside a published split, a partner's value above the world total, dates that exist.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.data.errors import DataValidationError, Problem
+from helpers.data.package import data_dir, resource_schema
+from helpers.data.tables import Table, check_foreign_keys, load_table
+
+
+def _resolve(path: str | os.PathLike[str] | None, name: str) -> Path:
+    if path is not None:
+        return Path(path)
+    return data_dir() / resource_schema(name)["path"]
+
+
+def _sibling(table: Table, name: str) -> Path:
+    """The file of resource ``name`` in the same folder as ``table``."""
+    return table.path.parent / resource_schema(name)["path"]
+
+
+def _finish(table: Table, problems: list[Problem]) -> pd.DataFrame:
+    if problems:
+        raise DataValidationError(problems)
+    return table.frame.reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------
+# sources
+
+
+def load_sources(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Load the source registry (``sources.csv``): one row per source."""
+    table = load_table("sources", _resolve(path, "sources"))
+    return _finish(table, _published_dates_exist(table))
+
+
+def _published_dates_exist(table: Table) -> list[Problem]:
+    problems = []
+    for position, value in table.frame["published"].items():
+        if isinstance(value, str) and len(value) == 10:
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                problems.append(table.problem(position, "published", f"{value!r} is not a date that exists"))
+    return problems
+
+
+# ---------------------------------------------------------------------------
+# deals
+
+
+def load_deals(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Load ``deals.csv``, checking sources, overlap links and value rules.
+
+    Examples
+    --------
+    >>> deals = load_deals()
+    >>> deals.loc[deals["overlaps_deal_id"].isna(), "value_usd_m"].sum()  # deduplicated  # doctest: +SKIP
+    """
+    table = load_table("deals", _resolve(path, "deals"))
+    sources = load_sources(_sibling(table, "sources"))
+    problems = check_foreign_keys(table, "deals", {"sources": sources})
+    problems += _deal_rules(table)
+    return _finish(table, problems)
+
+
+def _deal_rules(table: Table) -> list[Problem]:
+    frame = table.frame
+    problems = []
+    links = {d: o for d, o in zip(frame["deal_id"], frame["overlaps_deal_id"], strict=True) if isinstance(o, str)}
+    for pos, row in enumerate(frame.itertuples(index=False)):
+        has_value = not pd.isna(row.value_usd_m)
+        if has_value == (row.value_basis == "none"):
+            problems.append(table.problem(pos, "value_basis", "must be 'none' exactly when value_usd_m is empty"))
+        if not pd.isna(row.value_low_usd_m) and (not has_value or row.value_low_usd_m > row.value_usd_m):
+            problems.append(table.problem(pos, "value_low_usd_m", "must not exceed value_usd_m (and needs it)"))
+        linked = row.overlaps_deal_id if isinstance(row.overlaps_deal_id, str) else None
+        if (linked is None) != pd.isna(row.overlap_type):
+            problems.append(table.problem(pos, "overlap_type", "overlaps_deal_id and overlap_type go together"))
+        if linked == row.deal_id:
+            problems.append(table.problem(pos, "overlaps_deal_id", "a deal cannot overlap itself"))
+        start, end = row.delivery_start_year, row.delivery_end_year
+        if not pd.isna(start) and not pd.isna(end) and end < start:
+            problems.append(table.problem(pos, "delivery_end_year", f"{end} is before delivery_start_year {start}"))
+        if pd.isna(row.announced_date) != (row.date_precision == "unknown"):
+            problems.append(
+                table.problem(pos, "date_precision", "must be 'unknown' exactly when announced_date is empty")
+            )
+        seen, current = {row.deal_id}, linked
+        while current is not None and current in links:
+            if current in seen:
+                problems.append(
+                    table.problem(pos, "overlaps_deal_id", f"overlap links form a cycle through {current!r}")
+                )
+                break
+            seen.add(current)
+            current = links[current]
+    return problems
+
+
+# ---------------------------------------------------------------------------
+# brief claims
+
+
+def load_brief_claims(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Load ``brief_claims.csv``: the product brief's claims and their verdicts."""
+    table = load_table("brief_claims", _resolve(path, "brief_claims"))
+    targets = {"sources": load_sources(_sibling(table, "sources")), "deals": load_deals(_sibling(table, "deals"))}
+    return _finish(table, check_foreign_keys(table, "brief_claims", targets))
+
+
+# ---------------------------------------------------------------------------
+# trade
+
+FLOW_KEY = ["reporter", "partner", "year", "side", "source_id"]
+WORLD_KEY = ["reporter", "year", "flow", "side", "source_id"]
+
+
+def load_trade(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Load ``trade.csv`` (long form, US$ m or EUR m), checking sources and value rules."""
+    table = load_table("trade", _resolve(path, "trade"))
+    problems = check_foreign_keys(table, "trade", {"sources": load_sources(_sibling(table, "sources"))})
+    frame = table.frame
+    both = frame["value_usd_m"].notna() == frame["value_eur_m"].notna()
+    problems += [
+        table.problem(pos, "value_usd_m", "exactly one of value_usd_m and value_eur_m must be filled")
+        for pos in both.to_numpy().nonzero()[0]
+    ]
+    problems += _stored_totals_with_split(table)
+    problems += _partner_above_world(table)
+    return _finish(table, problems)
+
+
+def _stored_totals_with_split(table: Table) -> list[Problem]:
+    """A total is derived in code where the same source gives exports and imports."""
+    frame = table.frame.reset_index(names="position")
+    flows = frame[frame["flow"] != "total"].groupby(FLOW_KEY)["flow"].nunique()
+    split = flows[flows == 2].reset_index()[FLOW_KEY]
+    totals = frame[frame["flow"] == "total"].merge(split, on=FLOW_KEY)
+    return [
+        table.problem(pos, "flow", "stored total where exports and imports exist: derive it")
+        for pos in sorted(totals["position"])
+    ]
+
+
+def _partner_above_world(table: Table) -> list[Problem]:
+    """A partner's value may not exceed the world total of the same reporter, year, flow, side and source."""
+    problems = []
+    frame = table.frame.reset_index(names="position")
+    for column in ("value_usd_m", "value_eur_m"):
+        valued = frame[frame[column].notna()]
+        world = valued[valued["partner"] == "WLD"][[*WORLD_KEY, column]].rename(columns={column: "world"})
+        partners = valued[valued["partner"] != "WLD"].merge(world, on=WORLD_KEY)
+        above = partners[partners[column] > partners["world"] * (1 + 1e-9)]
+        problems += [
+            table.problem(
+                int(r.position),
+                column,
+                f"{getattr(r, column):,.1f} for {r.partner} is above the world total {r.world:,.1f}",
+            )
+            for r in above.sort_values("position").itertuples()
+        ]
+    return problems
