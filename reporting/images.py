@@ -84,5 +84,6 @@ def render_images(figures: list[dict], image_format: ImageFormat = ImageFormat()
                 images.append(base64.b64decode(payload))
             browser.close()
     except PlaywrightError as err:
-        raise ImageRenderError(f"could not draw chart images in Chromium ({CHROMIUM}): {err}") from None
+        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise ImageRenderError(f"could not draw chart images in Chromium ({CHROMIUM}): {reason}") from None
     return images
