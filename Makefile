@@ -15,7 +15,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 reports: $(STAMP)
-	$(PY) -m helpers.reports --out reports
+	$(PY) -m reporting --out reports
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

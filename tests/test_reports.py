@@ -1,7 +1,7 @@
-"""The email-ready HTML reports: built by ``python -m helpers.reports``, opened offline in Chromium.
+"""The email-ready reports and the one-file briefing, built by ``python -m reporting``, opened in Chromium.
 
 The reports are built from the real notebooks when ``notebooks/`` holds any (every report is
-tested), otherwise from the fixture notebooks in tests/fixtures/notebooks (a line chart, a map
+tested), and always from the fixture notebooks in tests/fixtures/notebooks (a line chart, a map
 from custom GeoJSON, a table, Key findings, and a country-profile template run per state).
 """
 
@@ -10,50 +10,50 @@ from __future__ import annotations
 import csv
 import hashlib
 import html
+import itertools
 import json
 import os
 import re
+import resource
 import shutil
+import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
 import pytest
-from plotly.offline import get_plotlyjs
 
-from helpers.reports import (
-    PROFILE_COUNTRIES,
-    PROFILE_TEMPLATE,
-    Job,
-    ReportBuildError,
-    check_offline,
-    figure_html,
-    index_page,
-    plan,
-    summary_of,
-    title_of,
+from reporting.build import BRIEFING_NAME, MAX_BRIEFING_BYTES, MAX_REPORT_BYTES
+from reporting.output import MANIFEST, STAGING_PREFIX
+from reporting.plan import PROFILE_TEMPLATE, Job, plan
+from tests.report_browser import (
+    BUILD_ENV,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    build_command,
+    build_reports,
+    digest_tree,
+    drawn,
+    show_every_chart,
+    visit,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "notebooks"
 REAL_JOBS = plan(ROOT / "notebooks")
 # Sets of notebooks to build: (folder, data folder, notebook names). The real notebooks with the
-# real data when there are any; and always the fixtures (a map from custom GeoJSON, a table and
-# findings that show deal titles), with the profile template only while the real one is missing.
+# real data when there are any; and always the fixtures, with the profile template only while the
+# real one is missing.
 FIXTURE_NAMES = sorted(
     p.name for p in FIXTURES.glob("*.ipynb") if p.name != PROFILE_TEMPLATE or not (ROOT / "notebooks" / p.name).exists()
 )
 SETS = {"fixtures": (FIXTURES, FIXTURES / "data", FIXTURE_NAMES)}
 if REAL_JOBS:
-    real_names = sorted({job.notebook.name for job in REAL_JOBS})
-    SETS = {"notebooks": (ROOT / "notebooks", ROOT / "data", real_names), **SETS}
-MAIN = next(iter(SETS))  # the set used for the determinism and hostile-data builds
+    SETS = {"notebooks": (ROOT / "notebooks", ROOT / "data", sorted({j.notebook.name for j in REAL_JOBS})), **SETS}
+MAIN = next(iter(SETS))  # the set used for the determinism, accessibility and hostile-data builds
 
 
 def jobs_of(kind: str) -> list[Job]:
@@ -65,48 +65,18 @@ def jobs_of(kind: str) -> list[Job]:
 DATA_DIR = SETS[MAIN][1]
 REPORTS = [job.name for job in jobs_of(MAIN)]
 ALL_REPORTS = [pytest.param(kind, job.name, id=f"{kind}/{job.name}") for kind in SETS for job in jobs_of(kind)]
-PAYLOAD = "<img src=x onerror=alert(1)>"
-MAX_BYTES = 6 * 1024 * 1024
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-LOCAL_SCHEMES = ("file:", "data:", "blob:")
-BAD_CONSOLE = {"error", "warning", "trace", "assert"}
-# The banner plotly.js starts with ("* plotly.js v4.1.1"): one per inline copy.
-PLOTLY_MARKER = re.search(r"\* plotly\.js v[0-9][^\s]*", get_plotlyjs())[0]
-
-
-def build_reports(out: Path, data_dir: Path, notebooks_dir: Path) -> subprocess.CompletedProcess:
-    """Run the README's command (``python -m helpers.reports --out DIR``) against a data folder."""
-    env = {**os.environ, "C5_DATA_DIR": str(data_dir)}
-    return subprocess.run(
-        [sys.executable, "-m", "helpers.reports", "--out", str(out), "--notebooks", str(notebooks_dir)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1200,
-    )
-
-
-def _digest_tree(folder: Path) -> dict[str, str]:
-    """Every file under a folder (executed copies written there would show) with its hash."""
-    files = [p for p in sorted(folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts]
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+MAIN_PAGES = [*REPORTS, "index", BRIEFING_NAME.removesuffix(".html")]
+CHART_PAGES = [*REPORTS, BRIEFING_NAME.removesuffix(".html")]
+# Markup, a script link, styling, a script-running image and maths, planted in free-text fields.
+EVIL_SITE = "evil.example"
+PAYLOAD = (
+    "[x](javascript:alert(1)) <a href='https://evil.example/'>evil</a> "
+    "<span style='color:#ff0000'>styled</span> <img src=x onerror=alert(1)> $x$"
+)
 
 
 class Builds:
-    """Each set of notebooks built once per session, on first use.
-
-    With ``hostile=True`` the build reads a copy of the set's data whose deal titles and notes and
-    trade notes carry an HTML payload.
-    """
+    """Each set of notebooks built once per session, on first use (``hostile``: planted data text)."""
 
     def __init__(self, factory: pytest.TempPathFactory, hostile: bool = False) -> None:
         self.factory, self.hostile, self.done = factory, hostile, {}
@@ -117,20 +87,49 @@ class Builds:
             label = f"{kind}-hostile" if self.hostile else kind
             if self.hostile:
                 data = shutil.copytree(data, self.factory.mktemp(f"data-{label}") / "data")
-                _inject(data / "deals.csv", ("title", "note"))
-                _inject(data / "trade.csv", ("note",))
+                for table in ("deals", "sources", "brief_claims"):
+                    _inject(data / f"{table}.csv", free_text_fields(table))
             notebooks = folder
             if names != sorted({job.notebook.name for job in plan(folder)}):  # a subset: build a copy
                 notebooks = self.factory.mktemp(f"notebooks-{label}")
                 for name in names:
                     shutil.copy2(folder / name, notebooks / name)
-            before = _digest_tree(notebooks)
-            result = build_reports(self.factory.mktemp(f"reports-{label}"), data, notebooks)
+            before = digest_tree(notebooks)
+            out = self.factory.mktemp(f"reports-{label}")
+            result = build_reports(out, data, notebooks)
             assert result.returncode == 0, f"report build failed:\n{result.stderr[-4000:]}"
             if kind == "fixtures":  # nobody else edits these, unlike notebooks/ while the team works
-                assert _digest_tree(notebooks) == before, "building reports modified the source notebooks"
-            self.done[kind] = Path(result.args[4])
+                assert digest_tree(notebooks) == before, "building reports modified the source notebooks"
+            self.done[kind] = out
         return self.done[kind]
+
+
+def free_text_fields(table: str) -> list[str]:
+    """The descriptor's free-text fields of a table: strings without enum or pattern, not ids."""
+    descriptor = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    schema = next(r["schema"] for r in descriptor["resources"] if r["name"] == table)
+    return [
+        f["name"]
+        for f in schema["fields"]
+        if f.get("type") == "string"
+        and not {"enum", "pattern"} & set(f.get("constraints", {}))
+        and not re.search(r"_ids?$", f["name"])
+    ]
+
+
+def _inject(csv_path: Path, columns: list[str]) -> None:
+    """Append the payload to the given text columns of every row of a CSV."""
+    with csv_path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        fields, rows = reader.fieldnames, list(reader)
+    for row in rows:
+        for column in columns:
+            if column in row:
+                row[column] = f"{row[column]} {PAYLOAD}".strip()
+    with csv_path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 @pytest.fixture(scope="session")
@@ -146,33 +145,13 @@ def built(builds: Builds) -> Path:
 
 
 @pytest.fixture(scope="session")
-def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A second, independent build of the same notebooks and data."""
-    return Builds(tmp_path_factory)[MAIN]
-
-
-def _inject(csv_path: Path, columns: tuple[str, ...]) -> None:
-    """Put the payload into the given text columns of every row of a CSV."""
-    with csv_path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        fields, rows = reader.fieldnames, list(reader)
-    for row in rows:
-        for column in columns:
-            row[column] = f"{row[column]} {PAYLOAD}".strip()
-    with csv_path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+def hostile_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The main set built from data with the payload in every free-text field."""
+    return Builds(tmp_path_factory, hostile=True)[MAIN]
 
 
 @pytest.fixture(scope="session")
-def hostile_builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
-    """Builds of every set from data that holds ``<img src=x onerror=alert(1)>`` in its text."""
-    return Builds(tmp_path_factory, hostile=True)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser() -> object:
     """Debian's Chromium driven by PyPI playwright (no browser download)."""
     from playwright.sync_api import sync_playwright
 
@@ -181,100 +160,6 @@ def browser() -> Iterator[object]:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
-
-
-@dataclass
-class Visit:
-    """What happened while a report was open: blocked requests, console errors, dialogs."""
-
-    page: object
-    blocked: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
-    xhr: list[str] = field(default_factory=list)
-
-
-# Per plotly figure div: did it draw, how many traces, and how many map country paths.
-FIGURE_STATE = """() => [...document.querySelectorAll('.c5-figure')].map(div => {
-    const svg = div.querySelector('svg.main-svg');
-    const data = div.data || [];
-    return {
-        id: div.id,
-        plotted: div.classList.contains('js-plotly-plot') && !!div._fullLayout,
-        svgChildren: svg ? svg.childElementCount : 0,
-        traces: data.length,
-        drawnTraces: div.querySelectorAll('g.trace, g.table, g.sankey, g.parcoords').length,
-        choropleth: data.some(t => t.type === 'choropleth'),
-        locations: new Set(data.filter(t => t.type === 'choropleth').flatMap(t => t.locations || [])).size,
-        mapPaths: div.querySelectorAll('.choroplethlocation').length,
-    };
-})"""
-
-
-XHR_LOGGER = """(() => {
-    const open = XMLHttpRequest.prototype.open;
-    XMLHttpRequest.prototype.open = function (method, url) {
-        console.log("XHR " + url);
-        return open.apply(this, arguments);
-    };
-})();"""
-
-
-def _drawn(figure: dict) -> bool:
-    if not figure["plotted"] or figure["svgChildren"] == 0:
-        return False
-    if figure["traces"] and figure["drawnTraces"] == 0:
-        return False
-    return not figure["choropleth"] or figure["mapPaths"] >= min(5, figure["locations"])
-
-
-@contextmanager
-def visit(browser: object, path: Path, log_xhr: bool = False) -> Iterator[Visit]:
-    """Open a report from disk with every non-file/data/blob request aborted and counted.
-
-    ``log_xhr`` records the URLs the page opens with XMLHttpRequest (data: URLs never reach the
-    router, so this is how the topojson request is seen).
-    """
-    context = browser.new_context()
-    page = context.new_page()
-    seen = Visit(page)
-
-    def route(request_route: object) -> None:
-        url = request_route.request.url
-        if url.startswith(LOCAL_SCHEMES):
-            request_route.continue_()
-        else:
-            seen.blocked.append(url)
-            request_route.abort()
-
-    def on_dialog(dialog: object) -> None:
-        seen.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    context.route("**/*", route)
-    # plotly.js reports problems with console.warn/console.trace; any of these counts against a report.
-    page.on("console", lambda message: message.type in BAD_CONSOLE and seen.errors.append(message.text))
-    page.on("pageerror", lambda error: seen.errors.append(f"pageerror: {error}"))
-    page.on("dialog", on_dialog)
-    if log_xhr:
-        page.add_init_script(XHR_LOGGER)
-        page.on("console", lambda message: message.text.startswith("XHR ") and seen.xhr.append(message.text[4:]))
-    page.goto(path.as_uri(), wait_until="load")
-    try:
-        yield seen
-    finally:
-        context.close()
-
-
-def wait_for_figures(page: object, timeout: float = 20.0) -> list[dict]:
-    """Poll (bounded) until every figure has drawn; return the last state seen."""
-    deadline = time.monotonic() + timeout
-    while True:
-        state = page.evaluate(FIGURE_STATE)
-        if all(_drawn(f) for f in state) or time.monotonic() > deadline:
-            page.wait_for_timeout(200)  # let late console errors arrive
-            return state
-        page.wait_for_timeout(100)
 
 
 def first_heading(notebook: Path) -> str:
@@ -287,89 +172,29 @@ def first_heading(notebook: Path) -> str:
     raise AssertionError(f"{notebook.name} has no '# ' title")
 
 
+def plotly_figure_count(notebook_outputs: Path) -> int:
+    """How many plotly figures the committed notebook holds (read independently of the builder)."""
+    nb = nbformat.read(notebook_outputs, as_version=4)
+    return sum(
+        "application/vnd.plotly.v1+json" in o.get("data", {})
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+    )
+
+
 class _Links(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.hrefs: list[str] = []
+        self.ids: set[str] = set()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "a":
-            self.hrefs += [value for name, value in attrs if name == "href" and value]
-
-
-# --- unit tests: no execution ---------------------------------------------------------------
-
-
-def test_plan_runs_the_profile_template_once_per_state(tmp_path: Path) -> None:
-    for name in ("01_alpha.ipynb", PROFILE_TEMPLATE, "05_omega.ipynb", "scratch.ipynb"):
-        (tmp_path / name).write_text("{}")
-    jobs = plan(tmp_path)
-    stem = PROFILE_TEMPLATE.removesuffix(".ipynb")
-    assert [j.name for j in jobs] == ["01_alpha", *(f"{stem}_{c}" for c in sorted(PROFILE_COUNTRIES)), "05_omega"]
-    assert [j.parameters for j in jobs if j.parameters] == [{"country": c} for c in ("KAZ", "KGZ", "TJK", "TKM", "UZB")]
-
-
-def test_figure_script_cannot_be_closed_by_data() -> None:
-    hostile = "<!--<script></script><script>alert(1)</script>"
-    snippet = figure_html({"data": [{"type": "bar", "x": [hostile], "y": [1]}], "layout": {}}, "fig-1")
-    script = snippet.split("<script>", 1)[1]
-    assert script.count("</script>") == 1 and "<!--" not in script and hostile not in snippet
-    call = re.search(r"Plotly\.newPlot\(\"fig-1\",(.*)\);</script>", snippet, re.DOTALL)[1]
-    data, _, config = json.loads(f"[{call}]")
-    assert data[0]["x"] == [hostile]  # the text survives as text
-    assert config["displaylogo"] is False and config["responsive"] is True
-    assert config["topojsonURL"].startswith("data:")
-
-
-def _notebook(markdown: str, *outputs: str) -> nbformat.NotebookNode:
-    """A small executed notebook: one markdown cell, then one code cell per Markdown output."""
-    cells = [nbformat.v4.new_markdown_cell(markdown)]
-    for text in outputs:
-        cell = nbformat.v4.new_code_cell("shown()")
-        cell.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": text})]
-        cells.append(cell)
-    return nbformat.v4.new_notebook(cells=cells)
-
-
-def test_title_and_summary_come_from_the_notebook() -> None:
-    nb = _notebook(
-        "# Is trade *shifting*?\n\nA first paragraph.",
-        "> **Key findings**\n>\n> - China&#x27;s share rose to 30 % (US\\$5 bn).\n> - Second.\n",
-    )
-    job = Job(Path("03_shift.ipynb"), "03_shift")
-    assert title_of(nb, job) == "Is trade shifting?"
-    assert summary_of(nb) == "China's share rose to 30 % (US$5 bn)."
-    profile = Job(Path("04_country_profile.ipynb"), "04_country_profile_TJK", {"country": "TJK"})
-    assert title_of(nb, profile) == "Is trade shifting?: Tajikistan"
-
-
-def test_summary_falls_back_to_the_first_paragraph() -> None:
-    nb = _notebook("# Title\n\n## Overview\n\nWhat the [IMF](https://www.imf.org) data show.\n\nMore.")
-    assert summary_of(nb) == "What the IMF data show."
-
-
-def test_index_escapes_titles_and_summaries() -> None:
-    page = index_page([("01_a.html", "<b>Deals</b>", PAYLOAD)], {"package version": "1", "deals.csv": "abc"})
-    assert PAYLOAD not in page and "&lt;img src=x onerror=alert(1)&gt;" in page and "&lt;b&gt;Deals" in page
-
-
-@pytest.mark.parametrize(
-    "snippet",
-    [
-        '<script src="https://cdn.example.org/require.js"></script>',
-        "<link rel='stylesheet' href='//fonts.example.org/a.css'>",
-        '<img src="http://example.org/x.png">',
-        "<style>body{background:url(https://example.org/bg.png)}</style>",
-        '<style>@import "https://fonts.example.org/font.css";</style>',
-    ],
-)
-def test_offline_check_rejects_remote_loads(snippet: str) -> None:
-    with pytest.raises(ReportBuildError, match="remote resource"):
-        check_offline(f"<html><body>{snippet}</body></html>", "demo")
-
-
-def test_offline_check_allows_links_to_sources() -> None:
-    check_offline('<p>See <a href="https://www.imf.org/en/Data">IMF</a>.</p>', "demo")
+        values = dict(attrs)
+        if tag == "a" and values.get("href"):
+            self.hrefs.append(values["href"])
+        if values.get("id"):
+            self.ids.add(values["id"])
 
 
 def test_a_failing_notebook_fails_the_build_and_is_named(tmp_path: Path) -> None:
@@ -379,47 +204,74 @@ def test_a_failing_notebook_fails_the_build_and_is_named(tmp_path: Path) -> None
     broken.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(broken, notebooks / "01_broken.ipynb")
     result = build_reports(tmp_path / "out", FIXTURES / "data", notebooks)
-    assert result.returncode != 0
+    assert result.returncode == 1
     assert "01_broken.ipynb" in result.stderr and "deliberate failure" in result.stderr
+    assert "Traceback" not in result.stderr
     assert not (tmp_path / "out" / "index.html").exists()
 
 
-# --- the built reports -----------------------------------------------------------------------
+# --- what the build writes -------------------------------------------------------------------
 
 
-def test_every_report_and_the_index_are_built(built: Path) -> None:
-    assert sorted(p.name for p in built.glob("*.html")) == sorted([*(f"{n}.html" for n in REPORTS), "index.html"])
+def test_every_report_the_index_and_the_briefing_are_built(built: Path) -> None:
+    expected = sorted([*(f"{n}.html" for n in REPORTS), "index.html", BRIEFING_NAME])
+    assert sorted(p.name for p in built.glob("*.html")) == expected
+    assert json.loads((built / MANIFEST).read_text())["files"] == expected
+    assert not list(built.glob(f"{STAGING_PREFIX}*")), "a staging folder was left behind"
 
 
-def test_rebuilding_gives_byte_identical_files(built: Path, rebuilt: Path) -> None:
+def test_rebuilding_gives_byte_identical_files(built: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    rebuilt = Builds(tmp_path_factory)[MAIN]
     first = {p.name: p.read_bytes() for p in built.glob("*.html")}
     second = {p.name: p.read_bytes() for p in rebuilt.glob("*.html")}
     assert first.keys() == second.keys()
     assert [name for name in sorted(first) if first[name] != second[name]] == []
 
 
-def test_index_links_resolve_and_show_the_vintage(built: Path) -> None:
-    parser = _Links()
-    page = (built / "index.html").read_text(encoding="utf-8")
-    parser.feed(page)
-    targets = [h for h in parser.hrefs if h != "index.html"]
-    assert sorted(targets) == sorted(f"{n}.html" for n in REPORTS)
-    assert all((built / t).is_file() for t in targets)
-    assert hashlib.sha256((DATA_DIR / "deals.csv").read_bytes()).hexdigest()[:12] in page
-    assert page.count('class="c5-summary"') == len(REPORTS)
-
-
 @pytest.mark.parametrize(("kind", "name"), ALL_REPORTS)
 def test_report_is_small_self_contained_and_hides_code(builds: Builds, kind: str, name: str) -> None:
     raw = (builds[kind] / f"{name}.html").read_bytes()
     page = raw.decode("utf-8")
-    assert len(raw) <= MAX_BYTES
-    assert page.count(PLOTLY_MARKER) == 1, "exactly one inline copy of plotly.js"
-    assert not re.search(r"<script[^>]*\ssrc=", page, re.IGNORECASE), "no external or CDN scripts"
-    assert not re.search(r"<link[^>]*\shref=[\"']?(https?:)?//", page, re.IGNORECASE)
-    assert "require.js" not in page and "MathJax.Hub" not in page
+    assert len(raw) <= MAX_REPORT_BYTES == 2_500_000
+    assert not re.search(r"<(script|img|iframe|link|embed|object)[^>]*\s(src|href|data)=[\"']?(https?:)?//", page, re.I)
+    assert "<iframe" not in page.lower() and "require.js" not in page and "MathJax" not in page
     assert "input_area" not in page and "In&nbsp;[" not in page and "Out[" not in page, "code or prompts shown"
     assert "vnd.plotly.v1+json" not in page, "a plotly output was left unconverted"
+    assert "eval(" not in page.split('id="c5-figures"')[-1], "the loader must not eval anything"
+
+
+def test_the_briefing_holds_every_report_once_and_fits_in_an_email(built: Path) -> None:
+    raw = (built / BRIEFING_NAME).read_bytes()
+    page = raw.decode("utf-8")
+    assert len(raw) <= MAX_BRIEFING_BYTES == 4_000_000
+    for bundle in ("basic", "geo", "full"):
+        assert page.count(f'data-bundle="{bundle}"') <= 1, f"more than one copy of the {bundle} plotly.js bundle"
+    assert page.count('class="c5-section"') == len(REPORTS)
+    charts = (
+        sum(plotly_figure_count(ROOT / "notebooks" / f"{j.notebook.name}") for j in jobs_of(MAIN))
+        if MAIN == ("notebooks")
+        else None
+    )
+    if charts is not None:  # the committed notebooks' figures: every one is in the briefing
+        assert page.count('class="c5-chart"') == charts
+    assert len(re.findall(r"<h1[\s>]", page)) == 1
+    parser = _Links()
+    parser.feed(page)
+    local = [h for h in parser.hrefs if h.startswith("#")]
+    assert local and all(h[1:] in parser.ids for h in local), "in-page links that lead nowhere"
+    assert all(not h.endswith(".html") for h in parser.hrefs if "://" not in h), "links to other files"
+
+
+def test_index_links_resolve_and_show_the_stamp_and_vintage(built: Path) -> None:
+    parser = _Links()
+    page = (built / "index.html").read_text(encoding="utf-8")
+    parser.feed(page)
+    targets = sorted({h for h in parser.hrefs if h != "index.html"})
+    assert targets == sorted([*(f"{n}.html" for n in REPORTS), BRIEFING_NAME])
+    assert all((built / t).is_file() for t in targets)
+    assert hashlib.sha256((DATA_DIR / "deals.csv").read_bytes()).hexdigest()[:12] in page
+    assert page.count('class="c5-summary"') == len(REPORTS)
+    assert re.search(r"Data as of \d{0,2} ?[A-Z][a-z]+ \d{4}; trade to \d{4}; built 29 November 2025", page)
 
 
 @pytest.mark.parametrize(("kind", "name"), ALL_REPORTS)
@@ -434,66 +286,275 @@ def test_report_title_and_data_vintage(builds: Builds, kind: str, name: str) -> 
         assert f"{data_file} {digest}" in page
 
 
-@pytest.mark.parametrize(("kind", "name"), ALL_REPORTS)
-def test_report_draws_offline_in_a_browser(builds: Builds, browser: object, kind: str, name: str) -> None:
-    report = builds[kind] / f"{name}.html"
-    with visit(browser, report) as seen:
-        figures = wait_for_figures(seen.page)
-        assert len(figures) == report.read_text(encoding="utf-8").count('class="c5-figure"')
-        undrawn = [f for f in figures if not _drawn(f)]
-        assert undrawn == [], f"figures that did not draw: {undrawn}"
-        maps = [f for f in figures if f["choropleth"]]
-        assert all(f["mapPaths"] >= 5 for f in maps), f"maps without their countries: {maps}"
+# --- in the browser --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("kind", "name"), [*ALL_REPORTS, pytest.param(MAIN, "c5-realignment-briefing", id="briefing")])
+def test_every_chart_draws_offline_when_shown(builds: Builds, browser: object, kind: str, name: str) -> None:
+    path = builds[kind] / f"{name}.html"
+    with visit(browser, path) as seen:
+        charts = show_every_chart(seen.page)
+        assert len(charts) == path.read_text(encoding="utf-8").count('class="c5-chart"') > 0
+        assert [c for c in charts if not drawn(c)] == [], "charts that did not draw at their slot's width"
         assert seen.blocked == [], f"network requests attempted: {seen.blocked}"
         assert seen.errors == [], f"console errors: {seen.errors}"
         assert seen.dialogs == []
 
 
-def test_the_map_gets_its_world_topology_from_a_data_url(builds: Builds, browser: object) -> None:
-    """plotly.js asks topojsonURL + "/world_110m.json"; that must stay a data: URL and parse."""
-    with visit(browser, builds["fixtures"] / "02_fixture_map.html", log_xhr=True) as seen:
-        maps = [f for f in wait_for_figures(seen.page) if f["choropleth"]]
+def test_the_fixture_map_draws_its_own_shapes_without_the_cdn(builds: Builds, browser: object) -> None:
+    with visit(browser, builds["fixtures"] / "02_fixture_map.html") as seen:
+        maps = [c for c in show_every_chart(seen.page) if c["choropleth"]]
         assert len(maps) == 1 and maps[0]["mapPaths"] == 6  # the six fixture shapes
-        assert seen.xhr and all(url.startswith("data:application/json,") for url in seen.xhr), seen.xhr
-        assert any(url.endswith("_110m.json") for url in seen.xhr)  # the suffix plotly appends, in the fragment
         assert seen.blocked == [] and seen.errors == []
 
 
-def test_index_opens_offline(built: Path, browser: object) -> None:
-    with visit(browser, built / "index.html") as seen:
-        assert seen.page.locator("ul.c5-index li").count() == len(REPORTS)
-        assert seen.blocked == [] and seen.errors == []
+def test_a_chart_in_a_narrow_window_draws_at_the_narrow_width(built: Path, browser: object) -> None:
+    with visit(browser, built / f"{BRIEFING_NAME}", width=390) as seen:
+        charts = show_every_chart(seen.page)
+        assert charts and all(drawn(c) and c["width"] <= 390 for c in charts), charts
+        overflow = seen.page.evaluate("() => document.scrollingElement.scrollWidth")
+        assert overflow <= 390, f"the page scrolls sideways at 390 px ({overflow} px wide)"
 
 
-# Text a reader can see: the page text, every SVG label, and the hover label of each trace's first point.
-SHOWN_TEXT = """() => {
-    const texts = [document.body.innerText];
-    for (const div of document.querySelectorAll('.c5-figure')) {
-        texts.push([...div.querySelectorAll('svg text')].map(t => t.textContent).join(' '));
-        (div.data || []).forEach((trace, i) => {
-            try { Plotly.Fx.hover(div, [{curveNumber: i, pointNumber: 0}]); } catch (e) { return; }
-            texts.push(div.querySelector('.hoverlayer') ? div.querySelector('.hoverlayer').textContent : '');
-        });
-    }
-    return texts.join('\\n');
+@pytest.mark.parametrize("name", MAIN_PAGES)
+def test_without_javascript_every_chart_is_an_image_with_alt_text(built: Path, browser: object, name: str) -> None:
+    path = built / f"{name}.html"
+    expected = path.read_text(encoding="utf-8").count('class="c5-chart"')
+    with visit(browser, path, javascript=False) as seen:
+        images = seen.page.locator("figure.c5-chart img")
+        assert images.count() == expected
+        for number in range(expected):
+            image = images.nth(number)
+            image.scroll_into_view_if_needed()
+            assert image.is_visible() and image.get_attribute("alt").strip()
+            assert image.evaluate("i => i.complete && i.naturalWidth > 0"), "an image that does not decode"
+        assert seen.page.locator("figure.c5-chart .c5-figure:visible").count() == 0
+        if name != "index":
+            findings = seen.page.locator("blockquote li, .c5-summary")
+            assert findings.count() > 0 and findings.first.is_visible()
+        assert seen.blocked == []
+
+
+@pytest.mark.parametrize("name", CHART_PAGES)
+def test_printing_shows_images_that_fit_the_page(built: Path, browser: object, name: str) -> None:
+    with visit(browser, built / f"{name}.html", width=640) as seen:  # A4 less margins: about 640 CSS px
+        show_every_chart(seen.page)  # interactive charts drawn; print must still use the images
+        seen.page.emulate_media(media="print")
+        widths = seen.page.evaluate(
+            """() => [...document.querySelectorAll('figure.c5-chart')].map(f => [
+                f.querySelector('img').getBoundingClientRect().width,
+                f.querySelector('.c5-figure').getBoundingClientRect().width])"""
+        )
+        assert widths and all(0 < image <= 640 and chart == 0 for image, chart in widths), widths
+
+
+@pytest.mark.parametrize("name", MAIN_PAGES)
+def test_no_serious_accessibility_violations(built: Path, browser: object, name: str) -> None:
+    import axe_playwright_python
+
+    axe = Path(axe_playwright_python.__file__).with_name("axe.min.js")
+    with visit(browser, built / f"{name}.html") as seen:
+        show_every_chart(seen.page, timeout=30)
+        seen.page.add_script_tag(path=str(axe))
+        result = seen.page.evaluate("async () => (await axe.run(document)).violations")
+    serious = [(v["id"], v["impact"], len(v["nodes"])) for v in result if v["impact"] in ("serious", "critical")]
+    assert serious == []
+    with visit(browser, built / f"{name}.html") as seen:
+        headings = seen.page.evaluate(
+            "() => [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => +h.tagName[1])"
+        )
+        assert headings.count(1) == 1 and headings[0] == 1
+        assert all(b - a <= 1 for a, b in itertools.pairwise(headings)), f"skipped levels: {headings}"
+        assert seen.page.evaluate("() => document.documentElement.lang") == "en"
+
+
+def test_chart_tools_are_reachable_by_keyboard(built: Path, browser: object) -> None:
+    with visit(browser, built / f"{REPORTS[0]}.html") as seen:
+        show_every_chart(seen.page)
+        buttons = seen.page.locator("figure.c5-chart .modebar-btn")
+        assert buttons.count() > 0
+        assert buttons.evaluate_all("bs => bs.every(b => b.tabIndex === 0 && b.getAttribute('aria-label'))")
+
+
+# --- hostile text in the data ----------------------------------------------------------------
+
+# Everything a reader could click or that could style or run: links (HTML and SVG), inline styles,
+# images, event handlers.
+ACTIVE_CONTENT = """() => {
+    const all = [...document.querySelectorAll('*')];
+    const href = el => el.getAttribute('href') || el.getAttribute('xlink:href') || '';
+    return {
+        links: [...document.querySelectorAll('a')].map(href).filter(Boolean),
+        planted_styles: all.filter(el => (el.getAttribute('style') || '').toLowerCase().includes('ff0000')).length,
+        handlers: all.filter(el => [...el.attributes].some(a => a.name.startsWith('on'))).length,
+        planted_images: document.querySelectorAll('img[src="x"], image[href="x"]').length,
+        text: document.body.innerText,
+        alts: [...document.querySelectorAll('img')].map(i => i.alt),
+    };
 }"""
 
 
-@pytest.mark.parametrize("kind", list(SETS))
-def test_html_in_data_shows_as_text_and_never_runs(hostile_builds: Builds, browser: object, kind: str) -> None:
-    shown_in = []
-    for job in [*jobs_of(kind), None]:
-        name = job.name if job else "index"
-        with visit(browser, hostile_builds[kind] / f"{name}.html") as seen:
-            wait_for_figures(seen.page)
-            assert seen.errors == [] and seen.blocked == [], (name, seen.errors, seen.blocked)
-            shown = seen.page.evaluate(SHOWN_TEXT)  # hovering may log, so errors were checked before
-            seen.page.wait_for_timeout(200)
-            assert seen.dialogs == [], f"{name}: a script from the data ran"
-            assert seen.page.locator('img[src="x"]').count() == 0, f"{name}: data became an <img> element"
-            if PAYLOAD in shown:
-                shown_in.append(name)
-    assert shown_in, "the payload should be visible as plain text in at least one report"
-    if kind == "fixtures":  # these show deal titles in Key findings, a table and the index summary
-        expected = {"01_fixture_trade", "index"} | {j.name for j in jobs_of(kind) if j.name.endswith("_KAZ")}
-        assert expected <= set(shown_in), shown_in
+def _source_urls(data: Path) -> set[str]:
+    with (data / "sources.csv").open(newline="", encoding="utf-8") as handle:
+        return {row["url"] for row in csv.DictReader(handle)}
+
+
+# Pages that show data text the reports' notebooks escape (helpers.text, recut's figures): where
+# one of them lets markup through, the leak is outside the report builder and named here.
+LEAKS: dict[str, str] = {}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=LEAKS[n])) if n in LEAKS else n for n in MAIN_PAGES],
+)
+def test_planted_markup_in_data_never_becomes_a_link_style_or_script(
+    hostile_built: Path, browser: object, name: str
+) -> None:
+    allowed = {url for url in _source_urls(SETS[MAIN][1]) if url.startswith(("http://", "https://"))}
+    with visit(browser, hostile_built / f"{name}.html") as seen:
+        if name != "index":
+            show_every_chart(seen.page, timeout=30)
+        found = seen.page.evaluate(ACTIVE_CONTENT)
+        seen.page.wait_for_timeout(200)
+        assert seen.dialogs == [], "a script from the data ran"
+        assert [h for h in found["links"] if h.strip().lower().startswith("javascript:")] == []
+        foreign = [h for h in found["links"] if "://" in h and h not in allowed]
+        assert foreign == [], f"links to sites that are not sources: {foreign[:5]}"
+        assert all(EVIL_SITE not in h for h in found["links"])
+        assert found["planted_styles"] == 0, "a style from the data was applied"
+        assert found["planted_images"] == 0 and found["handlers"] == 0, "an element from the data was created"
+        assert all("<" not in alt or "onerror" in alt for alt in found["alts"])  # markup in alt is inert text
+        assert seen.blocked == [] and seen.errors == []
+
+
+def test_planted_markup_is_shown_as_text(hostile_built: Path, browser: object) -> None:
+    with visit(browser, hostile_built / "index.html") as seen:
+        text = seen.page.evaluate("() => document.body.innerText")
+    with visit(browser, hostile_built / BRIEFING_NAME, javascript=False) as seen:
+        text += seen.page.locator("body").inner_text()
+    assert "onerror=alert(1)" in text, "the planted text should be visible as plain text somewhere"
+
+
+# --- faults: the previous reports survive, the user's files are never touched ------------------
+
+
+@pytest.fixture
+def previous(builds: Builds, tmp_path: Path) -> Path:
+    """An out folder holding a complete earlier build and two files of the user's own."""
+    out = shutil.copytree(builds["fixtures"], tmp_path / "reports")
+    (out / "01_my_notes.html").write_text("<p>my notes</p>", encoding="utf-8")
+    (out / "99_archive_2024.html").write_text("<p>archive</p>", encoding="utf-8")
+    (out / "notes.txt").write_text("keep me", encoding="utf-8")
+    return out
+
+
+def _fixture_build(out: Path, **kwargs: object) -> subprocess.Popen:
+    folder, data, names = SETS["fixtures"]
+    notebooks = out.parent / "notebooks"
+    notebooks.mkdir(exist_ok=True)
+    for name in names:
+        shutil.copy2(folder / name, notebooks / name)
+    env = {**os.environ, **BUILD_ENV, "C5_DATA_DIR": str(data)}
+    return subprocess.Popen(
+        build_command(out, notebooks), cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        **kwargs,
+    )  # fmt: skip
+
+
+def test_a_build_killed_while_writing_leaves_the_previous_reports(previous: Path) -> None:
+    before = digest_tree(previous)
+    process = _fixture_build(previous)
+    deadline = time.monotonic() + 600
+    while process.poll() is None and time.monotonic() < deadline:
+        staging = [p for p in previous.glob(f"{STAGING_PREFIX}*") if p.is_dir() and any(p.iterdir())]
+        if staging:
+            process.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.001)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL, "the build finished before it could be killed while writing"
+    after = {name: digest for name, digest in digest_tree(previous).items() if not name.startswith(STAGING_PREFIX)}
+    assert after == before, "the previous reports changed"
+    again = _fixture_build(previous)
+    assert again.wait() == 0, again.stderr.read()
+    assert not list(previous.glob(f"{STAGING_PREFIX}*")), "the next build did not clear the killed build's staging"
+    for own in ("01_my_notes.html", "99_archive_2024.html", "notes.txt"):
+        assert digest_tree(previous)[own] == before[own]
+
+
+def _limit_file_size(limit: int = 400_000) -> None:
+    """A 400 kB limit per file, inherited by the build's kernels and Chromium: a full disk."""
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+
+def test_a_full_disk_leaves_the_previous_reports_and_says_so(previous: Path) -> None:
+    """Chromium needs bigger files than the limit allows, so the build fails before it writes."""
+    before = digest_tree(previous)
+    process = _fixture_build(previous, preexec_fn=_limit_file_size)
+    _, stderr = process.communicate(timeout=600)
+    assert process.returncode == 1
+    assert stderr.startswith("Report build failed: ") and len(stderr.splitlines()) <= 3, stderr
+    assert "Traceback" not in stderr
+    assert digest_tree(previous) == before
+
+
+WRITE_NEW_SET = """
+import sys
+from pathlib import Path
+from reporting.output import OutputError, publish
+files = {"01_fixture_trade.html": b"new" * 1000, "c5-realignment-briefing.html": b"big" * 1_000_000}
+try:
+    publish(Path(sys.argv[1]), files)
+except OutputError as err:
+    print(err, file=sys.stderr)
+    sys.exit(1)
+"""
+
+
+def test_a_disk_that_fills_while_writing_leaves_the_previous_reports(previous: Path) -> None:
+    """The write phase alone under a 1 MB file limit: the first file fits, the briefing does not."""
+    before = digest_tree(previous)
+    result = subprocess.run(
+        [sys.executable, "-c", WRITE_NEW_SET, str(previous)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, preexec_fn=lambda: _limit_file_size(1_000_000),
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "could not write the reports" in result.stderr and "unchanged" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert digest_tree(previous) == before
+    assert not list(previous.glob(f"{STAGING_PREFIX}*")), "the failed write left its staging folder"
+
+
+def test_a_build_deletes_only_reports_it_wrote_before(previous: Path) -> None:
+    manifest = json.loads((previous / MANIFEST).read_text())
+    manifest["files"].append("07_removed_report.html")  # a report whose notebook was deleted since
+    (previous / MANIFEST).write_text(json.dumps(manifest))
+    (previous / "07_removed_report.html").write_text("old report")
+    (previous / "08_someone_elses.html").write_text("not ours")
+    process = _fixture_build(previous)
+    assert process.wait() == 0, process.stderr.read()
+    assert not (previous / "07_removed_report.html").exists()
+    for own in ("01_my_notes.html", "99_archive_2024.html", "notes.txt", "08_someone_elses.html"):
+        assert (previous / own).exists(), f"the build deleted {own}"
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [
+        ("", "--out is empty"),
+        ("README.md", "existing file"),
+        ("README.md/reports", "cannot be written"),
+        ("/proc/c5-reports", "cannot be written"),
+        (".", "repository root"),
+        ("notebooks", "notebooks folder"),
+        ("data", "data folder"),
+        ("tests/fixtures/notebooks", "notebooks"),
+    ],
+)
+def test_an_unsafe_out_folder_is_refused_with_a_clear_message(out: str, message: str) -> None:
+    result = subprocess.run(
+        build_command(out, ROOT / "notebooks"), cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr, result.stderr

@@ -1,0 +1,151 @@
+"""The whole build, and the command line ``python -m reporting --out reports``.
+
+1. Execute every notebook (two kernels at a time) in a temporary folder, honouring C5_DATA_DIR.
+2. Turn each executed notebook into a page body; draw every chart as an image in Chromium.
+3. Assemble the reports, ``index.html`` and the one-file briefing in memory; check sizes and that
+   nothing would load from the network.
+4. Write them all atomically (reporting.output): a failed or killed build changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, date, datetime
+from multiprocessing import get_context
+from pathlib import Path
+
+import nbformat
+
+from reporting import briefing as bf
+from reporting.bundle import page
+from reporting.images import ImageFormat, ImageRenderError, render_images
+from reporting.output import OutputError, check_out, publish
+from reporting.page import Report, check_offline, fill_images, render_report
+from reporting.plan import ReportBuildError, execute, plan, set_environ
+from reporting.project import (
+    NOTEBOOKS_DIR,
+    REPO,
+    REPO_DATA_DIR,
+    data_dir,
+    data_vintage,
+    last_trade_year,
+    newest_source_date,
+)
+
+BRIEFING_NAME = "c5-realignment-briefing.html"
+MAX_REPORT_BYTES = 2_500_000
+MAX_BRIEFING_BYTES = 4_000_000
+IMAGE_FORMAT = ImageFormat("image/webp", 0.75)
+
+
+def build_date() -> date:
+    """Today (UTC), or the date of ``SOURCE_DATE_EPOCH`` for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return datetime.fromtimestamp(int(epoch), UTC).date() if epoch else datetime.now(UTC).date()
+
+
+def execute_all(notebooks_dir: Path, build_dir: Path, workers: int) -> list[Report]:
+    """Execute every planned notebook and render its page body."""
+    jobs = plan(notebooks_dir)
+    if not jobs:
+        raise ReportBuildError(f"no notebooks named NN_*.ipynb in {notebooks_dir}")
+    # Kernels start in the notebooks' folder, so they get C5_DATA_DIR as an absolute path.
+    env = {"C5_DATA_DIR": str(data_dir())} if os.environ.get("C5_DATA_DIR") else {}
+    with ProcessPoolExecutor(
+        max_workers=max(1, min(workers, len(jobs))),
+        mp_context=get_context("spawn"),
+        initializer=set_environ,
+        initargs=(env,),
+    ) as pool:
+        executed = list(pool.map(execute, jobs, [build_dir] * len(jobs)))
+    return [render_report(nbformat.read(path, as_version=4), job) for job, path in zip(jobs, executed, strict=True)]
+
+
+def image_urls(reports: list[Report], image_format: ImageFormat) -> dict[str, dict[str, str]]:
+    """Every chart drawn as an image: report name -> figure id -> ``data:`` URL."""
+    from reporting.bundle import figure_config
+
+    keys = [(r.job.name, fid) for r in reports for fid in r.figures]
+    figures = {(r.job.name, fid): f for r in reports for fid, f in r.figures.items()}
+    drawn = render_images([{**figures[k], "config": figure_config(figures[k])} for k in keys], image_format)
+    urls: dict[str, dict[str, str]] = {r.job.name: {} for r in reports}
+    for (name, figure_id), image in zip(keys, drawn, strict=True):
+        urls[name][figure_id] = f"data:{image_format.mime};base64,{base64.b64encode(image).decode('ascii')}"
+    return urls
+
+
+def _checked(name: str, html_text: str, limit: int) -> bytes:
+    check_offline(html_text, name)
+    data = html_text.encode("utf-8")
+    if len(data) > limit:
+        raise ReportBuildError(f"{name} is {len(data):,} bytes, over its limit of {limit:,}")
+    return data
+
+
+def assemble(reports: list[Report], images: dict[str, dict[str, str]], stamp: bf.Stamp) -> dict[str, bytes]:
+    """Every output file's bytes: the reports, the index and the briefing."""
+    files: dict[str, bytes] = {}
+    bodies = {r.job.name: fill_images(r.body, images[r.job.name]) for r in reports}
+    head, foot = bf.header("index.html", "C5 Realignment reports", stamp), bf.footer(stamp)
+    for report in reports:
+        text = page(report.title, bodies[report.job.name], head, foot, report.figures)
+        files[f"{report.job.name}.html"] = _checked(report.job.name, text, MAX_REPORT_BYTES)
+    index = page("C5 Realignment reports", bf.index_body(reports, stamp, BRIEFING_NAME), head, foot, {})
+    files["index.html"] = _checked("index", index, MAX_REPORT_BYTES)
+    body, figures = bf.briefing_body(reports, stamp, bodies)
+    briefing_head = bf.header("#contents", "C5 Realignment briefing: contents", stamp)
+    text = page(f"{bf.SITE_TITLE} (briefing)", body, briefing_head, foot, figures)
+    files[BRIEFING_NAME] = _checked("briefing", text, MAX_BRIEFING_BYTES)
+    return files
+
+
+def build(out: Path, notebooks_dir: Path = NOTEBOOKS_DIR, workers: int = 2) -> list[Path]:
+    """Build every report, the index and the briefing into ``out`` (already checked); return the files."""
+    stamp = bf.Stamp(newest_source_date(), last_trade_year(), build_date(), data_vintage())
+    with tempfile.TemporaryDirectory(prefix="c5-reports-") as tmp:
+        reports = execute_all(notebooks_dir, Path(tmp), workers)
+    files = assemble(reports, image_urls(reports, IMAGE_FORMAT), stamp)
+    return publish(out, files)
+
+
+def protected_folders(notebooks_dir: Path) -> dict[str, Path]:
+    """Folders reports must never be written into."""
+    return {
+        "the repository root": REPO,
+        "the notebooks folder": notebooks_dir,
+        "the repository's data folder": REPO_DATA_DIR,
+        "the data folder in use": data_dir(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line; errors are one clear message on stderr (exit 2 for a bad ``--out``, 1 otherwise)."""
+    parser = argparse.ArgumentParser(prog="python -m reporting", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", required=True, help="folder for the HTML reports (created if missing)")
+    parser.add_argument("--notebooks", type=Path, default=NOTEBOOKS_DIR, help="folder of NN_*.ipynb notebooks")
+    parser.add_argument("--workers", type=int, default=2, help="notebooks executed at a time")
+    args = parser.parse_args(argv)
+    try:
+        out = check_out(args.out, protected_folders(args.notebooks))
+    except OutputError as err:
+        print(f"Report build refused: {err}", file=sys.stderr)
+        return 2
+    start = time.perf_counter()
+    try:
+        files = build(out, args.notebooks, args.workers)
+    except (ReportBuildError, ImageRenderError, OutputError) as err:
+        print(f"Report build failed: {err}", file=sys.stderr)
+        return 1
+    except ValueError as err:  # DataValidationError from the loaders (stamp): name file, row, column
+        print(f"Report build failed: the data did not validate:\n{err}", file=sys.stderr)
+        return 1
+    for file in files:
+        print(f"{file}  {file.stat().st_size:,} bytes")
+    print(f"built {len(files)} files in {time.perf_counter() - start:.1f} s")
+    return 0

@@ -1,0 +1,89 @@
+"""Static images of plotly figures, drawn at build time in the headless Chromium the tests use.
+
+Each figure is drawn by ``Plotly.toImage`` in one offline page (every request other than ``data:``
+is aborted), then re-encoded on a canvas as WEBP or JPEG at the chosen quality. The images show
+where scripts do not run (mail previewers) and on paper.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+from plotly.offline import get_plotlyjs
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+DEFAULT_WIDTH = 900
+DEFAULT_HEIGHT = 520
+
+_DRAW = """async ([figure, width, height, mime, quality]) => {
+    const png = await Plotly.toImage(figure, {format: 'png', width, height, scale: 1});
+    if (mime === 'image/png') return png;
+    const image = new Image();
+    image.src = png;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = width;
+    canvas.height = height;
+    const context = canvas.getContext('2d');
+    context.fillStyle = '#ffffff';
+    context.fillRect(0, 0, width, height);
+    context.drawImage(image, 0, 0);
+    return canvas.toDataURL(mime, quality);
+}"""
+
+
+class ImageRenderError(RuntimeError):
+    """Chromium could not be started or a figure could not be drawn as an image."""
+
+
+@dataclass(frozen=True)
+class ImageFormat:
+    """How chart images are encoded: MIME type and lossy quality (ignored for PNG)."""
+
+    mime: str = "image/webp"
+    quality: float = 0.8
+
+
+def _only_data_urls(route: object) -> None:
+    """Let ``data:`` URLs load (the empty world topology); abort everything else."""
+    if route.request.url.startswith("data:"):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def figure_size(figure: dict) -> tuple[int, int]:
+    """The pixel size a figure is drawn at: its layout's width/height, else the theme's default."""
+    layout = figure.get("layout", {})
+    return int(layout.get("width") or DEFAULT_WIDTH), int(layout.get("height") or DEFAULT_HEIGHT)
+
+
+def render_images(figures: list[dict], image_format: ImageFormat = ImageFormat()) -> list[bytes]:
+    """Draw every figure (``{"data", "layout", "config"}``) as an image; return the encoded bytes."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    if not figures:
+        return []
+    images: list[bytes] = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.route("**/*", _only_data_urls)
+            page.set_content("<!DOCTYPE html><html><head></head><body></body></html>")
+            page.add_script_tag(content=get_plotlyjs())
+            for figure in figures:
+                width, height = figure_size(figure)
+                url = page.evaluate(_DRAW, [figure, width, height, image_format.mime, image_format.quality])
+                header, _, payload = url.partition(",")
+                if not header.startswith(f"data:{image_format.mime};base64"):
+                    raise ImageRenderError(f"Chromium returned {header[:40]!r}, not {image_format.mime}")
+                images.append(base64.b64decode(payload))
+            browser.close()
+    except PlaywrightError as err:
+        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise ImageRenderError(f"could not draw chart images in Chromium ({CHROMIUM}): {reason}") from None
+    return images

@@ -1,0 +1,162 @@
+"""One executed notebook to one page body: figures as image + chart slots, title, summary.
+
+Each plotly output becomes a ``<figure>`` holding a static image (filled in once the images are
+drawn, see :func:`fill_images`) and an empty ``<div>`` that the page's script draws the interactive
+chart into. Code, prompts and stderr never reach readers.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+import nbformat
+from nbconvert import HTMLExporter
+
+from reporting.images import figure_size
+from reporting.plan import Job, ReportBuildError
+from reporting.project import country_name
+
+PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
+IMAGE_TOKEN = "c5-image-{}"
+# A resource the page would load (not an <a> link): src/href/url() pointing off the file.
+_REMOTE_LOAD = re.compile(
+    r"<(?!a[\s>])[a-z][^>]*?\s(?:src|href|data|poster)\s*=\s*[\"']?\s*(?:https?:)?//"
+    r"|url\(\s*[\"']?\s*(?:https?:)?//|@import\s+(?:url\()?\s*[\"']?\s*(?:https?:)?//",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Report:
+    """A rendered report before it is written: body HTML (image tokens unfilled) and its figures."""
+
+    job: Job
+    title: str
+    summary: str
+    body: str
+    figures: dict[str, dict] = field(default_factory=dict)  # figure id -> {"data", "layout", "config"}
+
+
+def plain_title(figure: dict) -> str:
+    """A figure's title and subtitle as one plain line (tags dropped, entities decoded)."""
+    title = figure.get("layout", {}).get("title", "")
+    text = title.get("text", "") if isinstance(title, dict) else str(title or "")
+    text = re.sub(r"<br\s*/?>", ". ", text, flags=re.IGNORECASE)
+    text = re.sub(r"<[^>]*>", "", text)
+    text = " ".join(html.unescape(text).split())
+    return re.sub(r"([.:;!?])\.(\s|$)", r"\1\2", text).strip()
+
+
+def figure_markup(figure: dict, figure_id: str) -> str:
+    """The ``<figure>``: a static image (``src`` is a token until images exist) and the chart slot."""
+    width, height = figure_size(figure)
+    alt = plain_title(figure) or "Chart"
+    return (
+        f'<figure class="c5-chart" data-figure="{figure_id}">'
+        f'<img class="c5-static" src="{IMAGE_TOKEN.format(figure_id)}" alt="{html.escape(alt)}" '
+        f'width="{width}" height="{height}">'
+        f'<div id="{figure_id}" class="c5-figure" style="height:{height}px"></div></figure>\n'
+    )
+
+
+def prepare(nb: nbformat.NotebookNode) -> dict[str, dict]:
+    """Make an executed notebook ready for export, in place; return its figures by id.
+
+    Plotly outputs become figure markup; stderr streams are dropped (readers see results, not
+    warnings); cell ids are renumbered so papermill's random ids never reach the HTML.
+    """
+    figures: dict[str, dict] = {}
+    for number, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{number}"
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for output in cell.outputs:
+            if output.output_type == "stream" and output.name == "stderr":
+                continue
+            if PLOTLY_MIMETYPE in output.get("data", {}):
+                figure_id = f"c5-figure-{len(figures) + 1}"
+                figure = output.data[PLOTLY_MIMETYPE]
+                figures[figure_id] = {key: figure.get(key, {}) for key in ("data", "layout", "config")}
+                output.data = {"text/html": figure_markup(figure, figure_id)}
+            kept.append(output)
+        cell.outputs = kept
+    return figures
+
+
+def _markdown_sources(nb: nbformat.NotebookNode) -> list[str]:
+    """Markdown in reading order: markdown cells and Markdown outputs of code cells."""
+    texts: list[str] = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            texts.append(cell.source)
+        elif cell.cell_type == "code":
+            texts += [o.data["text/markdown"] for o in cell.outputs if "text/markdown" in o.get("data", {})]
+    return texts
+
+
+def _plain(markdown: str) -> str:
+    """Markdown to one plain-text line: links keep their text, emphasis and entities go."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    text = re.sub(r"(?<!\\)[*_`]+", "", text)
+    text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!$|<>~])", r"\1", text)  # Markdown escapes such as US\$
+    return " ".join(html.unescape(text).split())
+
+
+def title_of(nb: nbformat.NotebookNode, job: Job) -> str:
+    """The report title: the notebook's first ``# `` heading (plus the state for a profile)."""
+    title = job.name
+    for text in _markdown_sources(nb):
+        match = re.search(r"^# (.+)$", text, re.MULTILINE)
+        if match:
+            title = _plain(match[1])
+            break
+    country = job.parameters.get("country")
+    if country and country_name(country) not in title:
+        title = f"{title}: {country_name(country)}"
+    return title
+
+
+def summary_of(nb: nbformat.NotebookNode) -> str:
+    """One line for the index: the first Key findings item, else the first paragraph of prose."""
+    texts = _markdown_sources(nb)
+    for number, text in enumerate(texts):
+        if "Key findings" in text:
+            for candidate in texts[number : number + 2]:  # the heading may be its own cell
+                items = re.findall(r"^>?\s*[-*] (.+)$", candidate, re.MULTILINE)
+                if items:
+                    return _plain(items[0])
+    for text in texts:
+        for paragraph in re.split(r"\n\s*\n", text):
+            if paragraph.strip() and not paragraph.lstrip().startswith(("#", ">", "|", "<", "-", "*")):
+                return _plain(paragraph)
+    return ""
+
+
+def check_offline(page: str, name: str) -> None:
+    """Raise if the page would load anything from the network (plain ``<a>`` links are fine)."""
+    found = _REMOTE_LOAD.search(page)
+    if found:
+        raise ReportBuildError(f"report {name} would load a remote resource: {found[0][:120]!r}")
+
+
+def render_report(nb: nbformat.NotebookNode, job: Job) -> Report:
+    """The body of an executed notebook's page: no code, no prompts, figures as image + slot."""
+    title, summary = title_of(nb, job), summary_of(nb)
+    figures = prepare(nb)
+    exporter = HTMLExporter(
+        template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
+    body, _ = exporter.from_notebook_node(nb)
+    body = body.strip()
+    check_offline(body, job.name)
+    return Report(job, title, summary, body, figures)
+
+
+def fill_images(body: str, images: dict[str, str]) -> str:
+    """Replace each figure's image token with its ``data:`` URL."""
+    for figure_id, url in images.items():
+        body = body.replace(f'src="{IMAGE_TOKEN.format(figure_id)}"', f'src="{url}"', 1)
+    return body

@@ -1,0 +1,65 @@
+"""Which notebooks become which reports, and their fresh execution with papermill."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROFILE_TEMPLATE = "04_country_profile.ipynb"
+PROFILE_COUNTRIES = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
+
+
+class ReportBuildError(RuntimeError):
+    """A notebook failed to execute, or a report broke a rule (network load, size)."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One report: the notebook to execute, the output name and papermill parameters."""
+
+    notebook: Path
+    name: str
+    parameters: dict[str, str] = field(default_factory=dict)
+
+
+def plan(notebooks_dir: Path) -> list[Job]:
+    """The reports to build: each ``NN_*.ipynb``, and the profile template once per state."""
+    jobs: list[Job] = []
+    for notebook in sorted(notebooks_dir.glob("[0-9][0-9]_*.ipynb")):
+        if notebook.name == PROFILE_TEMPLATE:
+            jobs += [Job(notebook, f"{notebook.stem}_{code}", {"country": code}) for code in PROFILE_COUNTRIES]
+        else:
+            jobs.append(Job(notebook, notebook.stem))
+    return jobs
+
+
+def execute(job: Job, build_dir: Path) -> Path:
+    """Execute a notebook with papermill (cwd = its folder) into ``build_dir``; return the copy."""
+    import papermill
+
+    target = build_dir / f"{job.name}.ipynb"
+    try:
+        papermill.execute_notebook(
+            str(job.notebook),
+            str(target),
+            parameters=job.parameters or None,
+            kernel_name="python3",
+            cwd=str(job.notebook.parent),
+            progress_bar=False,
+            log_output=False,
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],  # kernel chatter; cell errors still fail
+        )
+    except Exception as err:  # papermill raises its own and kernel errors; re-raise one picklable type
+        where = f"{job.notebook.name} with {job.parameters}" if job.parameters else job.notebook.name
+        if hasattr(err, "ename"):  # PapermillExecutionError: name the cell and the error, not the traceback
+            reason = f"cell {err.exec_count}: {err.ename}: {err.evalue}"
+        else:
+            reason = f"{type(err).__name__}: {err}"
+        raise ReportBuildError(f"notebook {where} failed to execute ({reason})") from None
+    return target
+
+
+def set_environ(values: dict[str, str]) -> None:
+    """Process-pool initializer: environment variables for the kernels a worker starts."""
+    os.environ.update(values)

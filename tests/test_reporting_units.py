@@ -1,0 +1,222 @@
+"""Unit tests of the report builder (package ``reporting``): no notebook runs, no browser."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import nbformat
+import pytest
+from plotly.offline import get_plotlyjs
+
+from reporting.briefing import Report, Stamp, briefing_body, index_body, readable_date
+from reporting.bundle import BUNDLE_FILES, PLOTLY_VERSION, VENDOR, bundle_for, figures_payload, pack, scripts
+from reporting.output import MANIFEST, STAGING_PREFIX, OutputError, check_out, publish, read_manifest
+from reporting.page import check_offline, figure_markup, plain_title, prepare, summary_of, title_of
+from reporting.plan import PROFILE_COUNTRIES, PROFILE_TEMPLATE, Job, ReportBuildError, plan
+
+PAYLOAD = "<img src=x onerror=alert(1)>"
+STAMP = Stamp("2025-12-05", 2025, date(2026, 1, 2), {"package version": "1", "deals.csv": "abc"})
+
+
+def test_plan_runs_the_profile_template_once_per_state(tmp_path: Path) -> None:
+    for name in ("01_alpha.ipynb", PROFILE_TEMPLATE, "05_omega.ipynb", "scratch.ipynb"):
+        (tmp_path / name).write_text("{}")
+    jobs = plan(tmp_path)
+    stem = PROFILE_TEMPLATE.removesuffix(".ipynb")
+    assert [j.name for j in jobs] == ["01_alpha", *(f"{stem}_{c}" for c in sorted(PROFILE_COUNTRIES)), "05_omega"]
+    assert [j.parameters for j in jobs if j.parameters] == [{"country": c} for c in ("KAZ", "KGZ", "TJK", "TKM", "UZB")]
+
+
+def test_pack_is_gzip_base64_and_reproducible() -> None:
+    data = b"plotly" * 1000
+    assert gzip.decompress(base64.b64decode(pack(data))) == data
+    assert pack(data) == pack(data)
+
+
+def test_vendored_bundles_match_the_plotly_js_of_the_python_package() -> None:
+    full_version = re.search(r"plotly\.js v([0-9.]+)", get_plotlyjs())[1]
+    assert full_version == PLOTLY_VERSION
+    for name, (file, traces) in BUNDLE_FILES.items():
+        code = gzip.decompress((VENDOR / file).read_bytes()).decode("utf-8")
+        assert f"plotly.js ({name} - minified) v{PLOTLY_VERSION}" in code[:200]
+        held = set(re.findall(r'moduleType:"trace",name:"(\w+)"', code))
+        assert traces <= held, f"{file} lacks {traces - held}"
+
+
+@pytest.mark.parametrize(
+    ("types", "bundle"),
+    [
+        (["scatter"], "basic"),
+        (["bar", "scatter"], "basic"),
+        (["choropleth", "scattergeo"], "geo"),
+        (["bar", "choropleth"], "full"),
+        (["heatmap"], "full"),
+    ],
+)
+def test_each_chart_gets_the_smallest_bundle_that_draws_it(types: list[str], bundle: str) -> None:
+    assert bundle_for({"data": [{"type": t} for t in types]}) == bundle
+
+
+def test_figure_data_cannot_close_the_script_and_shares_map_outlines() -> None:
+    hostile = "<!--<script></script><script>alert(1)</script>"
+    geojson = {"type": "FeatureCollection", "features": [{"id": "KAZ"}]}
+    figures = {
+        "f1": {"data": [{"type": "bar", "x": [hostile], "y": [1]}], "layout": {}},
+        "f2": {"data": [{"type": "choropleth", "geojson": geojson}], "layout": {}},
+        "f3": {"data": [{"type": "choropleth", "geojson": dict(geojson)}], "layout": {}},
+    }
+    html_text = scripts(figures)
+    assert html_text.lower().count("</script") == html_text.lower().count("<script")
+    blob = re.search(r'id="c5-figures">([^<]*)<', html_text)[1]
+    payload = json.loads(gzip.decompress(base64.b64decode(blob)))
+    assert payload["figures"]["f1"]["data"][0]["x"] == [hostile]  # the text survives as text
+    assert payload["shared"] == [geojson]
+    assert payload["figures"]["f3"]["data"][0]["geojson"] == {"c5Shared": 0}
+    config = payload["figures"]["f1"]["config"]
+    assert (
+        config["displaylogo"] is False and config["typesetMath"] is False and config["topojsonURL"].startswith("data:")
+    )
+    assert figures_payload(figures)["figures"]["f2"]["bundle"] == "geo"
+
+
+def test_alt_text_is_the_title_and_finding_escaped() -> None:
+    escaped = "&lt;img src=x onerror=alert(1)&gt;"  # data text in a plotly title arrives escaped
+    figure = {
+        "layout": {"title": {"text": f"<b>China leads {escaped}</b><br><span style='x'>Share of trade, %</span>"}}
+    }
+    assert plain_title(figure) == f"China leads {PAYLOAD}. Share of trade, %"
+    markup = figure_markup(figure, "c5-figure-1")
+    assert PAYLOAD not in markup and 'alt="China leads &lt;img src=x onerror=alert(1)&gt;. Share of trade, %"' in markup
+    assert figure_markup({"layout": {}}, "c5-figure-2").count('alt="Chart"') == 1
+
+
+def _notebook(markdown: str, *outputs: str) -> nbformat.NotebookNode:
+    """A small executed notebook: one markdown cell, then one code cell per Markdown output."""
+    cells = [nbformat.v4.new_markdown_cell(markdown)]
+    for text in outputs:
+        cell = nbformat.v4.new_code_cell("shown()")
+        cell.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": text})]
+        cells.append(cell)
+    return nbformat.v4.new_notebook(cells=cells)
+
+
+def test_title_and_summary_come_from_the_notebook() -> None:
+    nb = _notebook(
+        "# Is trade *shifting*?\n\nA first paragraph.",
+        "> **Key findings**\n>\n> - China&#x27;s share rose to 30 % (US\\$5 bn).\n> - Second.\n",
+    )
+    assert title_of(nb, Job(Path("03_shift.ipynb"), "03_shift")) == "Is trade shifting?"
+    assert summary_of(nb) == "China's share rose to 30 % (US$5 bn)."
+    profile = Job(Path("04_country_profile.ipynb"), "04_country_profile_TJK", {"country": "TJK"})
+    assert title_of(nb, profile) == "Is trade shifting?: Tajikistan"
+
+
+def test_summary_falls_back_to_the_first_paragraph() -> None:
+    nb = _notebook("# Title\n\n## Overview\n\nWhat the [IMF](https://www.imf.org) data show.\n\nMore.")
+    assert summary_of(nb) == "What the IMF data show."
+
+
+def test_prepare_turns_plotly_outputs_into_figures_and_drops_stderr() -> None:
+    cell = nbformat.v4.new_code_cell("fig")
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stderr", text="warning"),
+        nbformat.v4.new_output("display_data", data={"application/vnd.plotly.v1+json": {"data": [], "layout": {}}}),
+    ]
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    figures = prepare(nb)
+    assert list(figures) == ["c5-figure-1"]
+    assert [o.output_type for o in nb.cells[0].outputs] == ["display_data"]
+    assert 'class="c5-chart"' in nb.cells[0].outputs[0].data["text/html"]
+
+
+def _report(name: str, title: str, summary: str, body: str = "<h1 id='T'>T</h1>") -> Report:
+    return Report(Job(Path(f"{name}.ipynb"), name), title, summary, body, {})
+
+
+def test_index_escapes_titles_and_summaries_and_shows_the_stamp() -> None:
+    page = index_body([_report("01_a", "<b>Deals</b>", PAYLOAD)], STAMP, "briefing.html")
+    assert PAYLOAD not in page and "&lt;img src=x onerror=alert(1)&gt;" in page and "&lt;b&gt;Deals" in page
+    assert "Data as of 5 December 2025; trade to 2025; built 2 January 2026" in page
+
+
+def test_briefing_demotes_headings_prefixes_ids_and_links_reports_in_page() -> None:
+    first = _report(
+        "01_a", "A", "a", '<h1 id="Top">A</h1><h2 id="Key">K</h2><a href="#Key">k</a><a href="02_b.html">b</a>'
+    )
+    second = _report("02_b", "B", "b", '<h1 id="Top">B</h1><a href="index.html">home</a>')
+    body, _ = briefing_body([first, second], STAMP, {"01_a": first.body, "02_b": second.body})
+    assert len(re.findall(r"<h1[\s>]", body)) == 1
+    assert '<h2 id="s-01_a-Top">A</h2>' in body and '<h3 id="s-01_a-Key">' in body
+    assert 'href="#s-01_a-Key"' in body and 'href="#s-02_b"' in body and 'href="#contents"' in body
+    assert "02_b.html" not in body and "index.html" not in body
+
+
+@pytest.mark.parametrize(
+    ("iso", "shown"),
+    [("2025-12-03", "3 December 2025"), ("2025-12", "December 2025"), ("2025", "2025"), ("2025-99", "2025-99")],
+)
+def test_dates_read_as_words(iso: str, shown: str) -> None:
+    assert readable_date(iso) == shown
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        '<script src="https://cdn.example.org/require.js"></script>',
+        "<link rel='stylesheet' href='//fonts.example.org/a.css'>",
+        '<img src="http://example.org/x.png">',
+        "<style>body{background:url(https://example.org/bg.png)}</style>",
+        '<style>@import "https://fonts.example.org/font.css";</style>',
+    ],
+)
+def test_offline_check_rejects_remote_loads(snippet: str) -> None:
+    with pytest.raises(ReportBuildError, match="remote resource"):
+        check_offline(f"<html><body>{snippet}</body></html>", "demo")
+
+
+def test_offline_check_allows_links_to_sources() -> None:
+    check_offline('<p>See <a href="https://www.imf.org/en/Data">IMF</a>.</p>', "demo")
+
+
+# --- output safety ----------------------------------------------------------------------------
+
+
+def test_publish_replaces_its_own_files_and_deletes_only_those(tmp_path: Path) -> None:
+    (tmp_path / "01_my_notes.html").write_text("mine")
+    publish(tmp_path, {"01_a.html": b"one", "02_b.html": b"two"})
+    assert read_manifest(tmp_path) == {"01_a.html", "02_b.html"}
+    publish(tmp_path, {"01_a.html": b"new"})
+    assert (tmp_path / "01_a.html").read_bytes() == b"new" and not (tmp_path / "02_b.html").exists()
+    assert (tmp_path / "01_my_notes.html").read_text() == "mine"
+    assert not list(tmp_path.glob(f"{STAGING_PREFIX}*"))
+
+
+def test_a_tampered_manifest_cannot_delete_other_files(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.html"
+    outside.write_text("keep")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".hidden.html").write_text("keep")
+    (out / MANIFEST).write_text(json.dumps({"files": ["../outside.html", ".hidden.html", "/etc/passwd"]}))
+    publish(out, {"01_a.html": b"x"})
+    assert outside.read_text() == "keep" and (out / ".hidden.html").read_text() == "keep"
+
+
+def test_publish_refuses_names_outside_the_folder(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="unsafe names"):
+        publish(tmp_path, {"../escape.html": b"x"})
+
+
+def test_check_out_creates_a_missing_folder_and_refuses_protected_ones(tmp_path: Path) -> None:
+    assert check_out(str(tmp_path / "new" / "reports"), {}) == (tmp_path / "new" / "reports").resolve()
+    with pytest.raises(OutputError, match="the data folder"):
+        check_out(str(tmp_path / "data" / "sub"), {"the data folder": tmp_path / "data"})
+    (tmp_path / "nb").mkdir()
+    (tmp_path / "nb" / "01_a.ipynb").write_text("{}")
+    with pytest.raises(OutputError, match="holds notebooks"):
+        check_out(str(tmp_path / "nb"), {})
