@@ -179,6 +179,8 @@ def _frictionless_rows(path: Path, name: str, text: str, line_of: Callable[[int]
                 rows.append(row.to_dict())
                 for error in row.errors:
                     column = getattr(error, "field_name", None) or None
+                    if error.type == "unique-error" and [column] == key:
+                        continue  # the primary-key error below says the same
                     message = _describe(error, fields.get(column) if column else None, line_of)
                     if error.type == "primary-key":
                         shown = ", ".join(f"{k}={row[k]}" for k in key)
@@ -186,7 +188,8 @@ def _frictionless_rows(path: Path, name: str, text: str, line_of: Callable[[int]
                         column = key[0] if len(key) == 1 else None
                     problems.append(Problem(path, line_of(row.row_number), column, message))
                 if len(problems) >= MAX_REPORTED_ERRORS:
-                    problems.append(Problem(path, None, None, "stopped checking after the first problems"))
+                    stop = Problem(path, None, None, "stopped checking here: fix these problems first")
+                    problems = [*problems[: MAX_REPORTED_ERRORS - 1], stop]
                     break
     except frictionless.FrictionlessException as err:
         raise fail(path, f"not readable as a table: {err.error.message}") from None
