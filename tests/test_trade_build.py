@@ -68,7 +68,7 @@ def manifest_hashes(folder: Path) -> dict[str, str]:
     return found
 
 
-@pytest.mark.parametrize("folder", ["national_statistics", "research"])
+@pytest.mark.parametrize("folder", ["national_statistics", "research", "partner_records"])
 def test_every_vendored_file_matches_its_manifest(folder: str) -> None:
     hashes = manifest_hashes(RAW / folder)
     on_disk = {p.name for p in (RAW / folder).iterdir() if p.name != "MANIFEST.md"}
@@ -331,6 +331,20 @@ def test_imf_estimate_notes_say_how_the_partner_figure_was_scaled(trade: pd.Data
     tkm = estimated[(estimated["reporter"] == "TKM") & estimated["year"].between(2004, 2020)]
     assert tkm["note"].str.contains("1.06").all()
     assert not trade["note"].str.contains("x1.06|x1.10").any()
+
+
+def test_partner_records_have_an_openable_source_and_the_mirror_side(trade: pd.DataFrame) -> None:
+    sources = pd.read_csv(DATA / "sources.csv", dtype=str, keep_default_na=False).set_index("source_id")
+    partner = trade[trade["dataset"] == "partner_records"]
+    assert (partner["side"] == "mirror").all()
+    assert sources.loc[sorted(set(partner["source_id"])), "url"].str.startswith("http").all()
+    staged = pd.read_csv(RAW / "partner_records" / "partner_records_trade.csv")
+    turkey = staged[(staged["reporter"] == "TJK") & (staged["partner"] == "TUR")].set_index("flow")["value_usd_m"]
+    held = partner[(partner["reporter"] == "TJK") & (partner["partner"] == "TUR") & (partner["year"] == 2019)]
+    assert held.set_index("flow")["value_usd_m"].to_dict() == turkey.to_dict()
+    # one GACC release for 2024 is held once per state, not twice
+    gacc_2024 = partner[(partner["partner"] == "CHN") & (partner["year"] == 2024) & (partner["flow"] == "total")]
+    assert gacc_2024["reporter"].value_counts().max() == 1
 
 
 def load_build_module():
