@@ -475,7 +475,7 @@ KEY = ["reporter", "partner", "year", "flow", "side", "source_id"]
 SOURCE_COLUMNS = ["source_id", "publisher", "title", "url", "published", "accessed", "licence", "notes"]
 FLAGS = {
     "estimate", "imf_derived", "imf_fixed_split", "derived", "lower_bound", "approximate",
-    "preliminary", "break", "partial_coverage", "converted",
+    "preliminary", "break", "partial_coverage", "converted", "superseded",
 }  # fmt: skip
 PAGE_LICENCE = "publisher copyright; figures quoted"
 HOST_PUBLISHER = {
@@ -1188,7 +1188,7 @@ def supersede_pages(
 
     A derived page figure, or one that repeats the table's figure, is dropped (the table row's note
     says so); a different figure is a different publication (an earlier release, another basis) and
-    stays, with the table's figure in its note.
+    stays, flagged ``superseded``, with the table's figure in its note.
     """
     agency = national.set_index(["reporter", "partner", "year", "flow"])["value_usd_m"]
     agency_source = national.set_index(["reporter", "partner", "year", "flow"])["source_id"]
@@ -1217,6 +1217,7 @@ def supersede_pages(
             national.loc[mask, "note"] = national.loc[mask, "note"].map(lambda n, t=text: f"{n}; {t}".strip("; "))
         else:
             frame.loc[idx, "note"] = f"{row['note']}; agency's table ({sources}) gives {figure:.1f}".strip("; ")
+            frame.loc[idx, "flags"] = join_flags([*filter(None, str(row["flags"]).split(";")), "superseded"])
             log.append(f"kept page row (differs from the agency's table {figure:.1f}): {label}")
     return frame.drop(index=drop), national, log
 

@@ -347,6 +347,26 @@ def test_partner_records_have_an_openable_source_and_the_mirror_side(trade: pd.D
     assert gacc_2024["reporter"].value_counts().max() == 1
 
 
+def test_pages_quoting_the_agency_differ_from_its_table_and_are_flagged(
+    trade: pd.DataFrame, agency: pd.DataFrame
+) -> None:
+    """A page row left beside the agency's table is a different figure, flagged superseded."""
+    pages = trade[(trade["dataset"] == "national_statistics") & ~trade["source_id"].str.startswith("stat-")]
+    covered = 0
+    for row in pages.itertuples():
+        flows = ["exports", "imports"] if row.flow == "total" else [row.flow]
+        keys = [(row.reporter, row.partner, row.year, f) for f in flows]
+        if not all(k in agency.index for k in keys) or pd.isna(row.value_usd_m):
+            assert "superseded" not in row.flags
+            continue
+        covered += 1
+        table = sum(float(agency.loc[k, "value_usd_m"]) for k in keys)
+        assert "superseded" in row.flags, row
+        assert abs(row.value_usd_m - table) > 50 or "lower_bound" in row.flags or "approximate" in row.flags, row
+        assert f"gives {table:.1f}" in row.note
+    assert covered >= 20
+
+
 def load_build_module():
     spec = importlib.util.spec_from_file_location("build_trade", SCRIPT)
     module = importlib.util.module_from_spec(spec)
