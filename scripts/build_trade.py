@@ -1104,11 +1104,29 @@ def national_cells(raw: Path) -> list[Cell]:
     cells: list[Cell] = []
     for file, sheet, year in KAZ_SHEETS:
         cells += read_kazakhstan(folder / file, sheet, year, PUBLICATION[file].source_id)
+    kyrgyz: list[Cell] = []
     for file, sheet, flow in KGZ_SHEETS:
-        cells += read_kyrgyzstan(folder / file, sheet, flow, PUBLICATION[file].source_id)
+        kyrgyz += read_kyrgyzstan(folder / file, sheet, flow, PUBLICATION[file].source_id)
+    cells += same_release_preliminary(kyrgyz)
     for file, flow in UZB_FILES:
         cells += read_uzbekistan(folder / file, flow, PUBLICATION[file].source_id)
     return cells
+
+
+def same_release_preliminary(cells: list[Cell]) -> list[Cell]:
+    """A year one table of a release marks preliminary is preliminary in its companion table too.
+
+    Kyrgyzstan's import table marks 2023 preliminary (footnote 1); the export table of the same
+    release has no footnote. Its 2023 cells are flagged as well, and the note says why.
+    """
+    marked = {c.year for c in cells if "preliminary" in c.flags}
+    note = "preliminary by inference: the import table of the same release marks this year preliminary"
+    return [
+        c
+        if c.year not in marked or "preliminary" in c.flags
+        else replace(c, flags=(*c.flags, "preliminary"), note="; ".join(filter(None, [c.note, note])))
+        for c in cells
+    ]
 
 
 # Uzbekistan's partner table adds up to its published foreign trade turnover, which includes services

@@ -172,6 +172,11 @@ def test_kyrgyz_2023_imports_are_preliminary_as_the_table_marks_them(agency: pd.
     assert rows["flags"].str.contains("preliminary").all()
     older = agency.xs(("KGZ", 2022), level=("reporter", "year"))
     assert not older["flags"].str.contains("preliminary").any()
+    _, export_header = kgz_cell("exports", "Total", 2023)
+    assert export_header == "2023.0"  # the export table has no mark: flagged by inference, and the note says so
+    exports = agency.xs(("KGZ", 2023, "exports"), level=("reporter", "year", "flow"))
+    assert exports["flags"].str.contains("preliminary").all()
+    assert exports["note"].str.contains("preliminary by inference").all()
 
 
 def uzb_table(flow: str) -> dict[str, dict[str, float]]:
