@@ -309,6 +309,13 @@ def _partner_cells(
     return total, countries, residual
 
 
+def _require_partners(countries: dict[str, float], path: Path, sheet: str | None, what: str) -> None:
+    """A partner the product charts must have a figure in the table (a gap is never filled with 0)."""
+    missing = [p for p in (*DIRECT_PARTNERS, *EU27_MEMBERS) if p not in countries]
+    if missing:
+        raise RawDataError(path, sheet, None, f"{what}: no figure for {', '.join(missing)}")
+
+
 def _emit(
     reporter: str, year: int, flow: str, total: float, countries: dict[str, float], source_id: str, **extra: object
 ) -> list[Cell]:
@@ -354,6 +361,7 @@ def read_kazakhstan(path: Path, sheet: str, year: int, source_id: str) -> list[C
                     yield i + 1, name, None, value
 
         total, countries, _ = _partner_cells(values(), path, sheet)
+        _require_partners(countries, path, sheet, f"{year} {flow}")
         cells += _emit("KAZ", year, flow, total, countries, source_id)
     return cells
 
@@ -406,6 +414,7 @@ def read_kyrgyzstan(path: Path, sheet: str, flow: str, source_id: str) -> list[C
                     yield i + 1, name, english, value
 
         total, countries, _ = _partner_cells(values(), path, sheet)
+        _require_partners(countries, path, sheet, f"{year} {flow}")
         cells += _emit("KGZ", year, flow, total, countries, source_id, flags=flags)
     return cells
 
@@ -463,6 +472,7 @@ def read_uzbekistan(path: Path, flow: str, source_id: str) -> list[Cell]:
                 raise RawDataError(path, None, line, f"column {column}: not a number: {text!r}")
             values.append(value)
         by_iso = {iso3: value for iso3, value in zip(partners, values, strict=True) if iso3 != OTHER}
+        _require_partners(by_iso, path, None, f"{column} {flow}")
         year_cells = _emit("UZB", int(column), flow, sum(values), by_iso, source_id, world_note=note)
         # only the world total is derived; partner cells are as published
         cells += [replace(c, flags=("derived",)) if c.partner == WORLD else c for c in year_cells]

@@ -460,6 +460,14 @@ def unknown_code(raw: Path) -> None:
     path.write_text(text.replace("\n040,", "\n999,", 1), encoding="utf-8-sig")
 
 
+def missing_partner(raw: Path) -> None:
+    path = raw / "national_statistics" / "uzb_exports_by_country_2010_2023.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith("643,")]
+    assert len(kept) == len(lines) - 1
+    path.write_text("".join(kept), encoding="utf-8-sig")
+
+
 @pytest.mark.parametrize(
     ("break_input", "words"),
     [
@@ -467,8 +475,9 @@ def unknown_code(raw: Path) -> None:
         (missing_total, ["kgz_imports_by_country_1994_2023.xlsx", "sheet 'import'", "row 4", "Всего"]),
         (unknown_name, ["kgz_exports_by_country_1994_2023.xlsx", "sheet 'Лист1'", "row 12", "Атлантида"]),
         (unknown_code, ["uzb_imports_by_country_2010_2023.csv", "row", "999"]),
+        (missing_partner, ["uzb_exports_by_country_2010_2023.csv", "no figure for RUS"]),
     ],
-    ids=["renamed sheet", "missing total row", "unknown partner name", "unknown partner code"],
+    ids=["renamed sheet", "missing total row", "unknown partner name", "unknown partner code", "missing partner"],
 )
 def test_bad_raw_input_stops_the_build_and_writes_nothing(tmp_path: Path, break_input, words: list[str]) -> None:
     raw = tmp_path / "raw"
