@@ -505,15 +505,15 @@ IMF_SOURCE = {
     "title": "Direction of Trade Statistics (DOTS)",
     "url": "https://data.imf.org/?sk=9D6028D4-F14A-464C-A2F2-59B2CD424B85",
     "published": "",
-    "accessed": "2022-02",
+    "accessed": "",
     "licence": "IMF terms of use (data); MIT for the GitHub extraction",
     "notes": (
         "Annual DOTS, US$ millions, data to 2020; retrieved via GitHub SamLeBlanc/Direction-of-Trade-Map@a0b40af "
         "data/DOTS/DOTS_<n>.xlsx (downloaded 2022-02; reporters DOTS_103 KAZ, 109 KGZ, 192 TJK, 201 TKM, 210 UZB; "
-        "mirror workbooks 162 RUS, 40 CHN mainland, 208 USA, 200 TUR, 230 EU). Read via "
-        "shared/data/trade_reference_1992_2025.csv, which carries 0.1 m precision (bn to 4 decimals). "
+        "mirror workbooks 162 RUS, 40 CHN mainland, 208 USA, 200 TUR, 230 EU). Read via the vendored extract "
+        "data/raw/research/trade_reference_1992_2025.csv, which carries 0.1 m precision (bn to 4 decimals). "
         "Mirror exports = partner's Imports CIF, mirror imports = partner's Exports FOB. EU27 = current members "
-        "back-cast. The extract's computed totals are dropped. 'accessed' = month of the GitHub download."
+        "back-cast. The extract's computed totals are dropped."
     ),
 }
 
@@ -1361,7 +1361,7 @@ def sources_text(existing: Path, trade: pd.DataFrame, generated: list[dict[str, 
         (data_dir / name).read_text(encoding="utf-8") for name in SOURCE_USERS if (data_dir / name).exists()
     )
     used = set(trade["source_id"])
-    regenerate = {g["source_id"]: g for g in generated if g["source_id"].startswith("stat-")}
+    regenerate = {g["source_id"]: g for g in generated if g["source_id"].startswith("stat-") or g is IMF_SOURCE}
     keep = {
         r["source_id"]: r
         for r in rows
