@@ -1316,7 +1316,14 @@ def partner_record_sources(raw: Path) -> tuple[list[dict[str, str]], dict[str, s
 
 # ---------------------------------------------------------------- sources.csv
 
-SOURCE_USERS = ["deals.csv", "brief_claims.csv", "datapackage.json", "boundaries/README.md"]
+SOURCE_USERS = [
+    "deals.csv",
+    "brief_claims.csv",
+    "deal_events.csv",
+    "deal_checks.csv",
+    "datapackage.json",
+    "boundaries/README.md",
+]
 
 
 def sha256(path: Path) -> str:

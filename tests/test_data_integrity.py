@@ -66,6 +66,8 @@ def test_every_source_is_used_and_every_used_source_is_registered(
     claims = helpers.load_brief_claims()
     used = set(deals["source_id"]) | set(trade["source_id"]) | set(claims["source_id"])
     used |= {s for ids in deals["other_source_ids"] for s in ids}
+    used |= set(helpers.load_deal_events()["source_id"])
+    used |= {s for s in helpers.load_deal_checks()["source_id"] if isinstance(s, str)}
     used.add("natural-earth-admin0")
     assert used == set(sources["source_id"])
 

@@ -219,6 +219,8 @@ TABLES = {
     "deals.csv": helpers.load_deals,
     "brief_claims.csv": helpers.load_brief_claims,
     "trade.csv": helpers.load_trade,
+    "deal_events.csv": helpers.load_deal_events,
+    "deal_checks.csv": helpers.load_deal_checks,
 }
 
 
@@ -243,6 +245,8 @@ test_sources_loader_never_crashes = table_property("sources.csv")
 test_deals_loader_never_crashes = table_property("deals.csv")
 test_brief_claims_loader_never_crashes = table_property("brief_claims.csv")
 test_trade_loader_never_crashes = table_property("trade.csv")
+test_deal_events_loader_never_crashes = table_property("deal_events.csv")
+test_deal_checks_loader_never_crashes = table_property("deal_checks.csv")
 
 BOUNDARIES = VALID / "boundaries" / "central_asia.geojson"
 

@@ -399,7 +399,7 @@ def run_build(tmp: Path, raw: Path = RAW) -> subprocess.CompletedProcess[str]:
     for name in ("sources.csv", "README.md"):
         if not (tmp / name).exists():
             shutil.copy(DATA / name, tmp / name)
-    for name in ("deals.csv", "brief_claims.csv", "datapackage.json"):
+    for name in ("deals.csv", "brief_claims.csv", "deal_events.csv", "deal_checks.csv", "datapackage.json"):
         shutil.copy(DATA / name, tmp / name)
     (tmp / "boundaries").mkdir(exist_ok=True)
     shutil.copy(DATA / "boundaries" / "README.md", tmp / "boundaries" / "README.md")

@@ -12,7 +12,7 @@ schema always comes from the repository's descriptor.
 
 Modules: ``errors`` (the error), ``package`` (data folder and descriptor), ``tables`` (CSV
 checks with frictionless, foreign keys), ``loaders`` (one loader per table and its domain
-rules), ``boundaries`` (the GeoJSON).
+rules), ``events`` (the deal follow-through tables), ``boundaries`` (the GeoJSON).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from pathlib import Path
 
 from helpers.data.boundaries import BOUNDARIES_FILE, load_boundaries
 from helpers.data.errors import MAX_REPORTED_ERRORS, DataValidationError, Problem
+from helpers.data.events import load_deal_checks, load_deal_events
 from helpers.data.loaders import load_brief_claims, load_deals, load_sources, load_trade
 from helpers.data.package import DESCRIPTOR_PATH, REPO_DATA_DIR, data_dir, descriptor, resource_schema
 
@@ -38,6 +39,8 @@ __all__ = [
     "descriptor",
     "load_boundaries",
     "load_brief_claims",
+    "load_deal_checks",
+    "load_deal_events",
     "load_deals",
     "load_sources",
     "load_trade",
