@@ -394,12 +394,16 @@ def test_markdown_reader_keeps_the_first_data_row() -> None:
 # ---------------------------------------------------------------- the build itself
 
 
+# The files the build reads to know which sources other tables cite.
+COPIED = ("deals.csv", "brief_claims.csv", "deal_events.csv", "deal_checks.csv", "datapackage.json")
+
+
 def run_build(tmp: Path, raw: Path = RAW) -> subprocess.CompletedProcess[str]:
     """Run the build into tmp (copies of sources.csv and README.md there)."""
     for name in ("sources.csv", "README.md"):
         if not (tmp / name).exists():
             shutil.copy(DATA / name, tmp / name)
-    for name in ("deals.csv", "brief_claims.csv", "deal_events.csv", "deal_checks.csv", "datapackage.json"):
+    for name in COPIED:
         shutil.copy(DATA / name, tmp / name)
     (tmp / "boundaries").mkdir(exist_ok=True)
     shutil.copy(DATA / "boundaries" / "README.md", tmp / "boundaries" / "README.md")
@@ -498,7 +502,7 @@ def test_bad_raw_input_stops_the_build_and_writes_nothing(tmp_path: Path, break_
     assert (out / "sources.csv").read_bytes() == (DATA / "sources.csv").read_bytes()
     assert (out / "README.md").read_bytes() == (DATA / "README.md").read_bytes()
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["trade.csv", "sources.csv", "README.md", "deals.csv", "brief_claims.csv", "datapackage.json", "boundaries"]
+        [*COPIED, "trade.csv", "sources.csv", "README.md", "boundaries"]
     )
 
 
