@@ -18,15 +18,7 @@ from helpers.data import (
     load_trade,
 )
 
-__all__ = [
-    "DataValidationError",
-    "data_dir",
-    "data_vintage",
-    "load_boundaries",
-    "load_brief_claims",
-    "load_deal_checks",
-    "load_deal_events",
-    "load_deals",
-    "load_sources",
-    "load_trade",
+__all__ = [  # the loaders, re-exported
+    "DataValidationError", "data_dir", "data_vintage", "load_boundaries", "load_brief_claims",
+    "load_deal_checks", "load_deal_events", "load_deals", "load_sources", "load_trade",
 ]

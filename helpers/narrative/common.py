@@ -16,6 +16,17 @@ def pct(value: float) -> str:
     return "no value" if pd.isna(value) else f"{value:.1f}%"
 
 
+def money(value_usd_m: float) -> str:
+    """US$ m for a sentence: billions from US$ 100 m up, else millions; "no value" when missing.
+
+    >>> money(13577.0), money(9.0), money(float("nan"))
+    ('US$13.6 bn', 'US$9 m', 'no value')
+    """
+    if pd.isna(value_usd_m):
+        return "no value"
+    return f"US${value_usd_m / 1000:,.1f} bn" if abs(value_usd_m) >= 100 else f"US${value_usd_m:,.0f} m"
+
+
 def top_row(frame: pd.DataFrame, column: str) -> pd.Series:
     """The row with the largest ``column`` (ties: the first reporter alphabetically).
 

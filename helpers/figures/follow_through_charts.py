@@ -1,0 +1,184 @@
+"""Charts of deal follow-through a year on: money by status and state, and one event row per deal."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from helpers.codes import UNCONFIRMED, country_name
+from helpers.compute import follow_through as ft
+from helpers.figures.theme import MUTED_COLOUR, finish, wrap
+from helpers.text import plotly_text
+
+# Okabe-Ito colours, from furthest along (blues, green) through moving (orange, yellow) to silence and stops.
+STATUS_COLOURS = {
+    ft.IN_OPERATION: "#0072B2",
+    ft.IN_DELIVERY: "#56B4E9",
+    ft.BINDING: "#009E73",
+    ft.MOVING: "#E69F00",
+    ft.TALKS: "#F0E442",
+    ft.NO_NEWS: "#BBBBBB",
+    ft.STALLED: "#D55E00",
+    ft.SUPERSEDED: "#CC79A7",
+    ft.CANCELLED: "#000000",
+}
+# Event kinds grouped for the timeline: (label, symbol, colour).
+EVENT_GROUPS = {
+    "announced": ("announcement", "circle-open", "#666666"),
+    "mou_signed": ("non-binding step (MoU, letter of interest, scale-up)", "diamond-open", "#E69F00"),
+    "loi_issued": ("non-binding step (MoU, letter of interest, scale-up)", "diamond-open", "#E69F00"),
+    "scaled_up": ("non-binding step (MoU, letter of interest, scale-up)", "diamond-open", "#E69F00"),
+    "contract_signed": ("binding step (contract, options, financing)", "diamond", "#009E73"),
+    "options_converted": ("binding step (contract, options, financing)", "diamond", "#009E73"),
+    "financing_approved": ("binding step (contract, options, financing)", "diamond", "#009E73"),
+    "first_delivery": ("delivery or operation", "star", "#0072B2"),
+    "in_operation": ("delivery or operation", "star", "#0072B2"),
+    "talks_held": ("talks or restatement (no new terms)", "x-thin-open", "#444444"),
+    "reaffirmed": ("talks or restatement (no new terms)", "x-thin-open", "#444444"),
+    "delayed": ("delay, cut, cancellation or replacement", "square", "#D55E00"),
+    "scaled_down": ("delay, cut, cancellation or replacement", "square", "#D55E00"),
+    "cancelled": ("delay, cut, cancellation or replacement", "square", "#D55E00"),
+    "superseded": ("delay, cut, cancellation or replacement", "square", "#D55E00"),
+}
+EVENT_WORDS = {
+    "announced": "announced",
+    "mou_signed": "MoU or agreement signed",
+    "loi_issued": "letter of interest issued",
+    "scaled_up": "scaled up",
+    "contract_signed": "contract signed",
+    "options_converted": "options converted to firm orders",
+    "financing_approved": "financing approved",
+    "first_delivery": "first delivery",
+    "in_operation": "in operation",
+    "talks_held": "talks held",
+    "reaffirmed": "restated",
+    "delayed": "delayed",
+    "scaled_down": "scaled down",
+    "cancelled": "cancelled",
+    "superseded": "replaced by another deal",
+}
+
+
+def status_chart(status: pd.DataFrame, source: str, title: str) -> go.Figure:
+    """Announced value of the counted, confirmed deals of each state, stacked by status today (US$ bn)."""
+    totals = ft.status_totals(status, by="country")
+    states = sorted(status["country"].unique(), reverse=True)
+    fig = go.Figure()
+    for name in ft.STATUS_ORDER:
+        own = totals[totals["status"].eq(name)].set_index("country")
+        if own.empty:
+            continue
+        values = [own["value_usd_m"].get(s, float("nan")) / 1000 for s in states]
+        counts = [int(own["n_deals"].get(s, 0)) for s in states]
+        fig.add_trace(
+            go.Bar(
+                y=[country_name(s) for s in states],
+                x=[round(v, 3) for v in values],
+                orientation="h",
+                name=name.capitalize(),
+                marker={"color": STATUS_COLOURS[name], "line": {"color": "#FFFFFF", "width": 0.5}},
+                customdata=counts,
+                hovertemplate=f"%{{y}}<br>{name.capitalize()}: US&#36; %{{x:,.2f}} bn in %{{customdata}} deal(s)"
+                "<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="stack", legend={"y": -0.22})
+    fig.update_yaxes(automargin=True)
+    return finish(
+        fig,
+        title=title,
+        subtitle=(
+            "Value announced, US$ bn, of the deals counted once and confirmed, by what has happened since; "
+            "deals that state no value are in the table below, not in the bars"
+        ),
+        x_title="Value announced (US$ bn)",
+        source=source,
+        height=460,
+    )
+
+
+def deal_label(country: str, title: str, width: int = 44) -> str:
+    """A short row label: the state and the deal title cut at a word boundary.
+
+    >>> deal_label("KAZ", "KTZ: $1.6bn 10-year financing mandate for the locomotive fleet", 30)
+    'Kazakhstan: KTZ: $1.6bn 10-year financing…'
+    """
+    words, label = str(title).split(), ""
+    for word in words:
+        if len(label) + len(word) + 1 > width:
+            return f"{country_name(country)}: {label}…"
+        label = f"{label} {word}".strip()
+    return f"{country_name(country)}: {label}"
+
+
+def event_timeline(status: pd.DataFrame, events: pd.DataFrame, source: str, title: str, summit: str) -> go.Figure:
+    """One row per deal (grouped by state), a mark per dated event; the summit as a dotted line."""
+    rows = status.sort_values(["country", "deal_id"], ascending=[False, False], kind="stable").reset_index(drop=True)
+    position = {deal_id: i for i, deal_id in enumerate(rows["deal_id"])}
+    labels = [plotly_text(deal_label(c, t)) for c, t in zip(rows["country"], rows["title"], strict=True)]
+    fig = go.Figure()
+    spans = events.groupby("deal_id")["event_date"].agg(["min", "max"])
+    span_x: list[object] = []
+    span_y: list[object] = []
+    for deal_id, span in spans.iterrows():
+        if deal_id in position and span["max"] > span["min"]:
+            span_x += [span["min"].strftime("%Y-%m-%d"), span["max"].strftime("%Y-%m-%d"), None]
+            span_y += [position[deal_id], position[deal_id], None]
+    fig.add_trace(
+        go.Scatter(x=span_x, y=span_y, mode="lines", line={"color": "#CCCCCC", "width": 1}, hoverinfo="skip",
+                   showlegend=False)
+    )  # fmt: skip
+    marked = events[events["deal_id"].isin(position)].copy()
+    marked["group"] = marked["event"].map(lambda e: EVENT_GROUPS[e][0])
+    titles = rows.set_index("deal_id")["title"]
+    for group in dict.fromkeys(g for g, _, _ in EVENT_GROUPS.values()):
+        part = marked[marked["group"].eq(group)]
+        if part.empty:
+            continue
+        _, symbol, colour = next(v for v in EVENT_GROUPS.values() if v[0] == group)
+        hover = [
+            "<br>".join(
+                [
+                    wrap(plotly_text(titles[d]), 70),
+                    f"{plotly_text(t)}: {EVENT_WORDS[e]}",
+                    "" if pd.isna(v) else f"value stated: US&#36; {v / 1000:,.2f} bn",
+                ]
+            )
+            for d, t, e, v in zip(part["deal_id"], part["event_date_text"], part["event"], part["value_usd_m"],
+                                  strict=True)
+        ]  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=part["event_date"].dt.strftime("%Y-%m-%d"),
+                y=[position[d] for d in part["deal_id"]],
+                mode="markers",
+                name=group.capitalize(),
+                marker={"symbol": symbol, "size": 10, "color": colour, "line": {"width": 1.5, "color": colour}},
+                text=hover,
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+    fig.add_vline(x=summit, line={"dash": "dot", "color": MUTED_COLOUR, "width": 1})
+    fig.add_annotation(x=summit, y=1.0, yref="paper", yanchor="bottom", text="C5+1 summit", showarrow=False,
+                       font={"size": 11, "color": MUTED_COLOUR})  # fmt: skip
+    fig.update_yaxes(
+        tickvals=list(range(len(rows))),
+        ticktext=labels,
+        range=[-0.7, len(rows) - 0.3],
+        showgrid=False,
+        automargin=True,
+        tickfont={"size": 10},
+    )
+    fig.update_layout(legend={"y": -0.06})
+    unconfirmed = int(rows["confirmation"].eq(UNCONFIRMED).sum())
+    return finish(
+        fig,
+        title=title,
+        subtitle=(
+            "One row per deal; each mark a dated event from a source; dates known only to the month or year sit at "
+            f"its start; {unconfirmed} unconfirmed row(s) included"
+        ),
+        x_title="Date of the event",
+        source=source,
+        height=max(600, 160 + 22 * len(rows)),
+    )
