@@ -8,6 +8,13 @@ Inputs (all vendored, with sha256 in the folders' MANIFEST.md):
 - ``data/raw/research/trade_reference_1992_2025.csv``: IMF DOTS 1992-2020 (both sides; dataset
   ``imf_dots``) and page-quoted figures.
 - ``data/raw/research/trade_2021_2025.md`` section 1: page-quoted figures 2021-2025.
+- ``data/raw/partner_records/``: partner-side figures (China customs, Eurostat, Türkiye) quoted by
+  pages, written by a research session; reviewed on the way in (duplicates folded, statements
+  reclassified).
+
+Every page row gets a ``dataset`` from its side (reporter -> national_statistics, mirror ->
+partner_records, statement -> statements, other -> other); IMF rows are ``imf_dots``. Figures
+worked back from a share are removed; page rows that repeat an agency figure are dropped.
 
 Outputs, each written atomically (temporary file + ``os.replace``) and only after every input was
 read and checked: ``data/trade.csv``, the trade rows of ``data/sources.csv`` (rows other tables use
@@ -32,7 +39,7 @@ import sys
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlparse
@@ -302,6 +309,13 @@ def _partner_cells(
     return total, countries, residual
 
 
+def _require_partners(countries: dict[str, float], path: Path, sheet: str | None, what: str) -> None:
+    """A partner the product charts must have a figure in the table (a gap is never filled with 0)."""
+    missing = [p for p in (*DIRECT_PARTNERS, *EU27_MEMBERS) if p not in countries]
+    if missing:
+        raise RawDataError(path, sheet, None, f"{what}: no figure for {', '.join(missing)}")
+
+
 def _emit(
     reporter: str, year: int, flow: str, total: float, countries: dict[str, float], source_id: str, **extra: object
 ) -> list[Cell]:
@@ -347,6 +361,7 @@ def read_kazakhstan(path: Path, sheet: str, year: int, source_id: str) -> list[C
                     yield i + 1, name, None, value
 
         total, countries, _ = _partner_cells(values(), path, sheet)
+        _require_partners(countries, path, sheet, f"{year} {flow}")
         cells += _emit("KAZ", year, flow, total, countries, source_id)
     return cells
 
@@ -399,6 +414,7 @@ def read_kyrgyzstan(path: Path, sheet: str, flow: str, source_id: str) -> list[C
                     yield i + 1, name, english, value
 
         total, countries, _ = _partner_cells(values(), path, sheet)
+        _require_partners(countries, path, sheet, f"{year} {flow}")
         cells += _emit("KGZ", year, flow, total, countries, source_id, flags=flags)
     return cells
 
@@ -424,56 +440,52 @@ def read_uzbekistan(path: Path, flow: str, source_id: str) -> list[Cell]:
     year_columns = [c for c in frame.columns if re.fullmatch(r"(19|20)\d\d", c)]
     if not year_columns:
         raise RawDataError(path, None, 1, "no year columns in the header")
-    codes: dict[str, str] = {}
-    for i, code in enumerate(frame["Code"], start=2):  # line 1 is the header
+    partners: list[str] = []  # ISO3 (or OTHER) of each data row, in file order
+    for line, code in enumerate(frame["Code"], start=2):  # line 1 is the header
         text = code.strip()
+        name = frame.at[line - 2, "Klassifikator_en"]
         if not text.isdigit():
-            raise RawDataError(path, None, i, f"partner code {code!r} is not an ISO numeric code")
+            raise RawDataError(path, None, line, f"partner code {code!r} is not an ISO numeric code")
+        numeric = text.zfill(3)
+        country = pycountry.countries.get(numeric=numeric)
         if int(text) == 0:
-            NAMES.aggregates.add(f"UZB code 0 ({frame.at[i - 2, 'Klassifikator_en']})")
+            NAMES.aggregates.add(f"UZB code 0 ({name})")
             iso3 = OTHER
+        elif country is not None:
+            NAMES.by_pycountry.add(f"UZB code {numeric}")
+            iso3 = country.alpha_3
+        elif numeric in NUMERIC_VARIANTS:
+            NAMES.by_table.add(f"UZB code {numeric} ({name})")
+            iso3 = NUMERIC_VARIANTS[numeric]
         else:
-            numeric = text.zfill(3)
-            country = pycountry.countries.get(numeric=numeric)
-            name = frame.at[i - 2, "Klassifikator_en"]
-            if country is not None:
-                NAMES.by_pycountry.add(f"UZB code {numeric}")
-                iso3 = country.alpha_3
-            elif numeric in NUMERIC_VARIANTS:
-                NAMES.by_table.add(f"UZB code {numeric} ({name})")
-                iso3 = NUMERIC_VARIANTS[numeric]
-            else:
-                raise RawDataError(path, None, i, f"unknown ISO numeric partner code {text!r} ({name})")
-        if iso3 in codes.values() and iso3 != OTHER:
-            raise RawDataError(path, None, i, f"partner {iso3} appears twice")
-        codes[str(i)] = iso3
-    iso = pd.Series(list(codes.values()), index=frame.index)
+            raise RawDataError(path, None, line, f"unknown ISO numeric partner code {text!r} ({name})")
+        if iso3 != OTHER and iso3 in partners:
+            raise RawDataError(path, None, line, f"partner {iso3} appears twice")
+        partners.append(iso3)
+    note = "world = sum of all partner rows of the agency's table (the table has no total row)"
     cells: list[Cell] = []
     for column in year_columns:
-        values = {}
-        for i, text in enumerate(frame[column], start=2):
+        values = []
+        for line, text in enumerate(frame[column], start=2):
             value = _number(text)
             if value is None:
-                raise RawDataError(path, None, i, f"column {column}: not a number: {text!r}")
-            values[i] = value
-        by_iso = dict(zip(iso, values.values(), strict=True))
-        world = sum(values.values())
-        note = "world = sum of all partner rows of the agency's table (the table has no total row)"
-        cells += _emit("UZB", int(column), flow, world, by_iso, source_id, flags=("derived",), world_note=note)
-    # only the world total is derived; partner cells are as published
-    return [c if c.partner == WORLD else Cell(**{**c.__dict__, "flags": ()}) for c in cells]
+                raise RawDataError(path, None, line, f"column {column}: not a number: {text!r}")
+            values.append(value)
+        by_iso = {iso3: value for iso3, value in zip(partners, values, strict=True) if iso3 != OTHER}
+        _require_partners(by_iso, path, None, f"{column} {flow}")
+        year_cells = _emit("UZB", int(column), flow, sum(values), by_iso, source_id, world_note=note)
+        # only the world total is derived; partner cells are as published
+        cells += [replace(c, flags=("derived",)) if c.partner == WORLD else c for c in year_cells]
+    return cells
 
 
 # ================================================================ IMF DOTS and pages
 
-COLUMNS = [
-    "reporter", "partner", "year", "flow", "value_usd_m", "value_eur_m", "side", "basis", "flags", "source_id", "note",
-]  # fmt: skip
 KEY = ["reporter", "partner", "year", "flow", "side", "source_id"]
 SOURCE_COLUMNS = ["source_id", "publisher", "title", "url", "published", "accessed", "licence", "notes"]
 FLAGS = {
     "estimate", "imf_derived", "imf_fixed_split", "derived", "lower_bound", "approximate",
-    "preliminary", "break", "partial_coverage", "converted",
+    "preliminary", "break", "partial_coverage", "converted", "superseded",
 }  # fmt: skip
 PAGE_LICENCE = "publisher copyright; figures quoted"
 HOST_PUBLISHER = {
@@ -493,15 +505,15 @@ IMF_SOURCE = {
     "title": "Direction of Trade Statistics (DOTS)",
     "url": "https://data.imf.org/?sk=9D6028D4-F14A-464C-A2F2-59B2CD424B85",
     "published": "",
-    "accessed": "2022-02",
+    "accessed": "",
     "licence": "IMF terms of use (data); MIT for the GitHub extraction",
     "notes": (
         "Annual DOTS, US$ millions, data to 2020; retrieved via GitHub SamLeBlanc/Direction-of-Trade-Map@a0b40af "
         "data/DOTS/DOTS_<n>.xlsx (downloaded 2022-02; reporters DOTS_103 KAZ, 109 KGZ, 192 TJK, 201 TKM, 210 UZB; "
-        "mirror workbooks 162 RUS, 40 CHN mainland, 208 USA, 200 TUR, 230 EU). Read via "
-        "shared/data/trade_reference_1992_2025.csv, which carries 0.1 m precision (bn to 4 decimals). "
+        "mirror workbooks 162 RUS, 40 CHN mainland, 208 USA, 200 TUR, 230 EU). Read via the vendored extract "
+        "data/raw/research/trade_reference_1992_2025.csv, which carries 0.1 m precision (bn to 4 decimals). "
         "Mirror exports = partner's Imports CIF, mirror imports = partner's Exports FOB. EU27 = current members "
-        "back-cast. The extract's computed totals are dropped. 'accessed' = month of the GitHub download."
+        "back-cast. The extract's computed totals are dropped."
     ),
 }
 
@@ -694,18 +706,31 @@ def imf_rows(ref: pd.DataFrame) -> pd.DataFrame:
 
 
 def read_md_table(md: Path) -> pd.DataFrame:
-    """The long table of trade_2021_2025.md section 1, as strings."""
-    text = md.read_text(encoding="utf-8")
-    section = text.split("## 1. Long-format table", 1)[1].split("\n## ", 1)[0]
-    lines = [ln for ln in section.splitlines() if ln.startswith("|")]
-    rule = re.compile(r"^\|[\s:|-]+\|?$")  # the |---|---| line under the header, if any
-    header = [c.strip() for c in lines[0].strip().strip("|").split(" | ")]
-    body = [[c.strip() for c in ln.strip().strip("|").split(" | ")] for ln in lines[1:] if not rule.match(ln.strip())]
-    for line, cells in zip(lines[1:], body, strict=False):
-        if len(cells) != len(header):
-            raise RawDataError(
-                md, "section 1", None, f"row with {len(cells)} cells, header has {len(header)}: {line[:60]}"
-            )
+    """The long table of trade_2021_2025.md section 1 (every data row, the first one included), as strings."""
+    lines = md.read_text(encoding="utf-8").splitlines()
+    starts = [i for i, line in enumerate(lines) if line.startswith("## 1. Long-format table")]
+    if not starts:
+        raise RawDataError(md, None, None, "no section '## 1. Long-format table'")
+    table: list[tuple[int, str]] = []
+    for number in range(starts[0] + 1, len(lines)):
+        if lines[number].startswith("## "):
+            break
+        if lines[number].startswith("|"):
+            table.append((number + 1, lines[number].strip()))
+    rule = re.compile(r"^\|[\s:|-]+\|?$")  # the |---|---| line under the header
+
+    def cells(line: str) -> list[str]:
+        return [c.strip() for c in line.strip("|").split(" | ")]
+
+    header = cells(table[0][1])
+    body = []
+    for number, line in table[1:]:
+        if rule.match(line):
+            continue
+        row = cells(line)
+        if len(row) != len(header):
+            raise RawDataError(md, "section 1", number, f"{len(row)} cells, the header has {len(header)}")
+        body.append(row)
     return pd.DataFrame(body, columns=header)
 
 
@@ -1089,11 +1114,29 @@ def national_cells(raw: Path) -> list[Cell]:
     cells: list[Cell] = []
     for file, sheet, year in KAZ_SHEETS:
         cells += read_kazakhstan(folder / file, sheet, year, PUBLICATION[file].source_id)
+    kyrgyz: list[Cell] = []
     for file, sheet, flow in KGZ_SHEETS:
-        cells += read_kyrgyzstan(folder / file, sheet, flow, PUBLICATION[file].source_id)
+        kyrgyz += read_kyrgyzstan(folder / file, sheet, flow, PUBLICATION[file].source_id)
+    cells += same_release_preliminary(kyrgyz)
     for file, flow in UZB_FILES:
         cells += read_uzbekistan(folder / file, flow, PUBLICATION[file].source_id)
     return cells
+
+
+def same_release_preliminary(cells: list[Cell]) -> list[Cell]:
+    """A year one table of a release marks preliminary is preliminary in its companion table too.
+
+    Kyrgyzstan's import table marks 2023 preliminary (footnote 1); the export table of the same
+    release has no footnote. Its 2023 cells are flagged as well, and the note says why.
+    """
+    marked = {c.year for c in cells if "preliminary" in c.flags}
+    note = "preliminary by inference: the import table of the same release marks this year preliminary"
+    return [
+        c
+        if c.year not in marked or "preliminary" in c.flags
+        else replace(c, flags=(*c.flags, "preliminary"), note="; ".join(filter(None, [c.note, note])))
+        for c in cells
+    ]
 
 
 # Uzbekistan's partner table adds up to its published foreign trade turnover, which includes services
@@ -1173,7 +1216,7 @@ def supersede_pages(
 
     A derived page figure, or one that repeats the table's figure, is dropped (the table row's note
     says so); a different figure is a different publication (an earlier release, another basis) and
-    stays, with the table's figure in its note.
+    stays, flagged ``superseded``, with the table's figure in its note.
     """
     agency = national.set_index(["reporter", "partner", "year", "flow"])["value_usd_m"]
     agency_source = national.set_index(["reporter", "partner", "year", "flow"])["source_id"]
@@ -1202,8 +1245,73 @@ def supersede_pages(
             national.loc[mask, "note"] = national.loc[mask, "note"].map(lambda n, t=text: f"{n}; {t}".strip("; "))
         else:
             frame.loc[idx, "note"] = f"{row['note']}; agency's table ({sources}) gives {figure:.1f}".strip("; ")
+            frame.loc[idx, "flags"] = join_flags([*filter(None, str(row["flags"]).split(";")), "superseded"])
             log.append(f"kept page row (differs from the agency's table {figure:.1f}): {label}")
     return frame.drop(index=drop), national, log
+
+
+# ---------------------------------------------------------------- partner records (research session rows)
+
+PARTNER_RECORDS = "partner_records"
+# A figure a partner government stated without saying what it covers is a statement, not a customs record.
+AS_STATEMENT = {
+    ("KAZ", "USA", 2021, "total", "thefederalnewswire-blinken-kazakhstan-economic-partnership"): (
+        "a statement, not a customs record: two-way trade, goods-only basis not stated"
+    ),
+}
+
+
+def partner_record_rows(raw: Path, pages: pd.DataFrame, taken: dict[str, str]) -> tuple[pd.DataFrame, list[str]]:
+    """The vendored partner-records rows, checked; one repeating a figure already held (same release, within
+    0.1 bn) is folded into that row's note."""
+    path = raw / PARTNER_RECORDS / "partner_records_trade.csv"
+    rows = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = set(COLUMNS) - set(rows.columns)
+    if missing:
+        raise RawDataError(path, None, 1, f"missing columns {sorted(missing)}")
+    log: list[str] = []
+    keep = []
+    held = pages[pages["side"] == "mirror"]
+    for line, row in enumerate(rows.to_dict("records"), start=2):
+        if row["dataset"] != "partner_records" or row["side"] != "mirror":
+            raise RawDataError(path, None, line, f"expected dataset partner_records, side mirror: {row['dataset']}")
+        row["year"] = int(row["year"])
+        for column in ("value_usd_m", "value_eur_m"):
+            row[column] = float(row[column]) if row[column] else None
+        join_flags(filter(None, row["flags"].split(";")))
+        key = (row["reporter"], row["partner"], row["year"], row["flow"], row["source_id"])
+        if key in AS_STATEMENT:
+            row.update(
+                dataset="statements", side="statement", basis="unclear", note=f"{AS_STATEMENT[key]}; {row['note']}"
+            )
+            log.append(f"partner record read as a statement: {' '.join(map(str, key))}")
+        same = held[
+            (held["reporter"] == row["reporter"])
+            & (held["partner"] == row["partner"])
+            & (held["year"] == row["year"])
+            & (held["flow"] == row["flow"])
+        ]
+        currency = "value_usd_m" if row["value_usd_m"] is not None else "value_eur_m"
+        same = same[(same[currency] - row[currency]).abs() <= 100]  # the same release, rounded or cut to 0.1 bn
+        if row["side"] == "mirror" and len(same):
+            target = same.index[0]
+            url = taken.get(row["source_id"], row["source_id"])
+            pages.loc[target, "note"] = f"{pages.loc[target, 'note']}; also quoted by {url}".strip("; ")
+            log.append(f"partner record repeats {pages.loc[target, 'source_id']}: {' '.join(map(str, key))}")
+            continue
+        keep.append(row)
+    return pd.DataFrame(keep, columns=COLUMNS), log
+
+
+def partner_record_sources(raw: Path) -> tuple[list[dict[str, str]], dict[str, str]]:
+    """The vendored partner-records sources, and their URL by source id."""
+    path = raw / PARTNER_RECORDS / "partner_records_sources.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for line, row in enumerate(rows, start=2):
+        if not row.get("url", "").startswith("http"):
+            raise RawDataError(path, None, line, f"source {row.get('source_id')!r} has no URL")
+    return rows, {row["source_id"]: row["url"] for row in rows}
 
 
 # ---------------------------------------------------------------- sources.csv
@@ -1253,7 +1361,7 @@ def sources_text(existing: Path, trade: pd.DataFrame, generated: list[dict[str, 
         (data_dir / name).read_text(encoding="utf-8") for name in SOURCE_USERS if (data_dir / name).exists()
     )
     used = set(trade["source_id"])
-    regenerate = {g["source_id"]: g for g in generated if g["source_id"].startswith("stat-")}
+    regenerate = {g["source_id"]: g for g in generated if g["source_id"].startswith("stat-") or g is IMF_SOURCE}
     keep = {
         r["source_id"]: r
         for r in rows
@@ -1328,28 +1436,24 @@ def coverage_markdown(frame: pd.DataFrame) -> str:
         lines.append(f"| {reporter} | " + " | ".join(cells) + " |")
     recent = frame[(frame["year"] >= 2019) & frame["reporter"].isin(["KAZ", "KGZ", "TJK", "TKM", "UZB"])]
     years = sorted(set(recent["year"]))
-    short = {
-        "imf_dots": "IMF",
-        "national_statistics": "own",
-        "partner_records": "partner",
-        "statements": "stmt",
-        "other": "other",
-    }
+    short = {"imf_dots": "IMF", "national_statistics": "own", "partner_records": "partner", "statements": "stmt"}
     lines += [
         "",
-        "World totals (partner `WLD`) from 2019, by dataset: `own` = the state's statistics (agency table or a page "
-        "quoting it), `IMF`, `partner`, `stmt` = statement, `other`; `–` = no world figure:",
+        "World totals (`WLD`) and trade with the United States (`USA`) from 2019, by dataset: `own` = the "
+        "state's statistics (agency table or a page quoting it), `IMF`, `partner` = the partner's records, "
+        "`stmt` = statement, `other`; `–` = no figure:",
         "",
-        "| reporter | " + " | ".join(str(y) for y in years) + " |",
-        "| --- |" + " --- |" * len(years),
+        "| reporter | partner | " + " | ".join(str(y) for y in years) + " |",
+        "| --- | --- |" + " --- |" * len(years),
     ]
-    for reporter in ["KAZ", "KGZ", "TJK", "TKM", "UZB"]:
-        world = recent[(recent["reporter"] == reporter) & (recent["partner"] == "WLD")]
-        cells = []
-        for year in years:
-            found = sorted({short[d] for d in world.loc[world["year"] == year, "dataset"]})
-            cells.append(", ".join(found) or "–")
-        lines.append(f"| {reporter} | " + " | ".join(cells) + " |")
+    for partner in ["WLD", "USA"]:
+        for reporter in ["KAZ", "KGZ", "TJK", "TKM", "UZB"]:
+            part = recent[(recent["reporter"] == reporter) & (recent["partner"] == partner)]
+            cells = []
+            for year in years:
+                found = sorted({short.get(d, d) for d in part.loc[part["year"] == year, "dataset"]})
+                cells.append(", ".join(found) or "–")
+            lines.append(f"| {reporter} | {partner} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -1397,6 +1501,11 @@ def build(raw: Path) -> tuple[pd.DataFrame, list[dict[str, str]], list[str]]:
     )
     pages["note"] = pages["note"].fillna("")
     pages, log0 = drop_share_derived(pages)
+    partner_sources, partner_urls = partner_record_sources(raw)
+    taken.update({url: sid for sid, url in partner_urls.items()})
+    records, log_records = partner_record_rows(raw, pages, partner_urls)
+    pages = pd.concat([pages, records.drop(columns="dataset")], ignore_index=True)
+    log0 += log_records
     pages, log1 = drop_redundant_totals(pages)
     pages, log2 = merge_later_reference_pages(pages.reset_index(drop=True), ref, taken, meta)
     pages, log3 = resolve_collisions(pages)
@@ -1412,7 +1521,7 @@ def build(raw: Path) -> tuple[pd.DataFrame, list[dict[str, str]], list[str]]:
         raise RawDataError(
             "trade.csv", None, None, f"duplicate keys: {frame[duplicated][KEY].head().to_dict('records')}"
         )
-    generated = [IMF_SOURCE, *agency_source_rows(raw), *source_rows(meta).to_dict("records")]
+    generated = [IMF_SOURCE, *agency_source_rows(raw), *partner_sources, *source_rows(meta).to_dict("records")]
     return frame, generated, log0 + log1 + log2 + log3 + log4 + log5
 
 

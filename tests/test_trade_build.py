@@ -68,7 +68,7 @@ def manifest_hashes(folder: Path) -> dict[str, str]:
     return found
 
 
-@pytest.mark.parametrize("folder", ["national_statistics", "research"])
+@pytest.mark.parametrize("folder", ["national_statistics", "research", "partner_records"])
 def test_every_vendored_file_matches_its_manifest(folder: str) -> None:
     hashes = manifest_hashes(RAW / folder)
     on_disk = {p.name for p in (RAW / folder).iterdir() if p.name != "MANIFEST.md"}
@@ -172,6 +172,11 @@ def test_kyrgyz_2023_imports_are_preliminary_as_the_table_marks_them(agency: pd.
     assert rows["flags"].str.contains("preliminary").all()
     older = agency.xs(("KGZ", 2022), level=("reporter", "year"))
     assert not older["flags"].str.contains("preliminary").any()
+    _, export_header = kgz_cell("exports", "Total", 2023)
+    assert export_header == "2023.0"  # the export table has no mark: flagged by inference, and the note says so
+    exports = agency.xs(("KGZ", 2023, "exports"), level=("reporter", "year", "flow"))
+    assert exports["flags"].str.contains("preliminary").all()
+    assert exports["note"].str.contains("preliminary by inference").all()
 
 
 def uzb_table(flow: str) -> dict[str, dict[str, float]]:
@@ -333,6 +338,40 @@ def test_imf_estimate_notes_say_how_the_partner_figure_was_scaled(trade: pd.Data
     assert not trade["note"].str.contains("x1.06|x1.10").any()
 
 
+def test_partner_records_have_an_openable_source_and_the_mirror_side(trade: pd.DataFrame) -> None:
+    sources = pd.read_csv(DATA / "sources.csv", dtype=str, keep_default_na=False).set_index("source_id")
+    partner = trade[trade["dataset"] == "partner_records"]
+    assert (partner["side"] == "mirror").all()
+    assert sources.loc[sorted(set(partner["source_id"])), "url"].str.startswith("http").all()
+    staged = pd.read_csv(RAW / "partner_records" / "partner_records_trade.csv")
+    turkey = staged[(staged["reporter"] == "TJK") & (staged["partner"] == "TUR")].set_index("flow")["value_usd_m"]
+    held = partner[(partner["reporter"] == "TJK") & (partner["partner"] == "TUR") & (partner["year"] == 2019)]
+    assert held.set_index("flow")["value_usd_m"].to_dict() == turkey.to_dict()
+    # one GACC release for 2024 is held once per state, not twice
+    gacc_2024 = partner[(partner["partner"] == "CHN") & (partner["year"] == 2024) & (partner["flow"] == "total")]
+    assert gacc_2024["reporter"].value_counts().max() == 1
+
+
+def test_pages_quoting_the_agency_differ_from_its_table_and_are_flagged(
+    trade: pd.DataFrame, agency: pd.DataFrame
+) -> None:
+    """A page row left beside the agency's table is a different figure, flagged superseded."""
+    pages = trade[(trade["dataset"] == "national_statistics") & ~trade["source_id"].str.startswith("stat-")]
+    covered = 0
+    for row in pages.itertuples():
+        flows = ["exports", "imports"] if row.flow == "total" else [row.flow]
+        keys = [(row.reporter, row.partner, row.year, f) for f in flows]
+        if not all(k in agency.index for k in keys) or pd.isna(row.value_usd_m):
+            assert "superseded" not in row.flags
+            continue
+        covered += 1
+        table = sum(float(agency.loc[k, "value_usd_m"]) for k in keys)
+        assert "superseded" in row.flags, row
+        assert abs(row.value_usd_m - table) > 50 or "lower_bound" in row.flags or "approximate" in row.flags, row
+        assert f"gives {table:.1f}" in row.note
+    assert covered >= 20
+
+
 def load_build_module():
     spec = importlib.util.spec_from_file_location("build_trade", SCRIPT)
     module = importlib.util.module_from_spec(spec)
@@ -421,6 +460,14 @@ def unknown_code(raw: Path) -> None:
     path.write_text(text.replace("\n040,", "\n999,", 1), encoding="utf-8-sig")
 
 
+def missing_partner(raw: Path) -> None:
+    path = raw / "national_statistics" / "uzb_exports_by_country_2010_2023.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith("643,")]
+    assert len(kept) == len(lines) - 1
+    path.write_text("".join(kept), encoding="utf-8-sig")
+
+
 @pytest.mark.parametrize(
     ("break_input", "words"),
     [
@@ -428,8 +475,9 @@ def unknown_code(raw: Path) -> None:
         (missing_total, ["kgz_imports_by_country_1994_2023.xlsx", "sheet 'import'", "row 4", "Всего"]),
         (unknown_name, ["kgz_exports_by_country_1994_2023.xlsx", "sheet 'Лист1'", "row 12", "Атлантида"]),
         (unknown_code, ["uzb_imports_by_country_2010_2023.csv", "row", "999"]),
+        (missing_partner, ["uzb_exports_by_country_2010_2023.csv", "no figure for RUS"]),
     ],
-    ids=["renamed sheet", "missing total row", "unknown partner name", "unknown partner code"],
+    ids=["renamed sheet", "missing total row", "unknown partner name", "unknown partner code", "missing partner"],
 )
 def test_bad_raw_input_stops_the_build_and_writes_nothing(tmp_path: Path, break_input, words: list[str]) -> None:
     raw = tmp_path / "raw"
