@@ -26,12 +26,15 @@ OUTLINE = [
 ]
 GENERATED = ("## Key findings", "## Data used", "## Sources")
 KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-# Modules other sessions own (data loading, rendering, the report builder) are outside these rules.
+# Data loading (helpers/data.py or the helpers/data/ package), rendering and the report builder are
+# maintained apart and are outside these rules.
 NOT_OURS = {"data.py", "text.py", "reports.py"}
 
 
 def own_modules() -> list[Path]:
-    return sorted(p for p in HELPERS.rglob("*.py") if p.name not in NOT_OURS)
+    return sorted(
+        p for p in HELPERS.rglob("*.py") if p.name not in NOT_OURS and p.relative_to(HELPERS).parts[0] != "data"
+    )
 
 
 def headings(nb: nbformat.NotebookNode) -> list[tuple[int, str]]:
