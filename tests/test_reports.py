@@ -247,13 +247,11 @@ def test_the_briefing_holds_every_report_once_and_fits_in_an_email(built: Path) 
     for bundle in ("basic", "geo", "full"):
         assert page.count(f'data-bundle="{bundle}"') <= 1, f"more than one copy of the {bundle} plotly.js bundle"
     assert page.count('class="c5-section"') == len(REPORTS)
-    charts = (
-        sum(plotly_figure_count(ROOT / "notebooks" / f"{j.notebook.name}") for j in jobs_of(MAIN))
-        if MAIN == ("notebooks")
-        else None
-    )
-    if charts is not None:  # the committed notebooks' figures: every one is in the briefing
-        assert page.count('class="c5-chart"') == charts
+    report_charts = {n: (built / f"{n}.html").read_text(encoding="utf-8").count('class="c5-chart"') for n in REPORTS}
+    assert page.count('class="c5-chart"') == sum(report_charts.values()), "the briefing lacks charts of the reports"
+    for job in jobs_of(MAIN):  # each report has every figure of its notebook (profiles: the committed state's)
+        if not job.parameters or job.parameters.get("country") == "KAZ":
+            assert report_charts[job.name] == plotly_figure_count(job.notebook), job.name
     assert len(re.findall(r"<h1[\s>]", page)) == 1
     parser = _Links()
     parser.feed(page)
