@@ -408,10 +408,14 @@ MARKDOWN_LEAK = (
     "title becomes href=javascript: (and <a href> text a foreign link) in Markdown outputs (loaders)"
 )
 LEAKS: dict[str, str] = (
-    {name: CHART_LEAK for name in CHART_PAGES}
-    | {name: f"{MARKDOWN_LEAK}; {CHART_LEAK}" for name in ("01_deal_tracker", "02_regional_map")}
-    | {BRIEFING_NAME.removesuffix(".html"): f"{MARKDOWN_LEAK}; {CHART_LEAK}"}
-) if MAIN == "notebooks" else {}
+    (
+        {name: CHART_LEAK for name in CHART_PAGES}
+        | {name: f"{MARKDOWN_LEAK}; {CHART_LEAK}" for name in ("01_deal_tracker", "02_regional_map")}
+        | {BRIEFING_NAME.removesuffix(".html"): f"{MARKDOWN_LEAK}; {CHART_LEAK}"}
+    )
+    if MAIN == "notebooks"
+    else {}
+)
 
 
 @pytest.mark.parametrize(
