@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 import nbformat
 from nbconvert import HTMLExporter
@@ -20,12 +21,36 @@ from reporting.project import country_name
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 IMAGE_TOKEN = "c5-image-{}"
-# A resource the page would load (not an <a> link): src/href/url() pointing off the file.
-_REMOTE_LOAD = re.compile(
-    r"<(?!a[\s>])[a-z][^>]*?\s(?:src|href|data|poster)\s*=\s*[\"']?\s*(?:https?:)?//"
-    r"|url\(\s*[\"']?\s*(?:https?:)?//|@import\s+(?:url\()?\s*[\"']?\s*(?:https?:)?//",
-    re.IGNORECASE,
+_REMOTE_URL = re.compile(r"^\s*(?:https?:)?//", re.IGNORECASE)
+_REMOTE_CSS = re.compile(
+    r"url\(\s*[\"']?\s*(?:https?:)?//|@import\s+(?:url\()?\s*[\"']?\s*(?:https?:)?//", re.IGNORECASE
 )
+_LOADING_ATTRIBUTES = {"src", "href", "data", "poster", "srcset", "background", "action", "formaction"}
+
+
+class _RemoteLoads(HTMLParser):
+    """Finds what a page would fetch: remote URLs in loading attributes (not ``<a href>``) and CSS."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and tag != "a" and name in _LOADING_ATTRIBUTES and _REMOTE_URL.match(value):
+                self.found.append(f"<{tag} {name}={value[:100]}>")
+            if value and name == "style" and _REMOTE_CSS.search(value):
+                self.found.append(f"<{tag} style={value[:100]}>")
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style and _REMOTE_CSS.search(data):
+            self.found.append(f"<style>{_REMOTE_CSS.search(data)[0]}")
 
 
 @dataclass
@@ -137,9 +162,11 @@ def summary_of(nb: nbformat.NotebookNode) -> str:
 
 def check_offline(page: str, name: str) -> None:
     """Raise if the page would load anything from the network (plain ``<a>`` links are fine)."""
-    found = _REMOTE_LOAD.search(page)
-    if found:
-        raise ReportBuildError(f"report {name} would load a remote resource: {found[0][:120]!r}")
+    finder = _RemoteLoads()
+    finder.feed(page)
+    finder.close()
+    if finder.found:
+        raise ReportBuildError(f"report {name} would load a remote resource: {finder.found[0]!r}")
 
 
 def render_report(nb: nbformat.NotebookNode, job: Job) -> Report:

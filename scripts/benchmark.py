@@ -57,7 +57,8 @@ def open_offline(pages: list[Path]) -> dict[str, tuple[int, int, int]]:
             page = context.new_page()
             page.goto(path.as_uri(), wait_until="load")
             charts = page.locator("figure.c5-chart")
-            for number in range(charts.count()):
+            chart_count = charts.count()
+            for number in range(chart_count):
                 charts.nth(number).scroll_into_view_if_needed()
             page.wait_for_timeout(500)
             context.close()
@@ -71,7 +72,7 @@ def open_offline(pages: list[Path]) -> dict[str, tuple[int, int, int]]:
                 image.scroll_into_view_if_needed()
                 shown += bool(image.is_visible() and (image.get_attribute("alt") or "").strip()
                               and image.evaluate("i => i.complete && i.naturalWidth > 0"))  # fmt: skip
-            found[path.name] = (len(requests), charts.count(), shown)
+            found[path.name] = (len(requests), chart_count, shown)
             context.close()
         browser.close()
     return found

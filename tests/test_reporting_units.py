@@ -179,8 +179,10 @@ def test_offline_check_rejects_remote_loads(snippet: str) -> None:
         check_offline(f"<html><body>{snippet}</body></html>", "demo")
 
 
-def test_offline_check_allows_links_to_sources() -> None:
+def test_offline_check_allows_links_to_sources_and_urls_as_text() -> None:
     check_offline('<p>See <a href="https://www.imf.org/en/Data">IMF</a>.</p>', "demo")
+    check_offline('<img src="data:image/webp;base64,AA" alt="&lt;a href=\'https://example.org\'&gt;">', "demo")
+    check_offline("<p>src=https://example.org/x.png is text</p>", "demo")
 
 
 # --- output safety ----------------------------------------------------------------------------

@@ -247,13 +247,11 @@ def test_the_briefing_holds_every_report_once_and_fits_in_an_email(built: Path) 
     for bundle in ("basic", "geo", "full"):
         assert page.count(f'data-bundle="{bundle}"') <= 1, f"more than one copy of the {bundle} plotly.js bundle"
     assert page.count('class="c5-section"') == len(REPORTS)
-    charts = (
-        sum(plotly_figure_count(ROOT / "notebooks" / f"{j.notebook.name}") for j in jobs_of(MAIN))
-        if MAIN == ("notebooks")
-        else None
-    )
-    if charts is not None:  # the committed notebooks' figures: every one is in the briefing
-        assert page.count('class="c5-chart"') == charts
+    report_charts = {n: (built / f"{n}.html").read_text(encoding="utf-8").count('class="c5-chart"') for n in REPORTS}
+    assert page.count('class="c5-chart"') == sum(report_charts.values()), "the briefing lacks charts of the reports"
+    for job in jobs_of(MAIN):  # each report has every figure of its notebook (profiles: the committed state's)
+        if not job.parameters or job.parameters.get("country") == "KAZ":
+            assert report_charts[job.name] == plotly_figure_count(job.notebook), job.name
     assert len(re.findall(r"<h1[\s>]", page)) == 1
     parser = _Links()
     parser.feed(page)
@@ -399,9 +397,25 @@ def _source_urls(data: Path) -> set[str]:
         return {row["url"] for row in csv.DictReader(handle)}
 
 
-# Pages that show data text the reports' notebooks escape (helpers.text, recut's figures): where
-# one of them lets markup through, the leak is outside the report builder and named here.
-LEAKS: dict[str, str] = {}
+# Leaks outside the report builder, found by the test below (data text reaches pages through the
+# notebooks' own escaping). Each names the module to fix; strict xfail flags the fix when it lands.
+CHART_LEAK = (
+    "helpers.charts.source_line puts sources.publisher into plotly text unescaped: a planted <a href> "
+    "becomes a working SVG link to a foreign site and <span style> restyles the chart's source line (recut)"
+)
+MARKDOWN_LEAK = (
+    "helpers.text.escape_markdown escapes HTML but not Markdown links: [x](javascript:alert(1)) in a deal "
+    "title becomes href=javascript: (and <a href> text a foreign link) in Markdown outputs (loaders)"
+)
+LEAKS: dict[str, str] = (
+    (
+        {name: CHART_LEAK for name in CHART_PAGES}
+        | {name: f"{MARKDOWN_LEAK}; {CHART_LEAK}" for name in ("01_deal_tracker", "02_regional_map")}
+        | {BRIEFING_NAME.removesuffix(".html"): f"{MARKDOWN_LEAK}; {CHART_LEAK}"}
+    )
+    if MAIN == "notebooks"
+    else {}
+)
 
 
 @pytest.mark.parametrize(
