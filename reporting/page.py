@@ -123,8 +123,9 @@ def _markdown_sources(nb: nbformat.NotebookNode) -> list[str]:
 
 
 def _plain(markdown: str) -> str:
-    """Markdown to one plain-text line: links keep their text, emphasis and entities go."""
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    """Markdown to one plain-text line: links keep their text; tags, emphasis and entities go."""
+    text = re.sub(r"<[^>]*>", "", markdown)  # e.g. the <span>&#36;</span> that keeps "$" out of maths
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"(?<!\\)[*_`]+", "", text)
     text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!$|<>~])", r"\1", text)  # Markdown escapes such as US\$
     return " ".join(html.unescape(text).split())

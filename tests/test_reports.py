@@ -314,6 +314,32 @@ def test_a_chart_in_a_narrow_window_draws_at_the_narrow_width(built: Path, brows
         assert overflow <= 390, f"the page scrolls sideways at 390 px ({overflow} px wide)"
 
 
+# Visible state of the chart that has buttons: button labels and which traces show.
+TOGGLE_STATE = """() => {
+    const div = [...document.querySelectorAll('.c5-figure')].find(d => d.layout && d.layout.updatemenus);
+    if (!div) return null;
+    return {
+        buttons: [...div.querySelectorAll('.updatemenu-button')].map(b => b.textContent.trim()),
+        shown: div.data.filter(t => t.visible !== false && t.visible !== 'legendonly').map(t => t.name),
+    };
+}"""
+
+
+def test_the_records_toggle_switches_records_offline(built: Path, browser: object) -> None:
+    with visit(browser, built / "03_dependency_shift.html") as seen:
+        show_every_chart(seen.page)
+        before = seen.page.evaluate(TOGGLE_STATE)
+        assert before is not None, "no chart with buttons in the dependency-shift report"
+        assert before["buttons"] == ["Both records", "The state's own records", "Partners' records"]
+        assert {n.split(": ")[-1] for n in before["shown"]} == {"own records", "partner's records"}
+        for label, kept in (("Partners' records", "partner's records"), ("The state's own records", "own records")):
+            seen.page.locator(".updatemenu-button", has_text=label).first.click()
+            seen.page.wait_for_timeout(300)
+            shown = seen.page.evaluate(TOGGLE_STATE)["shown"]
+            assert shown and {n.split(": ")[-1] for n in shown} == {kept}, (label, shown)
+        assert seen.blocked == [] and seen.errors == []
+
+
 @pytest.mark.parametrize("name", MAIN_PAGES)
 def test_without_javascript_every_chart_is_an_image_with_alt_text(built: Path, browser: object, name: str) -> None:
     path = built / f"{name}.html"
@@ -397,31 +423,7 @@ def _source_urls(data: Path) -> set[str]:
         return {row["url"] for row in csv.DictReader(handle)}
 
 
-# Leaks outside the report builder, found by the test below (data text reaches pages through the
-# notebooks' own escaping). Each names the module to fix; strict xfail flags the fix when it lands.
-CHART_LEAK = (
-    "helpers.charts.source_line puts sources.publisher into plotly text unescaped: a planted <a href> "
-    "becomes a working SVG link to a foreign site and <span style> restyles the chart's source line (recut)"
-)
-MARKDOWN_LEAK = (
-    "helpers.text.escape_markdown escapes HTML but not Markdown links: [x](javascript:alert(1)) in a deal "
-    "title becomes href=javascript: (and <a href> text a foreign link) in Markdown outputs (loaders)"
-)
-LEAKS: dict[str, str] = (
-    (
-        {name: CHART_LEAK for name in CHART_PAGES}
-        | {name: f"{MARKDOWN_LEAK}; {CHART_LEAK}" for name in ("01_deal_tracker", "02_regional_map")}
-        | {BRIEFING_NAME.removesuffix(".html"): f"{MARKDOWN_LEAK}; {CHART_LEAK}"}
-    )
-    if MAIN == "notebooks"
-    else {}
-)
-
-
-@pytest.mark.parametrize(
-    "name",
-    [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=LEAKS[n])) if n in LEAKS else n for n in MAIN_PAGES],
-)
+@pytest.mark.parametrize("name", MAIN_PAGES)
 def test_planted_markup_in_data_never_becomes_a_link_style_or_script(
     hostile_built: Path, browser: object, name: str
 ) -> None:

@@ -5,7 +5,6 @@ Titles are passed in (``helpers.narrative.deals``); every total follows the one 
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 
 import numpy as np
@@ -27,6 +26,7 @@ from helpers.compute.deals import (
     totals_by,
 )
 from helpers.figures.theme import BINDING_COLOURS, MUTED_COLOUR, finish, wrap
+from helpers.text import plotly_text
 
 BINDING_MEANING = {BINDING: "contract, firm order, in progress", NON_BINDING: "MoU, LoI, framework, announced, up to"}
 PRECISION_SYMBOL = {"day": "circle", "month": "square-open", "year": "diamond-open", "unknown": "x-thin-open"}
@@ -75,7 +75,7 @@ def totals_chart(deals: pd.DataFrame, by: str, source: str, title: str, top: int
         lists = (
             part.sort_values("deal_id")
             .groupby("_group")["title"]
-            .apply(lambda t: "<br>".join(html.escape(wrap(x, 70)) for x in t))
+            .apply(lambda t: "<br>".join(plotly_text(wrap(x, 70)) for x in t))
         )
         fig.add_trace(
             go.Bar(
@@ -183,7 +183,7 @@ def timeline_chart(
             values = part["value_usd_m"]
             size = np.where(values.isna(), 7, 7 + 28 * np.sqrt(values.fillna(0) / max_value))
             hover = [
-                f"{html.escape(wrap(t, 70))}<br>{country_name(c)}, {d} (date precision: {p})<br>{bn(v)}; stage: {s}"
+                f"{plotly_text(wrap(t, 70))}<br>{country_name(c)}, {d} (date precision: {p})<br>{bn(v)}; stage: {s}"
                 + ("" if k else "<br>inside another row, not summed")
                 + (f"<br>{conf}" if conf == UNCONFIRMED else "")
                 for t, c, d, p, v, s, k, conf in zip(

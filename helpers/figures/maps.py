@@ -5,7 +5,6 @@ own GeoJSON (``featureidkey="properties.iso3"``), with no base layer; the shared
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 
 import geopandas as gpd
@@ -18,6 +17,7 @@ from helpers.codes import STATES, check_state, country_name, partner_name
 from helpers.compute.deals import deal_values
 from helpers.compute.geometry import WINDOW, clip_context, label_points, to_geojson
 from helpers.figures.theme import MUTED_COLOUR, PARTNER_COLOURS, SEQUENTIAL_SCALE, finish
+from helpers.text import plotly_text
 
 WATER = "#E4EEF5"
 # A white halo keeps dark labels readable on every fill of the sequential scale.
@@ -95,7 +95,7 @@ def _add_region(
             neighbours,
             NEIGHBOUR_FILL,
             name="neighbouring countries (context)",
-            text=[f"{html.escape(n)} (neighbour, context only)" for n in names],
+            text=[f"{plotly_text(n)} (neighbour, context only)" for n in names],
             line={"color": BORDER, "width": 0.6},
             legendgroup="neighbours",
             showlegend=first,
@@ -153,7 +153,7 @@ def _add_region(
         go.Scattergeo(
             lon=context["lon"].tolist(),
             lat=context["lat"].tolist(),
-            text=[html.escape(n) for n in context["name"]],
+            text=[plotly_text(n) for n in context["name"]],
             mode="text",
             textfont={"size": 11, "color": MUTED_COLOUR},
             hoverinfo="skip",
@@ -177,7 +177,7 @@ def deal_map_values(deals: pd.DataFrame) -> pd.DataFrame:
     out = deal_values(deals)
     labels, hovers = [], []
     for row in out.itertuples(index=False):
-        name = html.escape(country_name(row.iso3))
+        name = plotly_text(country_name(row.iso3))
         if np.isnan(row.value):
             labels.append(f"<b>{name}</b><br>no value stated")
             hovers.append(f"{name}: {row.n_deals} deal row(s), none states a value (no data, not zero)")
@@ -225,14 +225,14 @@ def share_values(snapshot: pd.DataFrame, partner: str) -> pd.DataFrame:
     rows = snapshot[snapshot["partner"].eq(partner)].set_index("reporter").reindex(list(STATES))
     records = []
     for iso3, row in rows.iterrows():
-        name = html.escape(country_name(iso3))
+        name = plotly_text(country_name(iso3))
         year = "" if pd.isna(row["year"]) else int(row["year"])
         record = {"iso3": iso3, "value": np.nan, "year": year, "source_label": ""}
         if pd.isna(row["share_pct"]):
-            reason = html.escape(str(row.get("reason") or "no share"))
+            reason = plotly_text(str(row.get("reason") or "no share"))
             record.update(label=f"<b>{name}</b><br>no data", hover=f"{name}: no data ({reason})")
         else:
-            label = html.escape(str(row["source_label"]))
+            label = plotly_text(str(row["source_label"]))
             flag = " (estimate/preliminary)" if bool(row["estimate"]) else ""
             record.update(
                 value=float(row["share_pct"]),
@@ -300,7 +300,7 @@ def locator_map(boundaries: gpd.GeoDataFrame, iso3: str, source: str, title: str
     ]
     fig = go.Figure()
     for frame, colour, name in layers:
-        text = [html.escape(n) for n in frame.sort_values("iso3")["name"]]
+        text = [plotly_text(n) for n in frame.sort_values("iso3")["name"]]
         fig.add_trace(
             flat_layer(frame, colour, name=name, text=text, line={"color": BORDER, "width": 0.8}, showlegend=True)
         )
@@ -311,7 +311,7 @@ def locator_map(boundaries: gpd.GeoDataFrame, iso3: str, source: str, title: str
             lon=labels["lon"].tolist(),
             lat=labels["lat"].tolist(),
             text=[
-                f"<b>{html.escape(name)}</b>" if code == iso3 else html.escape(name)
+                f"<b>{plotly_text(name)}</b>" if code == iso3 else plotly_text(name)
                 for code, name in zip(labels["iso3"], labels["name"], strict=True)
             ],
             mode="text",

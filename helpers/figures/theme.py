@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from helpers.codes import COMBINED, OTHER, PARTNERS, WORLD
+from helpers.text import plotly_text
 
 TEMPLATE_NAME = "c5"
 FONT_FAMILY = "Arial, Helvetica, sans-serif"
@@ -153,7 +154,10 @@ def finish(
 
 
 def source_line(sources: pd.DataFrame, source_ids: Iterable[str], limit: int = 4) -> str:
-    """A short source line naming the publishers of the given source ids (most used first)."""
+    """A short source line naming the publishers of the given source ids (most used first).
+
+    Publishers are text from data: escaped for plotly, so markup in them shows as text.
+    """
     ids = list(source_ids)
     counts = pd.Series(ids, dtype="object").value_counts(sort=False)
     counts = counts.sort_values(ascending=False, kind="stable")
@@ -165,7 +169,7 @@ def source_line(sources: pd.DataFrame, source_ids: Iterable[str], limit: int = 4
             publishers.append(publisher)
     shown = publishers[:limit]
     more = len(publishers) - len(shown)
-    text = "; ".join(shown)
+    text = "; ".join(plotly_text(publisher) for publisher in shown)
     return f"{text}; and {more} more (see Sources)" if more else text
 
 

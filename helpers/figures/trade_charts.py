@@ -6,16 +6,16 @@ break is marked) wherever its records change. Titles are passed in (see ``helper
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from helpers.codes import COMBINED, FLOW_WORDS, country_name, partner_name
+from helpers.codes import COMBINED, FLOW_WORDS, country_name, partner_name, source_label
 from helpers.figures.grid import LineStyle, finish_grid, line_grid
 from helpers.figures.theme import PARTNER_COLOURS
+from helpers.text import plotly_text
 
 GREYS = ("#222222", "#555555", "#777777", "#999999", "#444444", "#666666")
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
@@ -28,9 +28,9 @@ def share_hover(frame: pd.DataFrame, what: str = "share") -> list[str]:
     for r in frame.itertuples(index=False):
         flags = ", ".join(r.flags) if isinstance(r.flags, list) and r.flags else "none"
         texts.append(
-            f"<b>{html.escape(country_name(r.reporter))}: {html.escape(partner_name(r.partner))}</b>"
-            f"<br>{int(r.year)}: {what} {r.share_pct:,.1f}%<br>Source: {html.escape(str(r.source_label))}"
-            f"<br>Flags: {html.escape(flags)}"
+            f"<b>{plotly_text(country_name(r.reporter))}: {plotly_text(partner_name(r.partner))}</b>"
+            f"<br>{int(r.year)}: {what} {r.share_pct:,.1f}%<br>Source: {plotly_text(str(r.source_label))}"
+            f"<br>Flags: {plotly_text(flags)}"
         )
     return texts
 
@@ -107,9 +107,11 @@ def ratio_figure(ratios: pd.DataFrame, *, reporters: Sequence[str], partners: Se
     data = ratios[ratios["flow"].eq("total") & ratios["reporter"].isin(reporters) & ratios["partner"].isin(partners)]
     data = data[data["ratio"].notna()]
     hover = [
-        f"<b>{html.escape(country_name(r.reporter))}: {html.escape(partner_name(r.partner))}</b><br>{int(r.year)}: "
+        f"<b>{plotly_text(country_name(r.reporter))}: {plotly_text(partner_name(r.partner))}</b><br>{int(r.year)}: "
         f"partner records {r.ratio:,.2f} times the state's own<br>own: US$ {r.own_usd_m:,.0f} m; "
         f"partner's: US$ {r.partner_usd_m:,.0f} m"
+        f"<br>Records: {plotly_text(source_label(r.dataset_own, 'reporter'))} against "
+        f"{plotly_text(source_label(r.dataset_partner, 'mirror'))}"
         for r in data.itertuples()
     ]
     fig, n_rows = line_grid(
@@ -139,8 +141,8 @@ def combined_figure(combined: pd.DataFrame, *, reporters: Sequence[str], title: 
     """Russia's plus China's share per reporter, only where both come from the same records."""
     data = combined[combined["flow"].eq(flow) & combined["reporter"].isin(reporters)]
     hover = [
-        f"<b>{html.escape(country_name(r.reporter))}</b><br>{int(r.year)}: Russia + China {r.share_pct:,.1f}%"
-        f"<br>Source: {html.escape(str(r.source_label))}"
+        f"<b>{plotly_text(country_name(r.reporter))}</b><br>{int(r.year)}: Russia + China {r.share_pct:,.1f}%"
+        f"<br>Source: {plotly_text(str(r.source_label))}"
         for r in data.itertuples()
     ]
     fig, n_rows = line_grid(
@@ -168,7 +170,11 @@ def combined_figure(combined: pd.DataFrame, *, reporters: Sequence[str], title: 
 def hhi_figure(conc: pd.DataFrame, *, reporters: Sequence[str], title: str, source: str) -> go.Figure:
     """Herfindahl-Hirschman index of total trade, one grey line per reporter told apart by dash."""
     data = conc[conc["flow"].eq("total") & conc["reporter"].isin(reporters) & conc["hhi"].notna()]
-    hover = [f"{html.escape(country_name(r.reporter))} {int(r.year)}: HHI {r.hhi:,.0f}" for r in data.itertuples()]
+    hover = [
+        f"{plotly_text(country_name(r.reporter))} {int(r.year)}: HHI {r.hhi:,.0f}"
+        f"<br>Records: {plotly_text(source_label(r.dataset, r.side))}"
+        for r in data.itertuples()
+    ]
     styles = {
         r: LineStyle(country_name(r), GREYS[k % len(GREYS)], DASHES[k % len(DASHES)], mode="lines")
         for k, r in enumerate(reporters)
@@ -219,7 +225,7 @@ def scenario_figure(panels: dict[str, pd.DataFrame], *, default_period: int, tit
                 showlegend=j == 0,
                 marker={"symbol": "diamond", "size": 10, "color": PARTNER_COLOURS["WLD"]},
                 hovertext=[
-                    f"<b>{html.escape(country_name(s))}</b><br>US share {v:,.2f}% in {y}"
+                    f"<b>{plotly_text(country_name(s))}</b><br>US share {v:,.2f}% in {y}"
                     for s, v, y in zip(known.index, known["baseline_share_pct"], known["baseline_year"], strict=True)
                 ],
                 hoverinfo="text",
@@ -251,7 +257,7 @@ def scenario_figure(panels: dict[str, pd.DataFrame], *, default_period: int, tit
                         "width": 3,
                     },
                     hovertext=[
-                        f"<b>{html.escape(country_name(s))}</b><br>{rate:.0%} realised: {r.scenario_share_pct:,.2f}% "
+                        f"<b>{plotly_text(country_name(s))}</b><br>{rate:.0%} realised: {r.scenario_share_pct:,.2f}% "
                         f"({default_period}-year default)<br>range over default periods: "
                         f"{span.at[s, 'min']:,.2f}-{span.at[s, 'max']:,.2f}%<br>peak year {r.peak_year}, "
                         f"+US$ {r.added_usd_m:,.0f} m a year"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 
 from helpers.codes import UNCONFIRMED, country_name
@@ -22,6 +20,7 @@ from helpers.compute.deals import (
     timeline,
     totals_by,
 )
+from helpers.text import plotly_text
 
 SUMMIT_WINDOW_DAYS = 3
 
@@ -38,7 +37,7 @@ def totals_title(deals: pd.DataFrame, by: str) -> str:
     if valued.empty:
         return "No confirmed deal states a value"
     first = valued.iloc[0]
-    lead = html.escape(_label(by, first[by]))
+    lead = plotly_text(_label(by, first[by]))
     lead = lead[:1].upper() + lead[1:]
     return f"{lead} leads with {bn(first['dedup_confirmed_usd_m'])} of confirmed deduplicated deal value"
 
