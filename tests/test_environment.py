@@ -29,7 +29,8 @@ def requirement_pins() -> dict[str, str]:
 def conda_pins() -> dict[str, str]:
     spec = yaml.safe_load((ROOT / "environment.yml").read_text())
     plain = [d for d in spec["dependencies"] if isinstance(d, str) and not d.startswith(("python=", "pip"))]
-    return pins(plain, "=")
+    from_pip = [d for entry in spec["dependencies"] if isinstance(entry, dict) for d in entry.get("pip", [])]
+    return {**pins(plain, "="), **pins(from_pip, "==")}
 
 
 def test_conda_and_pip_name_the_same_packages_at_the_same_versions() -> None:
