@@ -98,11 +98,16 @@ def test_regional_map_numbers_follow_the_data(changed_data: Path, monkeypatch: p
     assert _coloured(deal_after)["KAZ"] == pytest.approx(expected_kaz)
     assert _coloured(deal_after)["KAZ"] == pytest.approx(_coloured(deal_before)["KAZ"] + 1.0)
     china_before, china_after = figures(original_nb)[1], figures(fresh)[1]
+    panels_with_uzbekistan = 0
     for panel in ("geo", "geo2"):
         old, new = _coloured(china_before, panel), _coloured(china_after, panel)
-        assert new["UZB"] == pytest.approx(2 * old["UZB"]), panel
+        assert ("UZB" in old) == ("UZB" in new), panel
+        if "UZB" in old:  # a year without a share on the same records is a gap in both runs
+            panels_with_uzbekistan += 1
+            assert new["UZB"] == pytest.approx(2 * old["UZB"]), panel
         # Only Uzbekistan's China trade changed: the other states keep their shares.
         assert {k: v for k, v in new.items() if k != "UZB"} == pytest.approx(
             {k: v for k, v in old.items() if k != "UZB"}
         )
+    assert panels_with_uzbekistan >= 1
     assert markdown_outputs(original_nb)[0] != markdown_outputs(fresh)[0]

@@ -499,3 +499,13 @@ def test_total_pairs_exports_and_imports_of_the_same_records_across_two_tables()
     more = pd.concat([trade, frame([row("KGZ", "CHN", 2021, "exports", 70.0, source="other")])], ignore_index=True)
     more["dataset"] = "national_statistics"
     assert sr.select_series(more).query("partner == 'CHN' and flow == 'total'").empty
+
+
+def test_superseded_page_figures_are_never_picked():
+    trade = frame(
+        [
+            row("KAZ", "CHN", 2022, "exports", 13200.0, source="page", flags=["superseded"]),
+            row("KAZ", "CHN", 2022, "exports", 13000.0, source="stat-kz"),
+        ]
+    ).assign(dataset="national_statistics")
+    assert pick(sr.select_series(trade), "KAZ", "CHN", 2022, "exports")["value_usd_m"] == 13000.0

@@ -7,7 +7,8 @@ year and flow, picked by this rule (the ``rule`` column says which branch applie
 2. **Totals are derived**: exports + imports of the same reporter, partner, year, side and source
    (flags are the union of both rows' flags). A stored ``total`` is used only where its source
    published no split.
-3. **Partial-coverage figures are never picked** (e.g. pipeline gas only).
+3. **Partial-coverage and superseded figures are never picked** (pipeline gas only; a page figure that
+   differs from the agency table it quotes, see data/README.md).
 4. **1992-2020: IMF DOTS** wherever it holds the key: the reporter side by default; the partners'
    mirror series where the reporter value is an IMF estimate built from partner data or a
    fixed-share split (flags ``imf_derived`` / ``imf_fixed_split``) or a flagged ``break``; a
@@ -36,7 +37,8 @@ SIDE_PRIORITY = {"reporter": 0, "mirror": 1, "statement": 2, "other": 3}
 BASIS_PRIORITY = {"goods": 0, "goods+services": 1, "unclear": 2}
 # Quality flags that make a figure less preferred, mildest first (position = penalty).
 QUALITY_FLAGS = ("derived", "converted", "approximate", "lower_bound")
-EXCLUDED_FLAGS = frozenset({"partial_coverage"})
+# Never picked: partial coverage (not the value of the flow) and page figures superseded by the agency table.
+EXCLUDED_FLAGS = frozenset({"partial_coverage", "superseded"})
 SUBSTITUTE_FLAGS = frozenset({"imf_derived", "imf_fixed_split", "break"})
 ESTIMATE_FLAGS = frozenset(
     {"estimate", "imf_derived", "imf_fixed_split", "derived", "approximate", "lower_bound", "preliminary", "converted"}
