@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from helpers import data_dir, data_vintage, load_sources, load_trade
-from helpers.charts import country_name
+from helpers.codes import country_name
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = REPO / "notebooks"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
+from helpers.codes import WORLD
 from helpers.compute.rules import dataset_of
 from helpers.compute.series import flag_list, select_series
 from helpers.compute.shares import partner_shares
@@ -11,12 +14,30 @@ from helpers.compute.shares import partner_shares
 NATIONAL_STATISTICS = "national_statistics"
 
 
-def dataset_shares(trade: pd.DataFrame, dataset: str = NATIONAL_STATISTICS) -> pd.DataFrame:
-    """Partner shares computed only from rows of one dataset (superseded page figures left out).
+def dataset_series(trade: pd.DataFrame, dataset: str = NATIONAL_STATISTICS) -> pd.DataFrame:
+    """The series rule applied to the rows of one dataset only (superseded page figures left out).
 
-    The series rule then only ranks figures within that dataset, so a share's partner value and
-    world total, and every point of a line, come from the same records.
+    The rule then only ranks figures within that dataset, so every value, and every share made
+    of them, comes from the same records.
     """
     rows = trade[dataset_of(trade).eq(dataset)]
     rows = rows[~rows["flags"].map(lambda f: "superseded" in flag_list(f))]
-    return partner_shares(select_series(rows))
+    return select_series(rows)
+
+
+def dataset_shares(trade: pd.DataFrame, dataset: str = NATIONAL_STATISTICS) -> pd.DataFrame:
+    """Partner shares computed only from rows of one dataset (see :func:`dataset_series`)."""
+    return partner_shares(dataset_series(trade, dataset))
+
+
+def covered_states(series: pd.DataFrame, states: Sequence[str], years: Sequence[int], flow: str = "total") -> list[str]:
+    """The states with a world total in every one of ``years`` (e.g. every year an agency table covers).
+
+    >>> series = pd.DataFrame({"reporter": ["KAZ", "KAZ", "TJK"], "partner": ["WLD"] * 3,
+    ...     "year": [2019, 2020, 2020], "flow": ["total"] * 3})
+    >>> covered_states(series, ["KAZ", "TJK"], [2019, 2020])
+    ['KAZ']
+    """
+    world = series[series["partner"].eq(WORLD) & series["flow"].eq(flow)]
+    years_of = world.groupby("reporter")["year"].agg(set)
+    return [s for s in states if s in years_of.index and set(years) <= years_of[s]]

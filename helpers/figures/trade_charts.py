@@ -87,16 +87,19 @@ def share_small_multiples(
     )
 
 
-def region_figure(shares: pd.DataFrame, *, partners: Sequence[str], title: str, source: str) -> go.Figure:
-    """Partner shares of the five states' summed trade, one panel per flow."""
+def region_figure(
+    shares: pd.DataFrame, *, members: Sequence[str], partners: Sequence[str], title: str, source: str
+) -> go.Figure:
+    """Partner shares of the member states' summed trade, one panel per flow."""
     flows = {f: f.capitalize() for f in ("exports", "imports", "total")}
-    fig, n_rows = _share_grid(shares, partners, "flow", flows, mode="lines", shared_yaxes=True)
+    fig, n_rows = _share_grid(shares, partners, "flow", flows, mode="lines+markers", shared_yaxes=True)
+    names = ", ".join(country_name(m) for m in members)
     return finish_grid(
         fig,
         title=title,
-        subtitle="Partner share of the five states' summed trade, %, only years with all five on the same records",
+        subtitle=f"Partner share of the summed trade of {names}, %, only years with all of them on the same records",
         source=source,
-        y_title="% of the five states' trade",
+        y_title="% of their summed trade",
         n_rows=n_rows,
         height=520,
     )

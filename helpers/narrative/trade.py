@@ -40,19 +40,19 @@ def combined_title(at_years: pd.DataFrame) -> str:
     )
 
 
-def region_title(region_shares: pd.DataFrame) -> str:
-    """China's and Russia's share of the five states' total trade in the last regional year."""
+def region_title(region_shares: pd.DataFrame, members: Sequence[str]) -> str:
+    """China's and Russia's share of the member states' total trade: first and last regional year."""
     sub = region_shares[region_shares["flow"].eq("total") & region_shares["partner"].isin(["CHN", "RUS"])]
     both = sub.groupby("year")["partner"].nunique()
     years = both[both.eq(2)].index
     if len(years) == 0:
         return "No year with a regional value for both China and Russia on the same records"
-    year = int(years.max())
-    at = sub[sub["year"].eq(year)].set_index("partner")["share_pct"]
-    lead = "China" if at["CHN"] > at["RUS"] else "Russia"
+    first, last = int(years.min()), int(years.max())
+    at = sub.set_index(["year", "partner"])["share_pct"]
+    names = ", ".join(country_name(m) for m in members)
     return (
-        f"Across the five states in {year}: China {at['CHN']:.1f}%, Russia {at['RUS']:.1f}% "
-        f"of total trade ({lead} ahead)"
+        f"{names} together: China {at[(first, 'CHN')]:.1f}% ({first}) to {at[(last, 'CHN')]:.1f}% ({last}), "
+        f"Russia {at[(first, 'RUS')]:.1f}% to {at[(last, 'RUS')]:.1f}% of total trade"
     )
 
 
