@@ -150,9 +150,13 @@ def hostile_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return Builds(tmp_path_factory, hostile=True)[MAIN]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> object:
-    """Debian's Chromium driven by PyPI playwright (no browser download)."""
+    """Debian's Chromium driven by PyPI playwright (no browser download).
+
+    Module scope: playwright's sync API holds an event loop while it runs, so it must be closed
+    before another test module starts its own.
+    """
     from playwright.sync_api import sync_playwright
 
     assert Path(CHROMIUM).exists(), "browser tests need Debian's chromium (apt-get install chromium)"
@@ -302,7 +306,8 @@ def test_every_chart_draws_offline_when_shown(builds: Builds, browser: object, k
 def test_the_fixture_map_draws_its_own_shapes_without_the_cdn(builds: Builds, browser: object) -> None:
     with visit(browser, builds["fixtures"] / "02_fixture_map.html") as seen:
         maps = [c for c in show_every_chart(seen.page) if c["choropleth"]]
-        assert len(maps) == 1 and maps[0]["mapPaths"] == 6  # the six fixture shapes
+        shapes = json.loads((FIXTURES / "data" / "boundaries" / "central_asia.geojson").read_text(encoding="utf-8"))
+        assert len(maps) == 1 and maps[0]["mapPaths"] == len(shapes["features"])  # every fixture shape
         assert seen.blocked == [] and seen.errors == []
 
 

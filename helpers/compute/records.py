@@ -33,7 +33,7 @@ def dataset_shares(trade: pd.DataFrame, dataset: str = NATIONAL_STATISTICS) -> p
 def covered_states(series: pd.DataFrame, states: Sequence[str], years: Sequence[int], flow: str = "total") -> list[str]:
     """The states with a world total in every one of ``years`` (e.g. every year an agency table covers).
 
-    >>> series = pd.DataFrame({"reporter": ["KAZ", "KAZ", "TJK"], "partner": ["WLD"] * 3,
+    >>> series = pd.DataFrame({"reporter": ["KAZ"] * 2 + ["TJK"], "partner": ["WLD"] * 3,
     ...     "year": [2019, 2020, 2020], "flow": ["total"] * 3})
     >>> covered_states(series, ["KAZ", "TJK"], [2019, 2020])
     ['KAZ']

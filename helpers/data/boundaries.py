@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from shapely.errors import GEOSException
+from shapely.errors import ShapelyError
 from shapely.geometry import shape
 
 from helpers.data.errors import DataValidationError, Problem, fail
@@ -77,7 +77,7 @@ def _check_feature(file: Path, index: int, feature: Any) -> tuple[dict[str, Any]
         problems.append(Problem(file, None, "role", f"{label}: {role!r} is not 'focus' or 'neighbour'"))
     try:
         geometry, broken = _polygon(feature.get("geometry"))
-    except (GEOSException, ValueError, TypeError, KeyError, IndexError, AttributeError) as err:
+    except (ShapelyError, ValueError, TypeError, KeyError, IndexError, AttributeError) as err:
         geometry, broken = None, f"is not readable ({err})"
     if broken:
         problems.append(Problem(file, None, "geometry", f"{label}: geometry {broken}"))
