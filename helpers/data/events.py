@@ -11,25 +11,15 @@ from __future__ import annotations
 import os
 from datetime import date
 from itertools import pairwise
-from pathlib import Path
 
 import pandas as pd
 
 from helpers.data.errors import DataValidationError, Problem
-from helpers.data.loaders import load_deals, load_sources
-from helpers.data.package import data_dir, resource_schema
+from helpers.data.loaders import load_deals, load_sources, resolve_path, sibling_path
 from helpers.data.tables import Table, check_foreign_keys, load_table
 
 PRECISION_LENGTH = {"day": 10, "month": 7, "year": 4}
 CLAIM = "claim_of"
-
-
-def _resolve(path: str | os.PathLike[str] | None, name: str) -> Path:
-    return Path(path) if path is not None else data_dir() / resource_schema(name)["path"]
-
-
-def _sibling(table: Table, name: str) -> Path:
-    return table.path.parent / resource_schema(name)["path"]
 
 
 def event_start(value: str) -> date:
@@ -47,9 +37,9 @@ def load_deal_events(path: str | os.PathLike[str] | None = None) -> pd.DataFrame
 
     The text as written stays in ``event_date_text``.
     """
-    table = load_table("deal_events", _resolve(path, "deal_events"))
-    deals = load_deals(_sibling(table, "deals"))
-    targets = {"sources": load_sources(_sibling(table, "sources")), "deals": deals}
+    table = load_table("deal_events", resolve_path(path, "deal_events"))
+    deals = load_deals(sibling_path(table, "deals"))
+    targets = {"sources": load_sources(sibling_path(table, "sources")), "deals": deals}
     problems = check_foreign_keys(table, "deal_events", targets)
     starts, date_problems = _event_dates(table)
     problems += date_problems
@@ -110,9 +100,9 @@ def _order_and_announcement(table: Table, starts: list[date | None], deals: pd.D
 
 def load_deal_checks(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """Load ``deal_checks.csv``: when each deal was last checked for news and what was found."""
-    table = load_table("deal_checks", _resolve(path, "deal_checks"))
-    deals = load_deals(_sibling(table, "deals"))
-    targets = {"sources": load_sources(_sibling(table, "sources")), "deals": deals}
+    table = load_table("deal_checks", resolve_path(path, "deal_checks"))
+    deals = load_deals(sibling_path(table, "deals"))
+    targets = {"sources": load_sources(sibling_path(table, "sources")), "deals": deals}
     problems = check_foreign_keys(table, "deal_checks", targets)
     unchecked = sorted(set(deals["deal_id"]) - set(table.frame["deal_id"]))
     if unchecked:

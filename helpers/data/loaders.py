@@ -17,13 +17,14 @@ from helpers.data.package import data_dir, resource_schema
 from helpers.data.tables import Table, check_foreign_keys, load_table
 
 
-def _resolve(path: str | os.PathLike[str] | None, name: str) -> Path:
+def resolve_path(path: str | os.PathLike[str] | None, name: str) -> Path:
+    """The file to load: ``path`` if given, else resource ``name`` in the data folder."""
     if path is not None:
         return Path(path)
     return data_dir() / resource_schema(name)["path"]
 
 
-def _sibling(table: Table, name: str) -> Path:
+def sibling_path(table: Table, name: str) -> Path:
     """The file of resource ``name`` in the same folder as ``table``."""
     return table.path.parent / resource_schema(name)["path"]
 
@@ -40,7 +41,7 @@ def _finish(table: Table, problems: list[Problem]) -> pd.DataFrame:
 
 def load_sources(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """Load the source registry (``sources.csv``): one row per source."""
-    table = load_table("sources", _resolve(path, "sources"))
+    table = load_table("sources", resolve_path(path, "sources"))
     return _finish(table, _published_dates_exist(table))
 
 
@@ -67,8 +68,8 @@ def load_deals(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     >>> deals = load_deals()
     >>> deals.loc[deals["overlaps_deal_id"].isna(), "value_usd_m"].sum()  # deduplicated  # doctest: +SKIP
     """
-    table = load_table("deals", _resolve(path, "deals"))
-    sources = load_sources(_sibling(table, "sources"))
+    table = load_table("deals", resolve_path(path, "deals"))
+    sources = load_sources(sibling_path(table, "sources"))
     problems = check_foreign_keys(table, "deals", {"sources": sources})
     problems += _deal_rules(table)
     return _finish(table, problems)
@@ -114,8 +115,9 @@ def _deal_rules(table: Table) -> list[Problem]:
 
 def load_brief_claims(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """Load ``brief_claims.csv``: the product brief's claims and their verdicts."""
-    table = load_table("brief_claims", _resolve(path, "brief_claims"))
-    targets = {"sources": load_sources(_sibling(table, "sources")), "deals": load_deals(_sibling(table, "deals"))}
+    table = load_table("brief_claims", resolve_path(path, "brief_claims"))
+    sources, deals = load_sources(sibling_path(table, "sources")), load_deals(sibling_path(table, "deals"))
+    targets = {"sources": sources, "deals": deals}
     return _finish(table, check_foreign_keys(table, "brief_claims", targets))
 
 
@@ -128,8 +130,8 @@ WORLD_KEY = ["reporter", "year", "flow", "side", "source_id"]
 
 def load_trade(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """Load ``trade.csv`` (long form, US$ m or EUR m), checking sources and value rules."""
-    table = load_table("trade", _resolve(path, "trade"))
-    problems = check_foreign_keys(table, "trade", {"sources": load_sources(_sibling(table, "sources"))})
+    table = load_table("trade", resolve_path(path, "trade"))
+    problems = check_foreign_keys(table, "trade", {"sources": load_sources(sibling_path(table, "sources"))})
     frame = table.frame
     both = frame["value_usd_m"].notna() == frame["value_eur_m"].notna()
     problems += [
