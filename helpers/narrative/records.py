@@ -8,6 +8,7 @@ import pandas as pd
 
 from helpers.codes import country_name, partner_name
 from helpers.narrative.common import pct
+from helpers.narrative.trade import ratio_title
 
 NATIONAL_STATISTICS = "national_statistics"
 
@@ -51,24 +52,9 @@ def agency_share_lines(
     return lines
 
 
-def records_title(records: pd.DataFrame, partner: str = "CHN", flow: str = "total") -> str:
-    """Title of the own-vs-partner records chart: the largest gap in the latest year both exist."""
-    rows = records[records["partner"].eq(partner) & records["flow"].eq(flow)]
-    wide = rows.pivot_table(index=["reporter", "year"], columns="records", values="value_bn", aggfunc="first")
-    wide = wide.rename(columns={"reporter": "own", "mirror": "theirs"}).reset_index()
-    if not {"own", "theirs"} <= set(wide.columns):
-        return f"No year in which both the states and {partner_name(partner)} record their trade"
-    both = wide.dropna(subset=["own", "theirs"])
-    both = both[both["own"].gt(0)]
-    if both.empty:
-        return f"No year in which both the states and {partner_name(partner)} record their trade"
-    latest = both.sort_values("year").groupby("reporter").tail(1)
-    latest = latest.assign(ratio=latest["theirs"] / latest["own"])
-    top = latest.sort_values(["ratio", "reporter"], ascending=[False, True]).iloc[0]
-    return (
-        f"{partner_name(partner)} records {top['ratio']:.1f} times the trade {country_name(top['reporter'])} "
-        f"records with it ({int(top['year'])}): whose records a chart reads changes the story"
-    )
+def records_title(ratios: pd.DataFrame, partner: str = "CHN") -> str:
+    """Title of the own-vs-partner records chart: the largest gap (see ``trade.ratio_title``) and why it matters."""
+    return f"{ratio_title(ratios, partner)}: whose records a chart reads changes the story"
 
 
 def agency_title(shares: pd.DataFrame, first: int = 2021, last: int = 2023, flow: str = "total") -> str:
