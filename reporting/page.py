@@ -16,11 +16,17 @@ import nbformat
 from nbconvert import HTMLExporter
 
 from reporting.images import figure_size
-from reporting.plan import Job, ReportBuildError
+from reporting.plan import PROFILE_TEMPLATE, Job, ReportBuildError
 from reporting.project import country_name
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 IMAGE_TOKEN = "c5-image-{}"
+NOTEBOOK_ONLY = "notebook-only"  # cell tag: technical notes kept in the notebook, never in its report
+_NOTEBOOK_LINK = re.compile(r"\]\((\d\d_\w+)\.ipynb(#[^)\s]*)?\)")
+_THIS_NOTEBOOK = re.compile(r"\b([Tt])his notebook\b")
+_ABOUT_THIS_STATE = re.compile(
+    r"^(Who|What|How|Where|Which|Why|When|Is|Are|Does|Do|Did|Has|Have)\b(.*)\bthis (?:Central Asian )?state\b"
+)
 _REMOTE_URL = re.compile(r"^\s*(?:https?:)?//", re.IGNORECASE)
 _REMOTE_CSS = re.compile(
     r"url\(\s*[\"']?\s*(?:https?:)?//|@import\s+(?:url\()?\s*[\"']?\s*(?:https?:)?//", re.IGNORECASE
@@ -131,8 +137,21 @@ def _plain(markdown: str) -> str:
     return " ".join(html.unescape(text).split())
 
 
+def state_heading(heading: str, state: str) -> str:
+    """A profile's heading led by its state: "Who does this state trade with?" -> "Kazakhstan: who does it trade with?".
+
+    A heading that already names the state is kept as it is.
+    """
+    if state in heading:
+        return heading
+    question = _ABOUT_THIS_STATE.match(heading)
+    if question:
+        heading = f"{question[1].lower()}{question[2]}it{heading[question.end() :]}"
+    return f"{state}: {heading}"
+
+
 def title_of(nb: nbformat.NotebookNode, job: Job) -> str:
-    """The report title: the notebook's first ``# `` heading (plus the state for a profile)."""
+    """The report title: the notebook's first ``# `` heading (led by the state for a profile)."""
     title = job.name
     for text in _markdown_sources(nb):
         match = re.search(r"^# (.+)$", text, re.MULTILINE)
@@ -140,9 +159,44 @@ def title_of(nb: nbformat.NotebookNode, job: Job) -> str:
             title = _plain(match[1])
             break
     country = job.parameters.get("country")
-    if country and country_name(country) not in title:
-        title = f"{title}: {country_name(country)}"
-    return title
+    return state_heading(title, country_name(country)) if country else title
+
+
+def report_link(notebook: str) -> str:
+    """The report a notebook link points to: ``01_deal_tracker.ipynb`` -> ``01_deal_tracker.html``.
+
+    The profile template has one report per state, all listed on the index, so it points there.
+    """
+    return "index.html" if notebook == PROFILE_TEMPLATE else f"{notebook.removesuffix('.ipynb')}.html"
+
+
+def reader_markdown(markdown: str) -> str:
+    """Markdown as report readers get it: links to notebooks lead to their reports; "this notebook" is "this report"."""
+    markdown = _NOTEBOOK_LINK.sub(lambda m: f"]({report_link(m[1] + '.ipynb')}{m[2] or ''})", markdown)
+    return _THIS_NOTEBOOK.sub(lambda m: f"{m[1]}his report", markdown)
+
+
+def for_readers(nb: nbformat.NotebookNode, job: Job) -> None:
+    """Make a notebook's words the report's, in place.
+
+    Cells tagged ``notebook-only`` (technical notes) are dropped; Markdown, in cells and outputs,
+    goes through :func:`reader_markdown`; a profile's first heading is led by its state.
+    """
+    nb.cells = [c for c in nb.cells if NOTEBOOK_ONLY not in c.get("metadata", {}).get("tags", [])]
+    country = job.parameters.get("country")
+    name = country_name(country) if country else None
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = reader_markdown(cell.source)
+            heading = re.search(r"^# (.+)$", cell.source, re.MULTILINE) if name else None
+            if heading:
+                start, end = heading.span(1)
+                cell.source = cell.source[:start] + state_heading(heading[1], name) + cell.source[end:]
+                name = None
+        elif cell.cell_type == "code":
+            for output in cell.outputs:
+                if "text/markdown" in output.get("data", {}):
+                    output.data["text/markdown"] = reader_markdown(output.data["text/markdown"])
 
 
 def summary_of(nb: nbformat.NotebookNode) -> str:
@@ -172,6 +226,7 @@ def check_offline(page: str, name: str) -> None:
 
 def render_report(nb: nbformat.NotebookNode, job: Job) -> Report:
     """The body of an executed notebook's page: no code, no prompts, figures as image + slot."""
+    for_readers(nb, job)
     title, summary = title_of(nb, job), summary_of(nb)
     figures = prepare(nb)
     exporter = HTMLExporter(

@@ -16,7 +16,18 @@ from plotly.offline import get_plotlyjs
 from reporting.briefing import Report, Stamp, briefing_body, index_body, readable_date
 from reporting.bundle import BUNDLE_FILES, PLOTLY_VERSION, VENDOR, bundle_for, figures_payload, pack, scripts
 from reporting.output import MANIFEST, STAGING_PREFIX, OutputError, check_out, publish, read_manifest
-from reporting.page import check_offline, figure_markup, plain_title, prepare, summary_of, title_of
+from reporting.page import (
+    NOTEBOOK_ONLY,
+    check_offline,
+    figure_markup,
+    for_readers,
+    plain_title,
+    prepare,
+    reader_markdown,
+    render_report,
+    summary_of,
+    title_of,
+)
 from reporting.plan import PROFILE_COUNTRIES, PROFILE_TEMPLATE, Job, ReportBuildError, plan
 
 PAYLOAD = "<img src=x onerror=alert(1)>"
@@ -113,7 +124,7 @@ def test_title_and_summary_come_from_the_notebook() -> None:
     assert title_of(nb, Job(Path("03_shift.ipynb"), "03_shift")) == "Is trade shifting?"
     assert summary_of(nb) == "China's share rose to 30 % (US$5 bn)."
     profile = Job(Path("04_country_profile.ipynb"), "04_country_profile_TJK", {"country": "TJK"})
-    assert title_of(nb, profile) == "Is trade shifting?: Tajikistan"
+    assert title_of(nb, profile) == "Tajikistan: Is trade shifting?"
 
 
 def test_summary_falls_back_to_the_first_paragraph() -> None:
@@ -222,3 +233,60 @@ def test_check_out_creates_a_missing_folder_and_refuses_protected_ones(tmp_path:
     (tmp_path / "nb" / "01_a.ipynb").write_text("{}")
     with pytest.raises(OutputError, match="holds notebooks"):
         check_out(str(tmp_path / "nb"), {})
+
+
+# --- the reader's words ---------------------------------------------------------------------
+
+
+def test_a_profile_title_leads_with_its_state_and_reads_as_a_sentence() -> None:
+    nb = _notebook("# Who does this Central Asian state trade with, and what did it agree with US partners?")
+    profile = Job(Path(PROFILE_TEMPLATE), "04_country_profile_KAZ", {"country": "KAZ"})
+    expected = "Kazakhstan: who does it trade with, and what did it agree with US partners?"
+    assert title_of(nb, profile) == expected
+    report = render_report(nb, profile)
+    assert report.title == expected
+    assert re.search(
+        r"<h1[^>]*>Kazakhstan: who does it trade with, and what did it agree with US partners\?", report.body
+    )
+    named = _notebook("# What did Kyrgyzstan agree?")
+    assert title_of(named, Job(Path(PROFILE_TEMPLATE), "04_p_KGZ", {"country": "KGZ"})) == "What did Kyrgyzstan agree?"
+
+
+def test_links_to_notebooks_lead_to_reports_and_this_notebook_is_this_report() -> None:
+    markdown = (
+        "See the [deal tracker](01_deal_tracker.ipynb), its [totals](01_deal_tracker.ipynb#totals) and the "
+        "[profiles](04_country_profile.ipynb). This notebook counts; so does this notebook."
+    )
+    assert reader_markdown(markdown) == (
+        "See the [deal tracker](01_deal_tracker.html), its [totals](01_deal_tracker.html#totals) and the "
+        "[profiles](index.html). This report counts; so does this report."
+    )
+    kept = "[source](https://example.org/01_deal_tracker.ipynb.txt) and notebooks in general"
+    assert reader_markdown(kept) == kept
+
+
+def test_notebook_only_cells_never_reach_the_report() -> None:
+    note = nbformat.v4.new_markdown_cell("Set `country` in the parameters cell (papermill).")
+    note.metadata["tags"] = [NOTEBOOK_ONLY]
+    hidden = nbformat.v4.new_code_cell("versions()")
+    hidden.metadata["tags"] = [NOTEBOOK_ONLY]
+    hidden.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": "- deals.csv abc123"})]
+    shown = nbformat.v4.new_code_cell("findings()")
+    shown.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": "- see [it](05_x.ipynb)"})]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Title?"), note, hidden, shown])
+    for_readers(nb, Job(Path("05_x.ipynb"), "05_x"))
+    assert len(nb.cells) == 2
+    assert nb.cells[1].outputs[0].data["text/markdown"] == "- see [it](05_x.html)"
+    body = render_report(nbformat.v4.new_notebook(cells=[note, hidden, shown]), Job(Path("05_x.ipynb"), "05_x")).body
+    assert "papermill" not in body and "abc123" not in body and 'href="05_x.html"' in body
+
+
+def test_a_link_between_reports_becomes_an_anchor_in_the_briefing() -> None:
+    markdown = nbformat.v4.new_markdown_cell("# Scenarios?\n\nSee the [deal tracker](01_deal_tracker.ipynb).")
+    tracker = render_report(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Deals?")]),
+                            Job(Path("01_deal_tracker.ipynb"), "01_deal_tracker"))  # fmt: skip
+    scenarios = render_report(nbformat.v4.new_notebook(cells=[markdown]), Job(Path("05_s.ipynb"), "05_s"))
+    assert 'href="01_deal_tracker.html"' in scenarios.body
+    body, _ = briefing_body([tracker, scenarios], STAMP, {r.job.name: r.body for r in (tracker, scenarios)})
+    assert 'href="#s-01_deal_tracker"' in body and 'id="s-01_deal_tracker"' in body
+    assert ".html" not in re.sub(r"https?://\S+", "", body.split('id="s-05_s"')[1])
