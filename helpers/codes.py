@@ -77,6 +77,49 @@ DATASET_NAMES = {
     "other": "other compilations",
 }
 
+# Every other code a reader may meet (sectors, instruments, stages, value bases, overlaps,
+# confirmation, events), as words; a code not listed reads with its underscores as spaces.
+CODE_WORDS = {
+    "ai_semiconductors": "AI and semiconductors",
+    "mou": "MoU",
+    "loi": "LoI",
+    "letter_of_interest": "letter of interest (LoI)",
+    "statement_of_intent": "statement of intent",
+    "range_max": "top of a range",
+    "none": "no value stated",
+    "part_of_umbrella": "part of an umbrella package",
+    "same_project": "the same project as",
+    "claim_of": "the brief's claim of",
+    "option_within": "an option within",
+    "multi_source": "several sources",
+    "single_source": "one source",
+    "mou_signed": "MoU signed",
+    "loi_issued": "LoI issued",
+    "imf_dots": "IMF DOTS",
+    "goods+services": "goods and services",
+    **{code: name for code, name in DATASET_NAMES.items() if code != "other"},
+}
+
+
+def words(code: object) -> str:
+    """A code as a reader reads it, in the case it would have mid-sentence.
+
+    >>> words("critical_minerals"), words("mou"), words("ai_semiconductors")
+    ('critical minerals', 'MoU', 'AI and semiconductors')
+    """
+    text = str(code)
+    return CODE_WORDS.get(text, text.replace("_", " "))
+
+
+def label(code: object) -> str:
+    """A code as a label or table cell: :func:`words` with a capital first letter.
+
+    >>> label("aviation"), label("in_progress"), label("mou")
+    ('Aviation', 'In progress', 'MoU')
+    """
+    text = words(code)
+    return text[:1].upper() + text[1:]
+
 
 def partner_name(code: str) -> str:
     """Display name of a partner code.

@@ -137,10 +137,14 @@ escape = html_text
 escape_markdown = markdown_text
 
 
-def key_findings(findings: Iterable[str], heading: str = "Key findings") -> Markdown:
-    """A Markdown box of findings; each finding is shown as text (numbers come from code)."""
+def key_findings(findings: Iterable[str], heading: str | None = "Key findings") -> Markdown:
+    """A Markdown box of findings; each finding is shown as text (numbers come from code).
+
+    ``heading=None`` leaves the box's own heading out, for a notebook that has a ``## Key findings`` cell.
+    """
     items = "\n".join(f"> - {markdown_text(line)}" for line in findings)
-    return Markdown(f"> **{markdown_text(heading)}**\n>\n{items}\n")
+    top = f"> **{markdown_text(heading)}**\n>\n" if heading else ""
+    return Markdown(f"{top}{items}\n")
 
 
 def bullet_list(items: Iterable[str]) -> Markdown:
@@ -149,6 +153,8 @@ def bullet_list(items: Iterable[str]) -> Markdown:
 
 
 def _cell(value: object) -> str:
+    if isinstance(value, bool):  # a bool column reaches here as Python bools (astype(object))
+        return "yes" if value else "no"
     if isinstance(value, float) and value == value:
         return f"{value:,.1f}"
     if value is None or value is pd.NA or (isinstance(value, float) and value != value) or value is pd.NaT:
@@ -187,10 +193,10 @@ def sources_table(sources: pd.DataFrame, source_ids: Iterable[str], caption: str
     body = "".join(
         f"<tr><td>{html_text(r.publisher)}</td><td>{html_text(r.title)}</td>"
         f"<td>{html_text(r.published)}</td>"
-        f"<td>{html_link(r.url)}</td><td>{html_text(r.source_id)}</td></tr>"
+        f"<td>{html_link(r.url)}</td></tr>"
         for r in rows.itertuples()
     )
-    head = "<tr><th>Publisher</th><th>Title</th><th>Published</th><th>Link</th><th>Id</th></tr>"
+    head = "<tr><th>Publisher</th><th>Title</th><th>Published</th><th>Link</th></tr>"
     return HTML(
         f'<div class="c5-table-wrap {NO_MATH_CLASSES}">'
         f"<p class='c5-caption'><b>{html_text(caption)}</b> ({len(rows)})</p>"

@@ -209,7 +209,7 @@ def test_claim_checks(deals: pd.DataFrame) -> None:
     sources = pd.DataFrame({"source_id": ["src-a", "src-b"], "publisher": ["Outlet A", "Brief B"]})
     out = dl.claim_checks(claims, deals, sources)
     assert out.loc[0, "verdict"] == "confirmed"
-    assert "Deal a [firm_order, US$1.0 bn, single_source]" in out.loc[0, "evidence"]
+    assert "Deal a [firm order, US$1.0 bn, one source]" in out.loc[0, "evidence"]
     assert out.loc[0, "sources"] == "Outlet A; Brief B"
     claims.at[0, "deal_ids"] = ["missing"]
     with pytest.raises(dl.DealsError, match="missing"):
@@ -302,3 +302,19 @@ def test_group_totals_add_up_to_the_headline(deals: pd.DataFrame, by: str) -> No
     assert out["dedup_usd_m"].sum() == pytest.approx(h["dedup_usd_m"])
     assert out["dedup_confirmed_usd_m"].sum() == pytest.approx(h["dedup_confirmed_usd_m"])
     assert out["n_deals"].sum() == len(deals)
+
+
+def test_reader_labels_are_words_in_sentence_case(deals: pd.DataFrame) -> None:
+    assert dl.totals_table(deals, "stage").iloc[:, 0].tolist() == [
+        "Intent", "Announced", "MoU", "LoI", "Agreement", "Firm order"
+    ]  # fmt: skip
+    assert set(dl.totals_table(deals, "us_party").iloc[:, 0]) == {"Boeing", "EXIM", "Acme"}
+    assert nd.totals_title(deals.assign(sector="ai_semiconductors"), "sector").startswith("AI and semiconductors leads")
+    assert "Intent, MoU" not in " ".join(nd.notes(deals, "stage"))  # mid-sentence: lower case, MoU kept
+    assert "intent, MoU" in " ".join(nd.notes(deals, "stage"))
+
+
+def test_no_binding_money_is_said_in_words_not_as_zero_per_cent(deals: pd.DataFrame) -> None:
+    unbound = deals[deals["deal_id"].isin(["c", "f"])]
+    assert nd.binding_title(unbound) == "None of the confirmed deduplicated headline money is binding"
+    assert nd.binding_title(deals) == "Only 25% of the confirmed deduplicated headline money is binding"

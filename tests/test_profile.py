@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -73,5 +75,27 @@ def test_state_deals_marks_contained_rows() -> None:
     assert set(own["country"]) == {"KAZ"}
     assert len(own) == (deals["country"] == "KAZ").sum()
     loan = own.set_index("deal_id").loc["kaz-ktz-citi-exim"]
-    assert loan["counted"] == "no: inside kaz-wabtec-locos"
+    container = deals.set_index("deal_id").at["kaz-wabtec-locos", "title"]
+    assert loan["counted"] == f"no: inside {container}"
     assert own.set_index("deal_id").loc["kaz-wabtec-locos", "counted"] == "yes"
+
+
+def test_one_state_sentences_say_when_no_value_or_nothing_binding() -> None:
+    deals = helpers.load_deals(helpers.data.REPO_DATA_DIR / "deals.csv")
+    tkm = deals[deals["country"].eq("TKM")]
+    assert tkm["value_usd_m"].isna().all()  # the data premise: Turkmenistan's commitments state no value
+    line = npf.deal_line(tkm)
+    assert line == f"{len(tkm)} deal rows with US partners; none states a confirmed value."
+    kgz = deals[deals["country"].eq("KGZ")]
+    assert "none of it binding yet" in npf.deal_line(kgz) and "US$0.0" not in npf.deal_line(kgz)
+    assert npf.deal_line(deals.iloc[0:0]) == "No deal with US partners is recorded."
+
+
+def test_one_state_titles_name_the_state_not_each_state() -> None:
+    from helpers.narrative import trade as nt
+
+    at_years = pd.DataFrame({"reporter": ["TKM"], "latest_pct": [37.4], "latest_year": [2003]})
+    assert nt.combined_title(at_years) == "Russia and China together: 37% of Turkmenistan's total trade in 2003"
+    shares = context.trade_context(helpers.load_trade(), ["KAZ"]).shares
+    title = nt.top_partner_title(shares, "total", ["RUS", "CHN", "USA", "EU27", "TUR"][::-1])
+    assert re.fullmatch(r"\S+ is Kazakhstan's largest named partner in total trade \(latest comparable year\)", title)

@@ -305,3 +305,51 @@ def test_plotly_text_has_no_tags_tex_or_template(hostile: str) -> None:
     assert not re.search(r"[$]+[^$]*[$]+", drawn)  # plotly.js FIND_TEX
     assert "%{" not in drawn
     assert plotly_shows(drawn) == shown(hostile)
+
+
+# ---------------------------------------------------------------------------
+# The reader's words: no codes, booleans or ids in what readers see
+
+
+def test_key_findings_without_its_own_heading_under_a_key_findings_cell() -> None:
+    box = text.key_findings(["One.", "Two."], heading=None).data
+    assert "Key findings" not in box
+    assert [line for line in box.splitlines() if line] == ["> - One&#46;", "> - Two&#46;"]
+
+
+def test_table_cells_show_yes_and_no_not_true_and_false() -> None:
+    shown = visible(text.table(pd.DataFrame({"binding": [True, False], "n": [1, 2]})).data)
+    assert "yes" in shown and "no" in shown
+    assert "True" not in shown and "False" not in shown
+
+
+def test_sources_table_has_no_id_column() -> None:
+    sources = pd.DataFrame(
+        {"source_id": ["kaz-gov-2025"], "publisher": ["P"], "title": ["T"], "url": ["https://e.org"], "published": [""]}
+    )
+    html = text.sources_table(sources, ["kaz-gov-2025"]).data
+    assert "kaz-gov-2025" not in visible(html) and "<th>Id</th>" not in html
+
+
+def test_reader_tables_turn_codes_into_words() -> None:
+    from helpers.narrative.common import reader_table
+
+    frame = pd.DataFrame(
+        {
+            "reporter": ["TJK"],
+            "partner": ["CHN"],
+            "stage": ["mou"],
+            "confirmation": ["multi_source"],
+            "sector": ["ai_semiconductors"],
+            "dataset": ["imf_dots"],
+            "flags": ["lower_bound, preliminary"],
+            "rate": [0.25],
+            "finding": ["Recorded as loi_issued on that date."],
+            "counted": [True],
+        }
+    )
+    shown = visible(reader_table(frame).data)
+    for words in ("Tajikistan", "China", "MoU", "Several sources", "AI and semiconductors", "IMF DOTS",
+                  "lower bound, preliminary", "25%", "'LoI issued'", "yes"):  # fmt: skip
+        assert words in shown, words
+    assert not re.search(r"\b(TJK|CHN|0\.2|True)\b|_", shown), shown

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from helpers.codes import BINDING_STAGES, STAGES, STATES, UNCONFIRMED, check_state, country_name
+from helpers.codes import BINDING_STAGES, STAGES, STATES, UNCONFIRMED, check_state, country_name, words
+from helpers.codes import label as code_label
 from helpers.compute.rules import is_counted, require
 
 DIMENSIONS = ("country", "sector", "us_party", "instrument", "stage")
@@ -252,7 +253,7 @@ def claim_checks(claims: pd.DataFrame, deals: pd.DataFrame, sources: pd.DataFram
         for deal_id in ids:
             deal = by_id.loc[deal_id]
             value = "no value stated" if pd.isna(deal["value_usd_m"]) else f"US${deal['value_usd_m'] / 1000:,.1f} bn"
-            evidence.append(f"{deal['title']} [{deal['stage']}, {value}, {deal['confirmation']}]")
+            evidence.append(f"{deal['title']} [{words(deal['stage'])}, {value}, {words(deal['confirmation'])}]")
             source_ids += [deal["source_id"], *sorted(deal["other_source_ids"] or [])]
         source_ids.append(row.source_id)
         names = list(dict.fromkeys(str(publishers.get(s, s)) for s in source_ids))
@@ -296,7 +297,7 @@ def headline_table(h: dict[str, float | int]) -> pd.DataFrame:
     """The :func:`headline` totals as a small table (US$ bn) for ``helpers.text.table``."""
     rows = [
         ("Naive sum of every row (double counts)", h["n_rows"], h["naive_usd_m"]),
-        ("Deduplicated: rows with no overlaps_deal_id", h["n_counted"], h["dedup_usd_m"]),
+        ("Deduplicated: rows inside no other row", h["n_counted"], h["dedup_usd_m"]),
         ("  of which unconfirmed", h["n_unconfirmed_counted"], h["unconfirmed_usd_m"]),
         (
             "Deduplicated, unconfirmed rows left out",
@@ -317,10 +318,10 @@ def headline_table(h: dict[str, float | int]) -> pd.DataFrame:
 def totals_table(deals: pd.DataFrame, by: str) -> pd.DataFrame:
     """:func:`totals_by` in US$ bn with readable labels, for ``helpers.text.table``."""
     out = totals_by(deals, by)
-    label = out[by].map(country_name) if by == "country" else out[by].str.replace("_", " ")
+    named = {"country": country_name, "us_party": str}.get(by, code_label)
     return pd.DataFrame(
         {
-            DIMENSION_LABELS[by]: label,
+            DIMENSION_LABELS[by]: out[by].map(named),
             "Deals": out["n_deals"],
             "Counted (not overlapping)": out["n_counted"],
             "Without value": out["n_no_value"],
@@ -360,7 +361,9 @@ def deal_values(deals: pd.DataFrame) -> pd.DataFrame:
 def state_deals(deals: pd.DataFrame, iso3: str) -> pd.DataFrame:
     """The state's deal rows, largest first, with whether each is counted in deduplicated totals."""
     own = deals[deals["country"].eq(check_state(iso3))].copy()
-    own["counted"] = np.where(is_counted(own), "yes", "no: inside " + own["overlaps_deal_id"].fillna(""))
+    titles = deals.set_index("deal_id")["title"]
+    container = own["overlaps_deal_id"].map(titles).fillna(own["overlaps_deal_id"]).fillna("")
+    own["counted"] = np.where(is_counted(own), "yes", "no: inside " + container.astype(str))
     own["value_bn"] = own["value_usd_m"] / 1000
     own["binding"] = binding_class(own)
     own["date"] = own["announced_date"].dt.strftime("%Y-%m-%d").fillna("undated")

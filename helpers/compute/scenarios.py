@@ -31,7 +31,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from helpers.codes import STATES, UNCONFIRMED
+from helpers.codes import STATES, UNCONFIRMED, words
 from helpers.compute.deals import deduplicated
 from helpers.compute.series import select_series
 from helpers.compute.shares import partner_shares, share_pct
@@ -249,15 +249,17 @@ def excluded_deals(
     kept = set(counted_deals(deals, instruments, include_unconfirmed)["deal_id"])
     counted = set(deduplicated(deals)["deal_id"])
     records = []
+    titles = deals.set_index("deal_id")["title"]
     for _, row in deals.sort_values(["country", "deal_id"]).iterrows():
         if row["deal_id"] in kept:
             continue
         if row["deal_id"] not in counted:
-            why = f"inside another deal ({row['overlap_type']} {row['overlaps_deal_id']}): counted there"
+            container = titles.get(row["overlaps_deal_id"], row["overlaps_deal_id"])
+            why = f"inside another deal ({words(row['overlap_type'])} '{container}'): counted there"
         elif pd.isna(row["value_usd_m"]):
             why = "no value stated"
         elif instruments is not None and row["instrument"] not in instruments:
-            why = f"{row['instrument']}: not a purchase of goods (not trade)"
+            why = f"{words(row['instrument'])}: not a purchase of goods (not trade)"
         else:
             why = "unconfirmed"
         records.append(

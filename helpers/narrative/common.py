@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
 import pandas as pd
+from IPython.display import HTML
+
+from helpers.codes import country_name, field_enum, label, partner_name, words
+from helpers.text import table
 
 
 def pct(value: float) -> str:
@@ -46,3 +53,45 @@ def vintage_lines(vintage: dict[str, str]) -> list[str]:
         f"Data package version: {digest}" if name == "package version" else f"Data version of {name}: {digest}"
         for name, digest in sorted(vintage.items())
     ]
+
+
+# Columns holding codes, and how each reads in a table cell.
+_NAMED = {"country": country_name, "reporter": country_name, "partner": partner_name}
+CODE_COLUMNS = ("sector", "instrument", "stage", "value_basis", "confirmation", "overlap_type", "dataset", "flow",
+                "event", "basis", "date_precision", "verdict")  # fmt: skip
+# Event codes the data's free text may quote ("recorded as loi_issued"): read as words there too.
+EVENT_CODE = re.compile(r"\b(" + "|".join(c for c in field_enum("deal_events", "event") if "_" in c) + r")\b")
+
+
+def _cell_words(column: str, value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    if column == "finding":
+        return EVENT_CODE.sub(lambda m: f"'{words(m[1])}'", value)
+    if column in _NAMED:
+        return _NAMED[column](value)
+    if column == "flags":
+        return ", ".join(words(flag.strip()) for flag in value.split(","))
+    return label(value)
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy for readers: state and partner codes as names, other codes as words, True/False as yes/no.
+
+    >>> readable(pd.DataFrame({"reporter": ["KAZ"], "stage": ["firm_order"], "ok": [True]})).iloc[0].tolist()
+    ['Kazakhstan', 'Firm order', 'yes']
+    """
+    out = frame.copy()
+    for column in out.columns:
+        if column == "rate":  # realisation rates are fractions; readers read per cent
+            out[column] = out[column].map(lambda v: f"{v:.0%}" if isinstance(v, float) and v == v else v)
+        elif column in _NAMED or column in CODE_COLUMNS or column in ("flags", "finding"):
+            out[column] = out[column].map(lambda v, c=column: _cell_words(c, v))
+        elif out[column].dtype == bool:
+            out[column] = out[column].map({True: "yes", False: "no"})
+    return out
+
+
+def reader_table(frame: pd.DataFrame, columns: Mapping[str, str] | None = None, caption: str | None = None) -> HTML:
+    """:func:`helpers.text.table` of :func:`readable`: the table a report reader gets."""
+    return table(readable(frame), columns, caption)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.codes import UNCONFIRMED, country_name
+from helpers.codes import UNCONFIRMED, country_name, field_enum, label, words
 from helpers.compute.deals import (
     BINDING,
     DIMENSIONS,
@@ -26,7 +26,7 @@ SUMMIT_WINDOW_DAYS = 3
 
 
 def _label(by: str, value: object) -> str:
-    return country_name(str(value)) if by == "country" else str(value).replace("_", " ")
+    return country_name(str(value)) if by == "country" else str(value) if by == "us_party" else label(value)
 
 
 def totals_title(deals: pd.DataFrame, by: str) -> str:
@@ -38,7 +38,6 @@ def totals_title(deals: pd.DataFrame, by: str) -> str:
         return "No confirmed deal states a value"
     first = valued.iloc[0]
     lead = plotly_text(_label(by, first[by]))
-    lead = lead[:1].upper() + lead[1:]
     return f"{lead} leads with {bn(first['dedup_confirmed_usd_m'])} of confirmed deduplicated deal value"
 
 
@@ -47,6 +46,8 @@ def binding_title(deals: pd.DataFrame) -> str:
     share = binding_summary(deals).set_index("binding_class").at[BINDING, "share_confirmed_pct"]
     if pd.isna(share):
         return "No confirmed deal states a value"
+    if round(share) == 0:
+        return "None of the confirmed deduplicated headline money is binding"
     prefix = "Only " if share < 50 else ""
     return f"{prefix}{share:.0f}% of the confirmed deduplicated headline money is binding"
 
@@ -97,7 +98,7 @@ def key_findings(deals: pd.DataFrame, claims: pd.DataFrame) -> list[str]:
         lines.append(
             "By state (confirmed, deduplicated): "
             + ", ".join(f"{country_name(c)} {bn(v)}" for c, v in by_country.items())
-            + f". Largest sector: {str(by_sector.index[0]).replace('_', ' ')} ({bn(by_sector.iloc[0])})."
+            + f". Largest sector: {words(by_sector.index[0])} ({bn(by_sector.iloc[0])})."
         )
     lines.append(
         f"The brief's {len(claims)} claim checks: "
@@ -117,7 +118,7 @@ def notes(deals: pd.DataFrame, topic: str) -> list[str]:
     if topic in DIMENSIONS:
         table = totals_by(deals, topic)
         valued = table.dropna(subset=["dedup_confirmed_usd_m"]).sort_values("dedup_confirmed_usd_m", ascending=False)
-        name = (lambda v: country_name(v)) if topic == "country" else (lambda v: str(v).replace("_", " "))
+        name = {"country": country_name, "us_party": str}.get(topic, words)
         out = []
         if len(valued):
             first = valued.iloc[0]
@@ -175,18 +176,24 @@ def notes(deals: pd.DataFrame, topic: str) -> list[str]:
 def data_used(deals: pd.DataFrame, claims: pd.DataFrame) -> list[str]:
     """Plain-text lines describing the deal data behind the notebook (coverage from the data)."""
     dated = deals["announced_date"].dropna()
-    precision = deals["date_precision"].value_counts().sort_index()
+    precision = deals["date_precision"].value_counts().reindex(field_enum("deals", "date_precision")).dropna()
+    confirmation = deals["confirmation"].value_counts()
     return [
         (
-            f"data/deals.csv: {len(deals)} deal rows for {deals['country'].nunique()} states, announced "
+            f"Deals: {len(deals)} deal rows for {deals['country'].nunique()} states, announced "
             f"{dated.min():%Y-%m-%d} to {dated.max():%Y-%m-%d} ({int(deals['announced_date'].isna().sum())} undated); "
-            "date precision: " + ", ".join(f"{k} {v}" for k, v in precision.items()) + "."
+            "dates known "
+            + ", ".join(
+                f"to the {k} for {int(n)}" if k != "unknown" else f"not at all for {int(n)}"
+                for k, n in precision.items()
+            )
+            + "."
         ),
         (
-            "Confirmation: "
-            + ", ".join(f"{k} {v}" for k, v in deals["confirmation"].value_counts().sort_index().items())
-            + f"; {int(deals['value_usd_m'].isna().sum())} rows state no value."
+            f"Confirmation: {int(confirmation.get('multi_source', 0))} rows by several sources, "
+            f"{int(confirmation.get('single_source', 0))} by one source, {int(confirmation.get(UNCONFIRMED, 0))} "
+            f"unconfirmed; {int(deals['value_usd_m'].isna().sum())} rows state no value."
         ),
-        f"data/brief_claims.csv: {len(claims)} claims of the product brief, one row per claim and state.",
-        "data/sources.csv: the source registry (publisher, title, URL) every row cites; listed under Sources.",
+        f"The brief's claims: {len(claims)}, one row per claim and state.",
+        "Sources: the publisher, title and link of every source a row cites, listed under Sources.",
     ]

@@ -35,14 +35,10 @@ def timeline_title(status: pd.DataFrame, events: pd.DataFrame) -> str:
     """Title of the event timeline: how many deals moved after the summit, and how many only in words."""
     h = ft.headline(status)
     talks = len(ft.talks_only_after(events))
-    return (
-        f"{h['n_after_summit']} of {len(status)} deals show a step after the summit; {talks} of them only talks"
-    )
+    return f"{h['n_after_summit']} of {len(status)} deals show a step after the summit; {talks} of them only talks"
 
 
-def key_findings(
-    status: pd.DataFrame, events: pd.DataFrame, claims: pd.DataFrame, effect: pd.DataFrame
-) -> list[str]:
+def key_findings(status: pd.DataFrame, events: pd.DataFrame, claims: pd.DataFrame, effect: pd.DataFrame) -> list[str]:
     """Findings for notebook 06."""
     h = ft.headline(status)
     totals = ft.status_totals(status).set_index("status")
@@ -88,11 +84,11 @@ def data_used(events: pd.DataFrame, checks: pd.DataFrame) -> list[str]:
     """Plain lines describing the follow-through tables (coverage from the data)."""
     later = events[events["event"].ne("announced")]
     return [
-        f"data/deal_events.csv: {len(events)} dated events of {events['deal_id'].nunique()} deals, "
+        f"Events: {len(events)} dated events of {events['deal_id'].nunique()} deals, "
         f"{events['event_date'].min():%Y-%m} to {events['event_date'].max():%Y-%m}; {len(later)} of them are "
         "steps after an announcement. Each event cites a source.",
-        f"data/deal_checks.csv: the last check of each of {len(checks)} deals for news, on "
+        f"Checks: the last check of each of {len(checks)} deals for news, on "
         f"{checks['checked_on'].max():%Y-%m-%d}; silence is recorded as silence.",
-        "data/deals.csv: the deals, counted once by the rule of the deal tracker; data/trade.csv for the US share "
+        "Deals: counted once by the rule of the deal tracker; trade: the US share and world total "
         "the scheduled deliveries are added to.",
     ]

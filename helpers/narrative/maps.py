@@ -150,13 +150,13 @@ def data_used(deals: pd.DataFrame, trade: pd.DataFrame, boundaries: gpd.GeoDataF
     """Plain-text lines describing the datasets behind the map notebook (coverage from the data)."""
     years = trade["year"].astype("int64")
     return [
-        f"data/deals.csv: {len(deals)} deal rows; each deal counted once (rows inside another row are left out).",
+        f"Deals: {len(deals)} deal rows; each deal counted once (rows inside another row are left out).",
         (
-            f"data/trade.csv: {len(trade):,} rows, {years.min()}-{years.max()}; IMF DOTS to 2020 (both sides), "
+            f"Trade: {len(trade):,} rows, {years.min()}-{years.max()}; IMF DOTS to 2020 (both sides), "
             "then national statistics, partner customs and statements; a share divides values from the same records."
         ),
         (
-            f"data/boundaries/central_asia.geojson: {int(boundaries['role'].eq('focus').sum())} focus states and "
+            f"Boundaries: {int(boundaries['role'].eq('focus').sum())} focus states and "
             f"{int(boundaries['role'].ne('focus').sum())} neighbours, Natural Earth 1:50m v4.1.0; areas and label "
             "points computed in an Albers equal-area projection centred at 45N 65E."
         ),

@@ -9,6 +9,7 @@ import pandas as pd
 from helpers.codes import PARTNERS, WORLD, country_name, partner_name
 from helpers.compute.context import RECENT_YEARS, recent_coverage
 from helpers.compute.deals import BINDING, binding_summary, headline
+from helpers.narrative.common import money
 
 
 def gap_lines(series: pd.DataFrame, iso3: str, years: Sequence[int] = RECENT_YEARS) -> list[str]:
@@ -53,15 +54,29 @@ def profile_findings(
     elif len(over):
         lines.append(f"China has not overtaken Russia for good in {name}'s total trade ({over.iloc[0]['reason']}).")
     own = deals[deals["country"].eq(iso3)]
-    head = headline(own)
-    binding = binding_summary(own).set_index("binding_class")
-    binding_bn = binding.at[BINDING, "dedup_confirmed_usd_m"] / 1000
-    lines.append(
-        f"{head['n_rows']} deal rows with US partners; deduplicated value"
-        f" US${head['dedup_confirmed_usd_m'] / 1000:,.1f} bn excluding unconfirmed figures,"
-        f" of which US${binding_bn:,.1f} bn binding (contracts, firm orders)."
-    )
-    if head["unconfirmed_usd_m"] > 0:
-        lines.append(f"A further US${head['unconfirmed_usd_m'] / 1000:,.1f} bn is announced but unconfirmed.")
+    lines.append(deal_line(own))
     lines.append(f"Data gaps after 2020: {len(gaps)} noted below.")
     return lines
+
+
+def deal_line(own: pd.DataFrame) -> str:
+    """One state's deals in a sentence: how many, what they are worth once counted, how much is binding.
+
+    A state whose deals state no value is told so, never shown a total of zero.
+    """
+    head = headline(own)
+    if head["n_rows"] == 0:
+        return "No deal with US partners is recorded."
+    rows = f"{head['n_rows']} deal row{'s' if head['n_rows'] != 1 else ''} with US partners"
+    confirmed = head["dedup_confirmed_usd_m"]
+    unconfirmed = head["unconfirmed_usd_m"]
+    if not confirmed > 0:
+        line = f"{rows}; none states a confirmed value."
+    else:
+        binding = binding_summary(own).set_index("binding_class").at[BINDING, "dedup_confirmed_usd_m"]
+        bound = f"{money(binding)} of it binding" if binding > 0 else "none of it binding yet"
+        line = f"{rows}; counted once, they state {money(confirmed)} excluding unconfirmed figures, {bound}"
+        line += " (contracts, firm orders)."
+    if unconfirmed > 0:
+        line += f" A further {money(unconfirmed)} is announced but unconfirmed."
+    return line

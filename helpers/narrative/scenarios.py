@@ -54,15 +54,15 @@ def data_used(deals: pd.DataFrame, baseline: pd.DataFrame) -> list[str]:
     known = baseline.dropna(subset=["year"])
     years = ", ".join(f"{country_name(r.reporter)} {r.year} ({r.source_label})" for r in known.itertuples())
     return [
-        f"data/deals.csv: {len(deals)} deal rows, each deal counted once (rows inside another row are left out).",
-        "data/trade.csv: each state's US trade and world total from the same records, chosen by the series rule.",
-        f"Baseline years: {years or 'none'}.",
+        f"Deals: {len(deals)} deal rows, each deal counted once (rows inside another row are left out).",
+        "Trade: each state's US trade and world total from the same records, chosen by the series rule.",
+        f"Baseline years: {years or 'no state has one'}.",
     ]
 
 
 RESULT_COLUMNS = {
     "reporter": "State",
-    "rate": "Realised",
+    "rate": "Share realised",
     "baseline_year": "Baseline year",
     "baseline_share_pct": "Observed US share (%)",
     "peak_year": "Peak deal year",

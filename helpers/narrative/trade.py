@@ -20,6 +20,10 @@ def top_partner_title(shares: pd.DataFrame, flow: str, partners: Sequence[str]) 
     groups = top.groupby("partner")["reporter"].agg(lambda r: ", ".join(country_name(c) for c in sorted(r)))
     order = top["partner"].value_counts().sort_index().sort_values(ascending=False, kind="stable").index
     parts = [f"{partner_name(p)} for {groups[p]}" for p in order]
+    if len(top) == 1:
+        row = top.iloc[0]
+        name = country_name(row["reporter"])
+        return f"{partner_name(row['partner'])} is {name}'s largest named partner in {word} (latest comparable year)"
     return f"Largest named partner in {word} (latest comparable year): " + "; ".join(parts)
 
 
@@ -28,7 +32,7 @@ def combined_title(at_years: pd.DataFrame) -> str:
     vals = at_years["latest_pct"].dropna() if len(at_years) else pd.Series(dtype=float)
     if vals.empty:
         return "No Russia + China share on the same records"
-    if len(vals) == 1:
+    if at_years.dropna(subset=["latest_pct"])["reporter"].nunique() == 1:
         row = at_years.dropna(subset=["latest_pct"]).iloc[0]
         return (
             f"Russia and China together: {row['latest_pct']:.0f}% of {country_name(row['reporter'])}'s total trade "
@@ -148,12 +152,12 @@ def data_used(trade: pd.DataFrame, coverage: pd.DataFrame) -> list[str]:
     years = trade["year"].astype("int64")
     lines = [
         (
-            f"data/trade.csv: {len(trade):,} rows, {years.min()}-{years.max()}: IMF Direction of Trade Statistics "
+            f"Trade: {len(trade):,} rows, {years.min()}-{years.max()}: IMF Direction of Trade Statistics "
             "(DOTS) 1992-2020, both the state's own and its partners' records, then national statistics, partner "
             "customs records and officials' statements; each row names its source. US$ values only."
         ),
         (
-            "One value per state, partner, year and flow is chosen by the documented series rule; a share divides a "
+            "One value per state, partner, year and flow is chosen by a documented rule; a share divides a "
             "partner value by a world total from the same records, and a line breaks where the records change."
         ),
     ]
