@@ -282,7 +282,14 @@ def test_report_title_and_data_vintage(builds: Builds, kind: str, name: str) -> 
     job = next(j for j in jobs_of(kind) if j.name == name)
     page = (builds[kind] / f"{name}.html").read_text(encoding="utf-8")
     title = html.unescape(re.search(r"<title>(.*?)</title>", page, re.DOTALL)[1])
-    assert title.startswith(first_heading(job.notebook).replace("*", "").replace("`", ""))
+    heading = first_heading(job.notebook).replace("*", "").replace("`", "")
+    if job.parameters.get("country"):  # a profile leads with its state, named by ISO 3166
+        import pycountry
+
+        state = pycountry.countries.get(alpha_3=job.parameters["country"]).name
+        assert title.startswith(f"{state}: ") and "this Central Asian state" not in title, title
+    else:
+        assert title.startswith(heading)
     for data_file in ("deals.csv", "trade.csv", "sources.csv"):
         digest = hashlib.sha256((data / data_file).read_bytes()).hexdigest()[:12]
         assert f"{data_file} {digest}" in page
@@ -579,3 +586,51 @@ def test_an_unsafe_out_folder_is_refused_with_a_clear_message(out: str, message:
     )
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+# --- the reader's words ----------------------------------------------------------------------
+
+# What a reader must never meet: missing-value markers, markup, tool and function names, ids,
+# booleans, notebook references, data file paths and snake_case codes. URLs are left alone, and
+# so is the footer (its data-version line names each data file with its hash, on purpose).
+_URLS = re.compile(r"(?:https?://|www\.)\S+")
+CODE_SEEN = re.compile(
+    r"<NA>|<br\s*/?>|papermill|helpers\.|\w_id\b|\bTrue\b|\bFalse\b|\b(?:nan|NaN)\b"
+    r"|(?:^|\t)None\.?(?=\t|$)|\bthis notebook\b|\bnotebooks? 0\d|\bdata/\S+"
+    r"|\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
+def code_in_text(text: str) -> list[str]:
+    """Each place in a page's text where a reader meets code, quoted with its context."""
+    text = _URLS.sub(" ", text)
+    return [
+        f"{m[0]!r} in ...{text[max(0, m.start() - 50) : m.end() + 50]!r}..."
+        for m in CODE_SEEN.finditer(text)
+        if not (m[0].lower() == "none" and m[0] != "None")  # "none" in a cell is a word; None is Python's
+    ]
+
+
+def test_the_code_check_finds_each_kind_of_code() -> None:
+    samples = [
+        "Value\t<NA>", "a<br>b", "papermill sets it", "helpers.text.table", "Contained in kaz_mou_id", "Yes\tTrue",
+        "False", "share nan", "Stage\tNone", "read this notebook", "see notebook 01", "data/deals.csv: 45",
+        "multi_source", "overlaps_deal_id",
+    ]  # fmt: skip
+    assert [s for s in samples if not code_in_text(s)] == []
+    prose = "None of it is binding; see the deal tracker at https://example.org/a_b_c?x_y=1. Notebooks 1-6."
+    assert code_in_text(prose) == []
+
+
+@pytest.mark.parametrize("name", MAIN_PAGES)
+def test_readers_see_words_not_code(built: Path, browser: object, name: str) -> None:
+    with visit(browser, built / f"{name}.html") as seen:
+        text = seen.page.evaluate(
+            "() => { const f = document.querySelector('footer'); const t = document.body.innerText;"
+            " return f ? t.replace(f.innerText, '') : t; }"
+        )
+    found = code_in_text(text)
+    assert found == [], f"{name}: {len(found)} code token(s) a reader sees:\n" + "\n".join(found[:30])
+    if name in REPORTS:
+        assert text.count("Key findings") == 1, f"{name}: 'Key findings' should appear once"
