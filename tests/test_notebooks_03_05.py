@@ -106,7 +106,7 @@ def _tajikistan_top_scenario(folder: Path, period: int = 5) -> float:
 
 def _finding(nb: nbformat.NotebookNode, state: str) -> str:
     """The Key findings line about ``state``, as the reader sees it (entities decoded)."""
-    box = next(t for t in _computed_text(nb) if "Key findings" in t)
+    box = next(t for t in _computed_text(nb) if t.startswith("> - "))  # the box under "## Key findings"
     lines = [plain_text(line) for line in box.splitlines()]
     return next(line for line in lines if line.startswith(f"> - {state}:"))
 

@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from helpers.codes import UNCONFIRMED, country_name
+from helpers.codes import label as code_label
 from helpers.compute.deals import (
     BINDING,
     CLASS_ORDER,
@@ -33,12 +34,12 @@ PRECISION_SYMBOL = {"day": "circle", "month": "square-open", "year": "diamond-op
 
 
 def group_label(by: str, value: object) -> str:
-    """Readable label of a group value (state name, or the code with spaces).
+    """Readable label of a group value (state name, a party as listed, or the code in words).
 
-    >>> group_label("sector", "critical_minerals")
-    'critical minerals'
+    >>> group_label("sector", "critical_minerals"), group_label("stage", "mou")
+    ('Critical minerals', 'MoU')
     """
-    return country_name(str(value)) if by == "country" else str(value).replace("_", " ")
+    return country_name(str(value)) if by == "country" else str(value) if by == "us_party" else code_label(value)
 
 
 def _stacked(fig: go.Figure, legend_y: float, **exhibit: object) -> go.Figure:
@@ -104,7 +105,8 @@ def totals_chart(deals: pd.DataFrame, by: str, source: str, title: str, top: int
         legend_y=-0.2,
         title=title,
         subtitle=(
-            f"Deduplicated deal value by {DIMENSION_LABELS[by].lower()}, US$ bn, unconfirmed rows not in the bars; "
+            f"Deduplicated deal value by {DIMENSION_LABELS[by] if by == 'us_party' else DIMENSION_LABELS[by].lower()}, "
+            "US$ bn, unconfirmed rows not in the bars; "
             "rows inside another row are not summed"
         ),
         x_title="Deduplicated deal value, confirmed (US$ bn)",
