@@ -58,7 +58,8 @@ def vintage_lines(vintage: dict[str, str]) -> list[str]:
 # Columns holding codes, and how each reads in a table cell.
 _NAMED = {"country": country_name, "reporter": country_name, "partner": partner_name}
 CODE_COLUMNS = ("sector", "instrument", "stage", "value_basis", "confirmation", "overlap_type", "dataset", "flow",
-                "event", "basis", "date_precision", "verdict")  # fmt: skip
+                "event", "basis", "date_precision", "verdict", "status", "status_today", "binding", "binding_class",
+                "period")  # fmt: skip
 # Event codes the data's free text may quote ("recorded as loi_issued"): read as words there too.
 EVENT_CODE = re.compile(r"\b(" + "|".join(c for c in field_enum("deal_events", "event") if "_" in c) + r")\b")
 
