@@ -67,24 +67,24 @@ def place_labels(labels: pd.DataFrame, frame: Box) -> pd.DataFrame:
     """
     placed: list[Box] = []
     kept = []
-    for row in labels.itertuples(index=False):
-        width, height = text_size(row.text, row.size)
+    for row in labels.to_dict("records"):
+        width, height = text_size(row["text"], row["size"])
         best = None
         for rank, position in enumerate(POSITIONS):
-            box = box_at(row.x, row.y, width, height, position)
+            box = box_at(row["x"], row["y"], width, height, position)
             clash = sum(overlap(box, other) for other in placed)
             outside = max(0.0, frame[0] - box[0]) + max(0.0, box[2] - frame[2])
             outside += max(0.0, frame[1] - box[1]) + max(0.0, box[3] - frame[3])
             centre = shapely.Point((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
-            astray = row.area is not None and not row.area.contains(centre)
+            astray = row["area"] is not None and not row["area"].contains(centre)
             cost = (clash + 50 * outside, astray, rank)
             if best is None or cost < best[0]:
                 best = (cost, position, box)
         (clash, _, _), position, box = best
-        if clash > 0 and not row.must:
+        if clash > 0 and not row["must"]:
             continue
         placed.append(box)
-        kept.append({**row._asdict(), "position": position, "box": box})
+        kept.append({**row, "position": position, "box": box})
     return pd.DataFrame(kept, columns=[*labels.columns, "position", "box"])
 
 

@@ -28,7 +28,8 @@ HALO = {
     "#FFFFFF": "0px 0px 2px #000000, 0px 0px 3px #000000",
 }
 # Nominal size (px) of one map panel at a 1000 px wide page: labels are placed apart at this size.
-PANEL_PX = {"deal": (820.0, 360.0), "share": (400.0, 280.0), "locator": (900.0, 240.0)}
+PANEL_PX = {"deal": (820.0, 360.0), "share": (810.0, 282.0), "locator": (900.0, 240.0)}
+SHARE_MAP_MARGINS = 240  # finish(): top margin with a subtitle and bottom margin, px
 NEIGHBOUR_FILL = "#E6E6E6"
 NO_DATA_FILL = "#FFFFFF"
 BORDER = "#FFFFFF"
@@ -314,7 +315,7 @@ def share_map(
     cmax: float | None = None,
     note: str = "",
 ) -> go.Figure:
-    """Side-by-side choropleths of one partner's share of each state's trade, one panel per snapshot.
+    """Stacked choropleths of one partner's share of each state's trade, one panel per snapshot.
 
     Parameters
     ----------
@@ -332,12 +333,13 @@ def share_map(
         Added to the subtitle, e.g. why a panel shows the year it does.
     """
     panels = [(t, share_values(snap, partner)) for t, snap in snapshots]
+    # Panels stacked, not side by side: each map is as wide as the page allows, on a phone too.
     fig = make_subplots(
-        rows=1,
-        cols=len(panels),
-        specs=[[{"type": "geo"}] * len(panels)],
+        rows=len(panels),
+        cols=1,
+        specs=[[{"type": "geo"}] for _ in panels],
         subplot_titles=[t for t, _ in panels],
-        horizontal_spacing=0.02,
+        vertical_spacing=0.06,
     )
     # One scale for every partner in the snapshots, so the China and Russia maps read alike.
     top = max((float(snap["share_pct"].max()) for _, snap in snapshots if snap["share_pct"].notna().any()), default=1.0)
@@ -361,7 +363,7 @@ def share_map(
         + (f"; {panels[0][0]}: no data for {', '.join(missing)}" if missing else "")
         + (f"; {plotly_text(note)}" if note else "")
     )
-    return finish(fig, title=title, subtitle=subtitle, source=source, height=520)
+    return finish(fig, title=title, subtitle=subtitle, source=source, height=SHARE_MAP_MARGINS + 300 * len(panels))
 
 
 def locator_map(boundaries: gpd.GeoDataFrame, iso3: str, source: str, title: str) -> go.Figure:
