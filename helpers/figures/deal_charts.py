@@ -30,7 +30,8 @@ from helpers.figures.theme import BINDING_COLOURS, MUTED_COLOUR, finish, wrap
 from helpers.text import plotly_text
 
 BINDING_MEANING = {BINDING: "contract, firm order, in progress", NON_BINDING: "MoU, LoI, framework, announced, up to"}
-TIMELINE_MARGINS = 90 + 150  # finish(): top margin with a subtitle, bottom margin
+# Top margin (finish() with a subtitle) and a bottom margin with room for the legend's five rows on a phone.
+TIMELINE_TOP, TIMELINE_BOTTOM = 90, 260
 PRECISION_SYMBOL = {"day": "circle", "month": "square-open", "year": "diamond-open", "unknown": "x-thin-open"}
 
 
@@ -270,8 +271,8 @@ def timeline_chart(
         automargin=True,
     )
     fig.update_layout(legend={"y": round(-70 / total, 4)})  # 70 px under the plot, above the source line
-    # One y unit is one pixel: the plot is as tall as the stacked rows (plus the margins finish() sets).
-    return finish(
+    # One y unit is one pixel: the plot is as tall as the stacked rows, plus the margins.
+    fig = finish(
         fig,
         title=title,
         subtitle=(
@@ -280,5 +281,8 @@ def timeline_chart(
         ),
         x_title="Announcement date",
         source=source,
-        height=round(float(total)) + TIMELINE_MARGINS,
+        height=round(float(total)) + TIMELINE_TOP + TIMELINE_BOTTOM,
     )
+    fig.update_layout(margin={"t": TIMELINE_TOP, "b": TIMELINE_BOTTOM})
+    fig.update_annotations(selector={"name": "source"}, yshift=20 - TIMELINE_BOTTOM)
+    return fig
