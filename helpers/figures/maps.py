@@ -28,8 +28,9 @@ HALO = {
     "#FFFFFF": "0px 0px 2px #000000, 0px 0px 3px #000000",
 }
 # Nominal size (px) of one map panel at a 1000 px wide page: labels are placed apart at this size.
-PANEL_PX = {"deal": (820.0, 360.0), "share": (810.0, 282.0), "locator": (900.0, 240.0)}
-SHARE_MAP_MARGINS = 240  # finish(): top margin with a subtitle and bottom margin, px
+PANEL_PX = {"deal": (980.0, 360.0), "share": (980.0, 282.0), "locator": (980.0, 240.0)}
+MAP_MARGINS = 240  # finish(): top margin with a subtitle and bottom margin, px
+DEAL_MAP_HEIGHT, LOCATOR_HEIGHT = 600, 480
 NEIGHBOUR_FILL = "#E6E6E6"
 NO_DATA_FILL = "#FFFFFF"
 BORDER = "#FFFFFF"
@@ -232,6 +233,28 @@ def _coloraxis(title: str, cmax: float, suffix: str = "") -> dict:
     }
 
 
+def fit_page(fig: go.Figure, plot_px: float, colour_bar: bool = True) -> go.Figure:
+    """Maps need no room for axis titles: narrow side margins, the colour bar under the map, the legend under it.
+
+    So a map takes the page's width, on a phone too. ``plot_px`` is the height of the plot area.
+    """
+    fig.update_layout(margin={"l": 10, "r": 10}, legend={"y": round(-(84 if colour_bar else 20) / plot_px, 4)})
+    if colour_bar:
+        fig.update_coloraxes(
+            colorbar={
+                "orientation": "h",
+                "x": 0.5,
+                "xanchor": "center",
+                "y": round(-6 / plot_px, 4),
+                "yanchor": "top",
+                "len": 0.6,
+                "thickness": 12,
+                "title": {"side": "top"},
+            }
+        )
+    return fig
+
+
 def deal_map_values(deals: pd.DataFrame) -> pd.DataFrame:
     """:func:`helpers.compute.deals.deal_values` with the map's label and hover text (escaped)."""
     out = deal_values(deals)
@@ -269,13 +292,14 @@ def deal_map(deals: pd.DataFrame, boundaries: gpd.GeoDataFrame, source: str, tit
         if len(unconfirmed)
         else ""
     )
-    return finish(
+    finish(
         fig,
         title=title,
         subtitle=f"Deduplicated US deal value by state, US$ bn, unconfirmed rows left out{note}",
         source=source,
-        height=600,
+        height=DEAL_MAP_HEIGHT,
     )
+    return fit_page(fig, DEAL_MAP_HEIGHT - MAP_MARGINS)
 
 
 def share_values(snapshot: pd.DataFrame, partner: str) -> pd.DataFrame:
@@ -363,7 +387,8 @@ def share_map(
         + (f"; {panels[0][0]}: no data for {', '.join(missing)}" if missing else "")
         + (f"; {plotly_text(note)}" if note else "")
     )
-    return finish(fig, title=title, subtitle=subtitle, source=source, height=SHARE_MAP_MARGINS + 300 * len(panels))
+    finish(fig, title=title, subtitle=subtitle, source=source, height=MAP_MARGINS + 300 * len(panels))
+    return fit_page(fig, 300 * len(panels))
 
 
 def locator_map(boundaries: gpd.GeoDataFrame, iso3: str, source: str, title: str) -> go.Figure:
@@ -387,10 +412,11 @@ def locator_map(boundaries: gpd.GeoDataFrame, iso3: str, source: str, title: str
     fills = {c: HIGHLIGHT if c == iso3 else OTHER_FOCUS for c in STATES}
     fig.add_trace(label_trace(map_labels(boundaries, texts, fills, PANEL_PX["locator"])))
     fig.update_layout(geo=geo_layout())
-    return finish(
+    finish(
         fig,
         title=title,
         subtitle="Locator map; Natural Earth boundaries (de facto lines, no endorsement)",
         source=source,
-        height=480,
+        height=LOCATOR_HEIGHT,
     )
+    return fit_page(fig, LOCATOR_HEIGHT - MAP_MARGINS, colour_bar=False)
