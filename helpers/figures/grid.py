@@ -182,20 +182,24 @@ def line_grid(
 
 
 def fit_shown_years(fig: go.Figure, shared: bool, log_y: bool, include: Sequence[float] = ()) -> None:
-    """Fit each panel's y range (or the shared one) to the values from :data:`FIRST_SHOWN_YEAR` on."""
+    """Fit each panel's y range (or the shared one) to the values from :data:`FIRST_SHOWN_YEAR` on.
+
+    ``include`` are values kept in view too (e.g. a reference line); log axes get their range in log10.
+    """
     spans: dict[str, list[float]] = {}
     for trace in fig.data:
         x, y = np.asarray(trace.x, dtype=float), np.asarray(trace.y, dtype=float)
-        y = y[(x >= FIRST_SHOWN_YEAR) & np.isfinite(y) & ((y > 0) if log_y else True)]
-        if len(y):
-            spans.setdefault("all" if shared else trace.yaxis or "y", []).extend([y.min(), y.max(), *include])
+        keep = (x >= FIRST_SHOWN_YEAR) & np.isfinite(y) & ((y > 0) if log_y else True)
+        if keep.any():
+            axis = "all" if shared else trace.yaxis or "y"
+            spans.setdefault(axis, []).extend([y[keep].min(), y[keep].max(), *include])
     for axis, values in spans.items():
-        lo, hi = (np.log10(values) if log_y else np.asarray(values)).min(), max(values)
-        hi = np.log10(hi) if log_y else hi
-        pad = 0.06 * (hi - lo) or (0.1 if log_y else max(abs(hi) * 0.1, 1.0))
+        shown = np.log10(values) if log_y else np.asarray(values)
+        lo, hi = float(shown.min()), float(shown.max())
+        pad = 0.06 * (hi - lo) or 0.1 * max(abs(hi), 1.0)
         names = [a.plotly_name for a in fig.select_yaxes()] if axis == "all" else ["yaxis" + axis[1:]]
         for name in names:
-            fig.layout[name].range = [round(float(lo - pad), 4), round(float(hi + pad), 4)]
+            fig.layout[name].range = [round(lo - pad, 4), round(hi + pad, 4)]
 
 
 def finish_grid(
