@@ -180,7 +180,7 @@ def test_deal_map_structure() -> None:
     assert g.showcountries is False and g.showland is False and g.showcoastlines is False
     assert "US$ bn" in fig.layout.coloraxis.colorbar.title.text
     assert any("Test source" in (a.text or "") for a in fig.layout.annotations)
-    labels = [t for t in fig.data if t.type == "scattergeo" and t.textfont.color == "#111111"]
+    labels = [t for t in fig.data if t.type == "scattergeo" and t.mode == "text"]
     assert any("Kazakhstan" in str(text) for text in labels[0].text)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from helpers.compute import series as sr
 from helpers.compute import shares as sh
@@ -67,12 +68,14 @@ def test_small_multiples_use_theme_colours_and_mark_the_break_from_data():
     )
     colours = {trace.name: trace.line.color for trace in fig.data}
     assert colours == {"Russia": PARTNER_COLOURS["RUS"], "China": PARTNER_COLOURS["CHN"]}
-    assert [shape.x0 for shape in fig.layout.shapes] == [2021.5]
+    assert [shape.x0 for shape in fig.layout.shapes if shape.line.dash == "dot"] == [2021.5]  # records change
+    invasion = [shape.x0 for shape in fig.layout.shapes if shape.line.dash == "dash"]
+    assert invasion == pytest.approx([2022.15], abs=0.01)  # 24 February 2022
     dots_only = shares[shares["dataset"].eq("imf_dots")]
     fig2 = tc.share_small_multiples(
         dots_only, flow="total", reporters=("KAZ",), partners=("RUS", "CHN"), title="t", source="s", cols=1
     )
-    assert len(fig2.layout.shapes) == 0
+    assert [shape for shape in fig2.layout.shapes if shape.line.dash == "dot"] == []
 
 
 def test_hover_text_is_escaped():

@@ -135,6 +135,29 @@ def share_snapshot(
     return out
 
 
+def best_covered_year(
+    trade: pd.DataFrame, partners: Sequence[str], up_to: int, flow: str = "total", reporters: Sequence[str] = STATES
+) -> int:
+    """The latest year up to ``up_to`` in which the most reporters have a share for every partner.
+
+    A map of one year is then mostly data, not gaps (e.g. 2020 rather than 2021 when two of the five
+    states have no 2021 statistics).
+    """
+    shares = partner_shares(select_series(trade))
+    shares = shares[
+        shares["flow"].eq(flow)
+        & shares["partner"].isin(partners)
+        & shares["reporter"].isin(reporters)
+        & shares["year"].le(up_to)
+        & shares["share_pct"].notna()
+    ]
+    complete = shares.groupby(["year", "reporter"])["partner"].nunique().eq(len(set(partners)))
+    covered = complete[complete].reset_index().groupby("year")["reporter"].nunique()
+    if covered.empty:
+        return up_to
+    return int(covered[covered.eq(covered.max())].index.max())
+
+
 def _missing_reason(own: pd.DataFrame, year: int, partners: Sequence[str]) -> str:
     present = set(own.loc[own["year"].eq(year), "partner"])
     lacking = [p for p in partners if p not in present]

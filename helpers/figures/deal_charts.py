@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from helpers.codes import UNCONFIRMED, country_name
 from helpers.codes import label as code_label
+from helpers.codes import words as code_words
 from helpers.compute.deals import (
     BINDING,
     CLASS_ORDER,
@@ -26,10 +27,13 @@ from helpers.compute.deals import (
     timeline,
     totals_by,
 )
+from helpers.figures.events import TIME_EVENTS, events_in_dates, mark_events
 from helpers.figures.theme import BINDING_COLOURS, MUTED_COLOUR, finish, wrap
 from helpers.text import plotly_text
 
 BINDING_MEANING = {BINDING: "contract, firm order, in progress", NON_BINDING: "MoU, LoI, framework, announced, up to"}
+# Top margin (finish() with a subtitle) and a bottom margin with room for the legend's five rows on a phone.
+TIMELINE_TOP, TIMELINE_BOTTOM = 90, 260
 PRECISION_SYMBOL = {"day": "circle", "month": "square-open", "year": "diamond-open", "unknown": "x-thin-open"}
 
 
@@ -65,7 +69,7 @@ def totals_chart(deals: pd.DataFrame, by: str, source: str, title: str, top: int
     order = list(table[by])[::-1]
     counted = counted_segments(deals, by)
     counted = counted[counted["_group"].isin(order)]
-    names = {g: wrap(group_label(by, g), 40) for g in order}
+    names = {g: wrap(plotly_text(group_label(by, g)), 40) for g in order}
     confirmed = counted[~counted["unconfirmed"]]
     fig = go.Figure()
     for label in (BINDING, NON_BINDING):
@@ -76,7 +80,7 @@ def totals_chart(deals: pd.DataFrame, by: str, source: str, title: str, top: int
         lists = (
             part.sort_values("deal_id")
             .groupby("_group")["title"]
-            .apply(lambda t: "<br>".join(plotly_text(wrap(x, 70)) for x in t))
+            .apply(lambda t: "<br>".join(wrap(plotly_text(x), 70) for x in t))
         )
         fig.add_trace(
             go.Bar(
@@ -147,18 +151,56 @@ def binding_chart(deals: pd.DataFrame, source: str, title: str) -> go.Figure:
     )
 
 
-def _spread(frame: pd.DataFrame, rows: dict[str, int], width: float = 0.8) -> np.ndarray:
-    """Row position per deal: the state's row, deals of one state and day spread evenly within ±width/2."""
+MARKER_GAP = 2  # px between stacked markers
+ROW_PAD = 14  # px above and below the tallest stack of a state's row
+CLUSTER_DAYS = 6  # markers of one state this close in time are stacked, not drawn over each other
+
+
+def marker_sizes(values: pd.Series, max_value: float) -> np.ndarray:
+    """Marker diameter (px) per deal: area ~ stated value, 7 px when no value is stated."""
+    return np.where(values.isna(), 7, 7 + 28 * np.sqrt(values.fillna(0) / max_value))
+
+
+def stack_rows(
+    frame: pd.DataFrame, sizes: np.ndarray, states: Sequence[str]
+) -> tuple[np.ndarray, dict[str, float], float]:
+    """Y position (px from the bottom) per deal: each state a band, close deals stacked so none hides another.
+
+    Deals of one state announced within :data:`CLUSTER_DAYS` of a cluster's first deal form one
+    vertical stack centred on the state's row, each marker clear of the next by :data:`MARKER_GAP`;
+    each band is as tall as its state's tallest stack. ``frame`` is sorted by state and date.
+    Returns the positions, each state's row centre and the total height (px).
+    """
+    stacks: list[list[int]] = []
+    start: tuple[object, pd.Timestamp] | None = None
+    for i, (country, when) in enumerate(zip(frame["country"], frame["announced_date"], strict=True)):
+        if start is None or start[0] != country or (when - start[1]).days > CLUSTER_DAYS:
+            stacks.append([])
+            start = (country, when)
+        stacks[-1].append(i)
+    height = {c: 0.0 for c in states}
+    for members in stacks:
+        extent = float(sum(sizes[i] for i in members) + MARKER_GAP * (len(members) - 1))
+        height[frame["country"].iloc[members[0]]] = max(height[frame["country"].iloc[members[0]]], extent)
+    centres, bottom = {}, 0.0
+    for country in reversed(list(states)):  # first state on top
+        band = max(height[country], 20.0) + 2 * ROW_PAD
+        centres[country] = bottom + band / 2
+        bottom += band
     out = np.zeros(len(frame))
-    keys = list(zip(frame["country"], frame["announced_date"], strict=True))
-    groups: dict[tuple, list[int]] = {}
-    for i, key in enumerate(keys):
-        groups.setdefault(key, []).append(i)
-    for (country, _), members in groups.items():
-        n = len(members)
-        for rank, i in enumerate(members):
-            out[i] = rows[country] + (0.0 if n == 1 else width * (rank / (n - 1) - 0.5))
-    return out
+    for members in stacks:
+        extent = float(sum(sizes[i] for i in members) + MARKER_GAP * (len(members) - 1))
+        top = centres[frame["country"].iloc[members[0]]] + extent / 2
+        for i in members:
+            out[i] = top - sizes[i] / 2
+            top -= sizes[i] + MARKER_GAP
+    return out, centres, bottom
+
+
+def merged_events(events: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The shared time-chart events plus ``events`` on other dates, in date order."""
+    shared = {d for d, _ in TIME_EVENTS}
+    return sorted([*TIME_EVENTS, *((d, n) for d, n in events if d not in shared)])
 
 
 def timeline_chart(
@@ -166,26 +208,27 @@ def timeline_chart(
 ) -> go.Figure:
     """Announcements by date and state: area = value, colour = binding class, symbol = date precision.
 
-    Deals of one state announced on the same day are spread vertically within the state's row.
+    Deals of one state announced within a few days are stacked within the state's row
+    (:func:`stack_rows`), so every marker is visible and can be hovered.
     """
     frame = timeline(deals)
     dated = frame[frame["announced_date"].notna()].sort_values(
         ["country", "announced_date", "value_usd_m", "deal_id"], ascending=[True, True, False, True], kind="stable"
     )
     states = sorted(frame["country"].unique())
-    rows = {c: len(states) - 1 - i for i, c in enumerate(states)}
-    dated = dated.assign(_y=_spread(dated, rows))
-    fig = go.Figure()
     max_value = float(dated["value_usd_m"].max()) if dated["value_usd_m"].notna().any() else 1.0
+    sizes = marker_sizes(dated["value_usd_m"], max_value)
+    y, centres, total = stack_rows(dated, sizes, states)
+    dated = dated.assign(_y=y, _size=sizes)
+    fig = go.Figure()
     for label in CLASS_ORDER:
         for precision, symbol in PRECISION_SYMBOL.items():
             part = dated[dated["binding_class"].eq(label) & dated["date_precision"].eq(precision)]
             if part.empty:
                 continue
             values = part["value_usd_m"]
-            size = np.where(values.isna(), 7, 7 + 28 * np.sqrt(values.fillna(0) / max_value))
             hover = [
-                f"{plotly_text(wrap(t, 70))}<br>{country_name(c)}, {d} (date precision: {p})<br>{bn(v)}; stage: {s}"
+                f"{wrap(plotly_text(t), 70)}<br>{country_name(c)}, {d} (date precision: {p})<br>{bn(v)}; stage: {code_words(s)}"
                 + ("" if k else "<br>inside another row, not summed")
                 + (f"<br>{conf}" if conf == UNCONFIRMED else "")
                 for t, c, d, p, v, s, k, conf in zip(
@@ -203,11 +246,11 @@ def timeline_chart(
             fig.add_trace(
                 go.Scatter(
                     x=part["announced_date"].dt.strftime("%Y-%m-%d"),
-                    y=part["_y"].round(3).tolist(),
+                    y=part["_y"].round(1).tolist(),
                     mode="markers",
                     name=f"{label}; date to the {precision}" if precision != "unknown" else f"{label}; date unknown",
                     marker={
-                        "size": size.round(2).tolist(),
+                        "size": part["_size"].round(2).tolist(),
                         "symbol": symbol,
                         "color": BINDING_COLOURS[label],
                         "opacity": 0.8,
@@ -217,28 +260,22 @@ def timeline_chart(
                     hovertemplate="%{text}<extra></extra>",
                 )
             )
-    for i, (when, name) in enumerate(events):
-        fig.add_vline(x=when, line={"dash": "dot", "color": MUTED_COLOUR, "width": 1})
-        fig.add_annotation(
-            x=when,
-            y=1.0,
-            yref="paper",
-            yanchor="bottom",
-            xanchor="right" if i < len(events) - 1 else "left",
-            text=name,
-            showarrow=False,
-            font={"size": 11, "color": MUTED_COLOUR},
-        )
+    dates = dated["announced_date"]
+    if len(dates):
+        marks = events_in_dates(str(dates.min().date()), str(dates.max().date()), merged_events(events))
+        mark_events(fig, marks, above=True, left=[True] * (len(marks) - 1))  # the last label right of its rule
     undated = int(frame["announced_date"].isna().sum())
     fig.update_yaxes(
-        tickvals=[rows[c] for c in states],
+        tickvals=[round(centres[c], 1) for c in states],
         ticktext=[country_name(c) for c in states],
-        range=[-0.6, len(states) - 0.4],
+        range=[0, round(total, 1)],
         showgrid=False,
+        fixedrange=True,
         automargin=True,
     )
-    fig.update_layout(legend={"y": -0.2})
-    return finish(
+    fig.update_layout(legend={"y": round(-70 / total, 4)})  # 70 px under the plot, above the source line
+    # One y unit is one pixel: the plot is as tall as the stacked rows, plus the margins.
+    fig = finish(
         fig,
         title=title,
         subtitle=(
@@ -247,5 +284,8 @@ def timeline_chart(
         ),
         x_title="Announcement date",
         source=source,
-        height=560,
+        height=round(float(total)) + TIMELINE_TOP + TIMELINE_BOTTOM,
     )
+    fig.update_layout(margin={"t": TIMELINE_TOP, "b": TIMELINE_BOTTOM})
+    fig.update_annotations(selector={"name": "source"}, yshift=20 - TIMELINE_BOTTOM)
+    return fig

@@ -7,7 +7,9 @@ import plotly.graph_objects as go
 
 from helpers.codes import UNCONFIRMED, country_name
 from helpers.compute import follow_through as ft
-from helpers.figures.theme import MUTED_COLOUR, finish, wrap
+from helpers.figures.deal_charts import merged_events
+from helpers.figures.events import events_in_dates, mark_events
+from helpers.figures.theme import finish, wrap
 from helpers.text import plotly_text
 
 # Okabe-Ito colours, from furthest along (blues, green) through moving (orange, yellow) to silence and stops.
@@ -112,7 +114,8 @@ def deal_label(country: str, title: str, width: int = 44) -> str:
 
 
 def event_timeline(status: pd.DataFrame, events: pd.DataFrame, source: str, title: str, summit: str) -> go.Figure:
-    """One row per deal (grouped by state), a mark per dated event; the summit as a dotted line."""
+    """One row per deal (grouped by state), a mark per dated event; the summit (and any other shared event in
+    range) as a grey dashed rule."""
     rows = status.sort_values(["country", "deal_id"], ascending=[False, False], kind="stable").reset_index(drop=True)
     position = {deal_id: i for i, deal_id in enumerate(rows["deal_id"])}
     labels = [plotly_text(deal_label(c, t)) for c, t in zip(rows["country"], rows["title"], strict=True)]
@@ -158,9 +161,10 @@ def event_timeline(status: pd.DataFrame, events: pd.DataFrame, source: str, titl
                 hovertemplate="%{text}<extra></extra>",
             )
         )
-    fig.add_vline(x=summit, line={"dash": "dot", "color": MUTED_COLOUR, "width": 1})
-    fig.add_annotation(x=summit, y=1.0, yref="paper", yanchor="bottom", text="C5+1 summit", showarrow=False,
-                       font={"size": 11, "color": MUTED_COLOUR})  # fmt: skip
+    dates = marked["event_date"]
+    if len(dates):
+        shown = merged_events([(summit, "C5+1 summit")])
+        mark_events(fig, events_in_dates(str(dates.min().date()), str(dates.max().date()), shown), above=True)
     fig.update_yaxes(
         tickvals=list(range(len(rows))),
         ticktext=labels,

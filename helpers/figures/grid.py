@@ -17,9 +17,14 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from helpers.figures.events import events_in_years, mark_events
 from helpers.figures.theme import MUTED_COLOUR, SIDE_SYMBOL, finish, wrap
 
 BREAK_LABEL = "records change"
+# Years before this (the transition years' outliers) are one autoscale or double-click away, not in the
+# default view; the default y range fits the years shown.
+FIRST_SHOWN_YEAR = 1995
+EARLIER_NOTE = "; years before {year}: autoscale or double-click the chart"
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,8 @@ def line_grid(
     cols: int = 3,
     shared_yaxes: bool = False,
     digits: int = 2,
+    log_y: bool = False,
+    y_include: Sequence[float] = (),
 ) -> tuple[go.Figure, int]:
     """Draw ``data`` as one panel per ``panels`` key and one line per ``styles`` key.
 
@@ -100,6 +107,10 @@ def line_grid(
         Whether the panels share the y axis.
     digits : int
         Rounding of the plotted values.
+    log_y : bool
+        Whether the y axes are logarithmic.
+    y_include : sequence of float
+        Values the default y range keeps in view (e.g. a reference line).
 
     Returns
     -------
@@ -155,7 +166,40 @@ def line_grid(
                     col=col + 1,
                 )
     fig.update_xaxes(tickformat="d")
+    if log_y:
+        fig.update_yaxes(type="log")
+    if years:
+        cells = [divmod(i, n_cols) for i in range(len(panels))]
+        marks = events_in_years(years[0], years[-1])
+        start = max(years[0], FIRST_SHOWN_YEAR)
+        near_end = [x >= years[-1] - 0.25 * (years[-1] - start) for x, _ in marks]  # labels kept inside
+        mark_events(fig, marks, [(r + 1, c + 1) for r, c in cells], left=near_end)
+        if years[0] < FIRST_SHOWN_YEAR < years[-1]:
+            right = max([years[-1] + 0.5] + [x + 0.3 for x, _ in marks])
+            fig.update_xaxes(range=[FIRST_SHOWN_YEAR - 0.5, right])
+            fit_shown_years(fig, shared_yaxes, log_y, y_include)
     return fig, n_rows
+
+
+def fit_shown_years(fig: go.Figure, shared: bool, log_y: bool, include: Sequence[float] = ()) -> None:
+    """Fit each panel's y range (or the shared one) to the values from :data:`FIRST_SHOWN_YEAR` on.
+
+    ``include`` are values kept in view too (e.g. a reference line); log axes get their range in log10.
+    """
+    spans: dict[str, list[float]] = {}
+    for trace in fig.data:
+        x, y = np.asarray(trace.x, dtype=float), np.asarray(trace.y, dtype=float)
+        keep = (x >= FIRST_SHOWN_YEAR) & np.isfinite(y) & ((y > 0) if log_y else True)
+        if keep.any():
+            axis = "all" if shared else trace.yaxis or "y"
+            spans.setdefault(axis, []).extend([y[keep].min(), y[keep].max(), *include])
+    for axis, values in spans.items():
+        shown = np.log10(values) if log_y else np.asarray(values)
+        lo, hi = float(shown.min()), float(shown.max())
+        pad = 0.06 * (hi - lo) or 0.1 * max(abs(hi), 1.0)
+        names = [a.plotly_name for a in fig.select_yaxes()] if axis == "all" else ["yaxis" + axis[1:]]
+        for name in names:
+            fig.layout[name].range = [round(lo - pad, 4), round(hi + pad, 4)]
 
 
 def finish_grid(
@@ -170,6 +214,10 @@ def finish_grid(
     height: int | None = None,
 ) -> go.Figure:
     """``finish`` with wrapped title and subtitle, a top margin that fits them, y title on the first column."""
+    x_range = fig.layout.xaxis.range
+    starts = [np.nanmin(np.asarray(t.x, dtype=float)) for t in fig.data if t.x is not None and len(t.x)]
+    if x_range is not None and starts and min(starts) < x_range[0]:
+        subtitle += EARLIER_NOTE.format(year=FIRST_SHOWN_YEAR)
     title_w, subtitle_w = wrap(title, 95), wrap(subtitle, 135)
     title_lines, subtitle_lines = title_w.count("<br>") + 1, subtitle_w.count("<br>") + 1
     total_height = height or 300 * n_rows + 200

@@ -11,27 +11,109 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import shapely
 from plotly.subplots import make_subplots
 
 from helpers.codes import STATES, check_state, country_name, partner_name
 from helpers.compute.deals import deal_values
-from helpers.compute.geometry import WINDOW, clip_context, label_points, to_geojson
+from helpers.compute.geometry import WINDOW, clip_context, label_points, projected, to_geojson
+from helpers.figures.labels import DARK_TEXT, fill_colours, place_labels, text_colour
 from helpers.figures.theme import MUTED_COLOUR, PARTNER_COLOURS, SEQUENTIAL_SCALE, finish
 from helpers.text import plotly_text
 
 WATER = "#E4EEF5"
-# A white halo keeps dark labels readable on every fill of the sequential scale.
-HALO = "0px 0px 2px #FFFFFF, 0px 0px 3px #FFFFFF, 0px 0px 4px #FFFFFF"
-# Where each state's label sits relative to its label point (keeps the small states' labels apart).
-LABEL_POSITION = {"KGZ": "top right", "TJK": "bottom right"}
+# A halo of the opposite tone keeps each label readable where it runs past its own fill.
+HALO = {
+    DARK_TEXT: "0px 0px 2px #FFFFFF, 0px 0px 3px #FFFFFF, 0px 0px 4px #FFFFFF",
+    "#FFFFFF": "0px 0px 2px #000000, 0px 0px 3px #000000",
+}
+# Nominal size (px) of one map panel at a 1000 px wide page: labels are placed apart at this size.
+PANEL_PX = {"deal": (980.0, 360.0), "share": (980.0, 282.0), "locator": (980.0, 240.0)}
+MAP_MARGINS = 240  # finish(): top margin with a subtitle and bottom margin, px
+DEAL_MAP_HEIGHT, LOCATOR_HEIGHT = 600, 480
 NEIGHBOUR_FILL = "#E6E6E6"
 NO_DATA_FILL = "#FFFFFF"
 BORDER = "#FFFFFF"
 NO_DATA_BORDER = "#444444"
 HIGHLIGHT = PARTNER_COLOURS["CHN"]  # a strong blue from the Okabe-Ito palette
 OTHER_FOCUS = "#BDBDBD"
-# Neighbours named on the map for orientation (the rest stay unlabelled context).
-LABELLED_NEIGHBOURS = ("AFG", "CHN", "IRN", "MNG", "PAK", "RUS")
+# Neighbours that may be named for orientation: only where the name fits inside the country and
+# clear of the states' labels (the rest stay unlabelled context).
+LABELLED_NEIGHBOURS = ("RUS", "CHN", "IRN", "AFG", "MNG", "PAK")
+
+
+def map_labels(
+    boundaries: gpd.GeoDataFrame, texts: dict[str, str], fills: dict[str, str], panel: tuple[float, float]
+) -> pd.DataFrame:
+    """The labels of one map, placed apart at ``panel`` px: ``iso3, lon, lat, text, position, colour, x, y, box``.
+
+    ``texts`` maps iso3 to the (escaped) label, the five states first; ``fills`` iso3 to the colour
+    under it. States' labels are always kept; a neighbour's only where it fits inside the country.
+    """
+    points = label_points(boundaries, window=WINDOW).set_index("iso3")
+    (x0, x1), (y0, y1) = WINDOW
+    window = gpd.GeoDataFrame(geometry=[shapely.box(x0, y0, x1, y1)], crs="EPSG:4326")
+    flat = projected(window.assign(iso3="window"))
+    left, bottom, right, top = flat.total_bounds
+    scale = min(panel[0] / (right - left), panel[1] / (top - bottom))
+
+    def to_px(geometry: shapely.Geometry) -> shapely.Geometry:
+        moved = shapely.affinity.translate(geometry, -left, -bottom)
+        return shapely.affinity.scale(moved, scale, scale, origin=(0, 0))
+
+    shapes = projected(boundaries.assign(geometry=boundaries.geometry.intersection(window.geometry.iloc[0])))
+    areas = {code: to_px(g) for code, g in zip(shapes["iso3"], shapes.geometry, strict=True)}
+    codes = [c for c in texts if c in points.index]
+    spots = projected(
+        gpd.GeoDataFrame(
+            {"iso3": codes},
+            geometry=gpd.points_from_xy(points.loc[codes, "lon"], points.loc[codes, "lat"]),
+            crs="EPSG:4326",
+        )
+    )
+    rows = pd.DataFrame(
+        {
+            "iso3": codes,
+            "lon": points.loc[codes, "lon"].to_numpy(),
+            "lat": points.loc[codes, "lat"].to_numpy(),
+            "x": [to_px(g).x for g in spots.geometry],
+            "y": [to_px(g).y for g in spots.geometry],
+            "text": [texts[c] for c in codes],
+            "size": [10 if c in STATES else 11 for c in codes],
+            "must": [c in STATES for c in codes],
+            "area": [areas.get(c) if c in STATES else None for c in codes],
+        }
+    )
+    placed = place_labels(rows, (0.0, 0.0, panel[0], panel[1]))
+    fits = [
+        must or areas.get(code) is None or areas[code].contains(shapely.box(*box))
+        for code, must, box in zip(placed["iso3"], placed["must"], placed["box"], strict=True)
+    ]
+    placed = placed[fits].reset_index(drop=True)
+    placed["colour"] = [
+        text_colour(fills.get(c, NEIGHBOUR_FILL)) if c in STATES else MUTED_COLOUR for c in placed["iso3"]
+    ]
+    return placed
+
+
+def label_trace(labels: pd.DataFrame, **trace) -> go.Scattergeo:
+    """The text trace of placed labels: per-label position, colour and a halo of the opposite tone."""
+    return go.Scattergeo(
+        lon=labels["lon"].tolist(),
+        lat=labels["lat"].tolist(),
+        text=labels["text"].tolist(),
+        mode="text",
+        textposition=labels["position"].tolist(),
+        textfont={
+            "size": labels["size"].tolist(),
+            "color": labels["colour"].tolist(),
+            "shadow": [HALO.get(c, HALO[DARK_TEXT]) for c in labels["colour"]],
+        },
+        hoverinfo="skip",
+        showlegend=False,
+        name="labels",
+        **trace,
+    )
 
 
 def geo_layout() -> dict:
@@ -81,12 +163,13 @@ def _add_region(
     geo: str,
     coloraxis: str,
     first: bool,
+    cmax: float,
+    panel: tuple[float, float],
 ) -> None:
     """Neighbours grey, the five coloured by ``value`` (NaN = "no data", white), labels on top.
 
     ``values`` has ``iso3, value, label, hover`` for the five states (``hover``/``label`` escaped).
     """
-    labels = label_points(boundaries, window=WINDOW)
     neighbours = clip_context(boundaries, WINDOW)
     neighbours = neighbours[neighbours["role"].ne("focus")]
     names = neighbours.sort_values("iso3")["name"]
@@ -134,33 +217,11 @@ def _add_region(
                 geo=geo,
             )
         )
-    focus_labels = labels[labels["iso3"].isin(STATES)].merge(values[["iso3", "label", "value"]], on="iso3")
-    fig.add_trace(
-        go.Scattergeo(
-            lon=focus_labels["lon"].tolist(),
-            lat=focus_labels["lat"].tolist(),
-            text=focus_labels["label"],
-            mode="text",
-            textposition=[LABEL_POSITION.get(c, "middle center") for c in focus_labels["iso3"]],
-            textfont={"size": 10, "color": "#111111", "shadow": HALO},
-            hoverinfo="skip",
-            showlegend=False,
-            geo=geo,
-        )
-    )
-    context = labels[labels["iso3"].isin(LABELLED_NEIGHBOURS)]
-    fig.add_trace(
-        go.Scattergeo(
-            lon=context["lon"].tolist(),
-            lat=context["lat"].tolist(),
-            text=[plotly_text(n) for n in context["name"]],
-            mode="text",
-            textfont={"size": 11, "color": MUTED_COLOUR},
-            hoverinfo="skip",
-            showlegend=False,
-            geo=geo,
-        )
-    )
+    texts = dict(zip(values["iso3"], values["label"], strict=True))
+    texts.update({c: plotly_text(n) for c, n in zip(neighbours["iso3"], neighbours["name"], strict=True)})
+    texts = {c: texts[c] for c in [*values["iso3"], *LABELLED_NEIGHBOURS] if c in texts}
+    fills = dict(zip(values["iso3"], fill_colours(values["value"], SEQUENTIAL_SCALE, cmax, NO_DATA_FILL), strict=True))
+    fig.add_trace(label_trace(map_labels(boundaries, texts, fills, panel), geo=geo))
 
 
 def _coloraxis(title: str, cmax: float, suffix: str = "") -> dict:
@@ -170,6 +231,28 @@ def _coloraxis(title: str, cmax: float, suffix: str = "") -> dict:
         "cmax": cmax,
         "colorbar": {"title": {"text": title, "side": "right"}, "ticksuffix": suffix, "thickness": 14, "len": 0.8},
     }
+
+
+def fit_page(fig: go.Figure, plot_px: float, colour_bar: bool = True) -> go.Figure:
+    """Maps need no room for axis titles: narrow side margins, the colour bar under the map, the legend under it.
+
+    So a map takes the page's width, on a phone too. ``plot_px`` is the height of the plot area.
+    """
+    fig.update_layout(margin={"l": 10, "r": 10}, legend={"y": round(-(84 if colour_bar else 20) / plot_px, 4)})
+    if colour_bar:
+        fig.update_coloraxes(
+            colorbar={
+                "orientation": "h",
+                "x": 0.5,
+                "xanchor": "center",
+                "y": round(-6 / plot_px, 4),
+                "yanchor": "top",
+                "len": 0.6,
+                "thickness": 12,
+                "title": {"side": "top"},
+            }
+        )
+    return fig
 
 
 def deal_map_values(deals: pd.DataFrame) -> pd.DataFrame:
@@ -197,7 +280,9 @@ def deal_map(deals: pd.DataFrame, boundaries: gpd.GeoDataFrame, source: str, tit
     values = deal_map_values(deals)
     fig = go.Figure()
     cmax = float(np.nanmax(values["value"])) if values["value"].notna().any() else 1.0
-    _add_region(fig, boundaries, values, geo="geo", coloraxis="coloraxis", first=True)
+    _add_region(
+        fig, boundaries, values, geo="geo", coloraxis="coloraxis", first=True, cmax=cmax, panel=PANEL_PX["deal"]
+    )
     fig.update_layout(geo=geo_layout(), coloraxis=_coloraxis("US$ bn", cmax))
     unconfirmed = values.dropna(subset=["unconfirmed_bn"])
     note = (
@@ -207,13 +292,14 @@ def deal_map(deals: pd.DataFrame, boundaries: gpd.GeoDataFrame, source: str, tit
         if len(unconfirmed)
         else ""
     )
-    return finish(
+    finish(
         fig,
         title=title,
         subtitle=f"Deduplicated US deal value by state, US$ bn, unconfirmed rows left out{note}",
         source=source,
-        height=600,
+        height=DEAL_MAP_HEIGHT,
     )
+    return fit_page(fig, DEAL_MAP_HEIGHT - MAP_MARGINS)
 
 
 def share_values(snapshot: pd.DataFrame, partner: str) -> pd.DataFrame:
@@ -251,8 +337,9 @@ def share_map(
     source: str,
     title: str,
     cmax: float | None = None,
+    note: str = "",
 ) -> go.Figure:
-    """Side-by-side choropleths of one partner's share of each state's trade, one panel per snapshot.
+    """Stacked choropleths of one partner's share of each state's trade, one panel per snapshot.
 
     Parameters
     ----------
@@ -266,27 +353,42 @@ def share_map(
         Source line and the finding.
     cmax : float or None
         Top of the colour scale (%); default the largest share in ``snapshots``.
+    note : str
+        Added to the subtitle, e.g. why a panel shows the year it does.
     """
     panels = [(t, share_values(snap, partner)) for t, snap in snapshots]
+    # Panels stacked, not side by side: each map is as wide as the page allows, on a phone too.
     fig = make_subplots(
-        rows=1,
-        cols=len(panels),
-        specs=[[{"type": "geo"}] * len(panels)],
+        rows=len(panels),
+        cols=1,
+        specs=[[{"type": "geo"}] for _ in panels],
         subplot_titles=[t for t, _ in panels],
-        horizontal_spacing=0.02,
+        vertical_spacing=0.06,
     )
     # One scale for every partner in the snapshots, so the China and Russia maps read alike.
     top = max((float(snap["share_pct"].max()) for _, snap in snapshots if snap["share_pct"].notna().any()), default=1.0)
     for i, (_, values) in enumerate(panels, start=1):
         geo = "geo" if i == 1 else f"geo{i}"
-        _add_region(fig, boundaries, values, geo=geo, coloraxis="coloraxis", first=i == 1)
+        _add_region(
+            fig,
+            boundaries,
+            values,
+            geo=geo,
+            coloraxis="coloraxis",
+            first=i == 1,
+            cmax=cmax or top,
+            panel=PANEL_PX["share"],
+        )
         fig.update_layout({geo: geo_layout()})
     fig.update_layout(coloraxis=_coloraxis(f"{partner_name(partner)} share, % of total trade", cmax or top, "%"))
     missing = [country_name(c) for c in panels[0][1].loc[panels[0][1]["value"].isna(), "iso3"]]
-    subtitle = f"{partner_name(partner)}'s share of each state's total goods trade, %; label: share and year" + (
-        f"; {panels[0][0]}: no data for {', '.join(missing)}" if missing else ""
+    subtitle = (
+        f"{partner_name(partner)}'s share of each state's total goods trade, %; label: share and year"
+        + (f"; {panels[0][0]}: no data for {', '.join(missing)}" if missing else "")
+        + (f"; {plotly_text(note)}" if note else "")
     )
-    return finish(fig, title=title, subtitle=subtitle, source=source, height=520)
+    finish(fig, title=title, subtitle=subtitle, source=source, height=MAP_MARGINS + 300 * len(panels))
+    return fit_page(fig, 300 * len(panels))
 
 
 def locator_map(boundaries: gpd.GeoDataFrame, iso3: str, source: str, title: str) -> go.Figure:
@@ -304,27 +406,17 @@ def locator_map(boundaries: gpd.GeoDataFrame, iso3: str, source: str, title: str
         fig.add_trace(
             flat_layer(frame, colour, name=name, text=text, line={"color": BORDER, "width": 0.8}, showlegend=True)
         )
-    labels = label_points(boundaries, window=WINDOW)
-    labels = labels[labels["iso3"].isin([*STATES, *LABELLED_NEIGHBOURS])]
-    fig.add_trace(
-        go.Scattergeo(
-            lon=labels["lon"].tolist(),
-            lat=labels["lat"].tolist(),
-            text=[
-                f"<b>{plotly_text(name)}</b>" if code == iso3 else plotly_text(name)
-                for code, name in zip(labels["iso3"], labels["name"], strict=True)
-            ],
-            mode="text",
-            textfont={"size": 11, "color": "#111111", "shadow": HALO},
-            hoverinfo="skip",
-            showlegend=False,
-        )
-    )
+    names = dict(zip(context["iso3"], context["name"], strict=True))
+    texts = {c: f"<b>{plotly_text(names[c])}</b>" if c == iso3 else plotly_text(names[c]) for c in STATES}
+    texts.update({c: plotly_text(names[c]) for c in LABELLED_NEIGHBOURS if c in names})
+    fills = {c: HIGHLIGHT if c == iso3 else OTHER_FOCUS for c in STATES}
+    fig.add_trace(label_trace(map_labels(boundaries, texts, fills, PANEL_PX["locator"])))
     fig.update_layout(geo=geo_layout())
-    return finish(
+    finish(
         fig,
         title=title,
         subtitle="Locator map; Natural Earth boundaries (de facto lines, no endorsement)",
         source=source,
-        height=480,
+        height=LOCATOR_HEIGHT,
     )
+    return fit_page(fig, LOCATOR_HEIGHT - MAP_MARGINS, colour_bar=False)

@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from helpers.codes import COMBINED, OTHER, PARTNERS, WORLD
+from helpers.codes import COMBINED, OTHER, PARTNERS, STATES, WORLD
 from helpers.text import plotly_text
 
 TEMPLATE_NAME = "c5"
@@ -46,6 +46,21 @@ PARTNER_COLOURS = {
     COMBINED: "#CC79A7",
     WORLD: "#000000",
 }
+# Charts with one line per state (no partner lines) tell the states apart by Okabe-Ito colour and dash
+# together, and name each line at its end. Keyed in the order of helpers.codes.STATES.
+STATE_STYLES = dict(
+    zip(
+        STATES,
+        (
+            ("#0072B2", "solid"),
+            ("#E69F00", "dash"),
+            ("#009E73", "dot"),
+            ("#CC79A7", "dashdot"),
+            ("#000000", "longdash"),
+        ),
+        strict=True,
+    )
+)
 # Which records a series comes from is told by dash and marker, not by colour alone.
 SIDE_DASH = {"reporter": "solid", "mirror": "dash", "statement": "dot", "other": "dot"}
 SIDE_SYMBOL = {"reporter": "circle", "mirror": "diamond-open", "statement": "x", "other": "x"}

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from helpers.codes import COMBINED, FLOW_WORDS, country_name, partner_name, source_label
 from helpers.figures.grid import LineStyle, finish_grid, line_grid
-from helpers.figures.theme import PARTNER_COLOURS
+from helpers.figures.theme import PARTNER_COLOURS, STATE_STYLES
 from helpers.text import plotly_text
 
-GREYS = ("#222222", "#555555", "#777777", "#999999", "#444444", "#666666")
-DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 RATE_SYMBOLS = ("circle-open", "circle-open-dot", "circle")
 
 
@@ -124,9 +123,10 @@ def ratio_figure(ratios: pd.DataFrame, *, reporters: Sequence[str], partners: Se
         value="ratio",
         panels={r: country_name(r) for r in reporters},
         styles=_partner_styles(partners),
+        log_y=True,
+        y_include=(1.0,),
     )
     fig.add_hline(y=1, line={"color": "#999999", "width": 1})
-    fig.update_yaxes(type="log")
     return finish_grid(
         fig,
         title=title,
@@ -171,17 +171,14 @@ def combined_figure(combined: pd.DataFrame, *, reporters: Sequence[str], title: 
 
 
 def hhi_figure(conc: pd.DataFrame, *, reporters: Sequence[str], title: str, source: str) -> go.Figure:
-    """Herfindahl-Hirschman index of total trade, one grey line per reporter told apart by dash."""
+    """Herfindahl-Hirschman index of total trade, one line per reporter (colour and dash), named at its end."""
     data = conc[conc["flow"].eq("total") & conc["reporter"].isin(reporters) & conc["hhi"].notna()]
     hover = [
         f"{plotly_text(country_name(r.reporter))} {int(r.year)}: HHI {r.hhi:,.0f}"
         f"<br>Records: {plotly_text(source_label(r.dataset, r.side))}"
         for r in data.itertuples()
     ]
-    styles = {
-        r: LineStyle(country_name(r), GREYS[k % len(GREYS)], DASHES[k % len(DASHES)], mode="lines")
-        for k, r in enumerate(reporters)
-    }
+    styles = {r: LineStyle(country_name(r), *STATE_STYLES[r]) for r in reporters}
     fig, n_rows = line_grid(
         data.assign(hover=hover, panel="all"),
         panel="panel",
@@ -191,8 +188,11 @@ def hhi_figure(conc: pd.DataFrame, *, reporters: Sequence[str], title: str, sour
         styles=styles,
         digits=0,
     )
-    fig.update_yaxes(range=[0, 10_000], tickformat=",d")
-    return finish_grid(
+    top = float(data["hhi"].max()) if len(data) else 10_000.0
+    # From zero (an index, not a change), up to the next thousand above the highest value: lines kept apart.
+    fig.update_yaxes(range=[0, min(10_000, 1000 * np.ceil(top * 1.1 / 1000))], tickformat=",d")
+    label_line_ends(fig, min_gap=450)
+    fig = finish_grid(
         fig,
         title=title,
         subtitle=(
@@ -204,6 +204,26 @@ def hhi_figure(conc: pd.DataFrame, *, reporters: Sequence[str], title: str, sour
         n_rows=n_rows,
         height=520,
     )
+    fig.update_layout(margin={"r": 100})  # room for the line names
+    return fig
+
+
+def label_line_ends(fig: go.Figure, min_gap: float) -> go.Figure:
+    """Name each line (legend name, its colour) right of its last point; labels kept ``min_gap`` apart in y."""
+    ends = []
+    for trace in fig.data:
+        points = [(x, y) for x, y in zip(trace.x, trace.y, strict=True) if y is not None and y == y]
+        if points and trace.showlegend is not False:
+            ends.append((points[-1][0], points[-1][1], trace.name, trace.line.color))
+    placed: list[tuple[float, float]] = []
+    for x, y, name, colour in sorted(ends, key=lambda e: (e[0], e[1])):
+        y_label = max([y] + [py + min_gap for px, py in placed if px == x])
+        placed.append((x, y_label))
+        fig.add_annotation(
+            x=x, y=y_label, text=plotly_text(name), showarrow=False, xanchor="left", xshift=6,
+            font={"size": 11, "color": colour},
+        )  # fmt: skip
+    return fig
 
 
 def scenario_figure(panels: dict[str, pd.DataFrame], *, default_period: int, title: str, source: str) -> go.Figure:
