@@ -71,8 +71,9 @@ def _cells(trace: dict) -> dict[str, list]:
         columns = {"x": values(trace.get("x")), "y": values(trace.get("y"))}
     labels = values(trace.get("text"))
     if labels:
-        columns["label"] = [plain(v) if isinstance(v, str) else v for v in labels]
-    return {name: column for name, column in columns.items() if column}
+        columns["label"] = labels
+    # Category and label text is plotly text (entities, tags): shown as it reads.
+    return {name: [plain(v) if isinstance(v, str) else v for v in column] for name, column in columns.items() if column}
 
 
 def _points(cells: dict[str, list], columns: list[str]) -> list[list]:
