@@ -25,7 +25,7 @@ WORDS = {
     "value_basis": {"up_to": "up to", "approximate": "about", "lower_bound": "at least", "range_max": "up to",
                     "list_price": "list price", "stated": "", "none": ""},
 }  # fmt: skip
-HEADERS = ("State", "Deal", "US party", "Sector", "Instrument", "Stage reached", "Value (US$ m)", "Announced",
+HEADERS = ("State", "Deal", "US party", "Sector", "Instrument, stage reached", "Value (US$ m)", "Announced",
            "Confirmed by", "Counted in totals?", "Source")  # fmt: skip
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -39,6 +39,16 @@ def words(field: str, code: object) -> str:
     if code is None or pd.isna(code):
         return ""
     return WORDS.get(field, {}).get(str(code), str(code).replace("_", " "))
+
+
+def instrument_words(instrument: object, stage: object) -> str:
+    """The instrument and the stage it reached, the stage left out when the words are the same.
+
+    >>> instrument_words("purchase_order", "firm_order"), instrument_words("mou", "mou")
+    ('purchase order, firm order', 'memorandum of understanding')
+    """
+    first, second = words("instrument", instrument), words("stage", stage)
+    return first if second in ("", first) else f"{first}, {second}" if first else second
 
 
 def value_words(value: object, basis: object) -> str:
@@ -78,8 +88,7 @@ def _row(deal: pd.Series, titles: pd.Series, publishers: pd.Series) -> str:
         (deal["title"], None),
         (deal["us_party"], None),
         (words("sector", deal["sector"]), None),
-        (words("instrument", deal["instrument"]), None),
-        (words("stage", deal["stage"]), None),
+        (instrument_words(deal["instrument"], deal["stage"]), None),
         (value_words(value, deal["value_basis"]), value_key),
         (date_words(day, deal["date_precision"]), day_key),
         (words("confirmation", deal["confirmation"]), None),
