@@ -338,7 +338,8 @@ def test_a_chart_title_is_a_heading_one_level_below_the_heading_it_follows() -> 
         cells.append(cell)
     cells.insert(2, nbformat.v4.new_markdown_cell("### Subsection"))
     nb = nbformat.v4.new_notebook(cells=cells)
-    prepare(nb)
+    drawn = prepare(nb)
+    assert [f["layout"] for f in drawn.values()] == [{}, {}], "the figures drawn (chart and image) lose their title"
     shown = [o.data["text/html"] for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert '<h3 class="c5-chart-title"' in shown[0] and '<h4 class="c5-chart-title"' in shown[1]
 
