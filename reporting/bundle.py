@@ -107,12 +107,22 @@ def scripts(figures: dict[str, dict]) -> str:
     )
 
 
+def table_script(body: str) -> str:
+    """The search-and-sort script (templates/tables.js) if the body has a deal table, else ""."""
+    if 'class="c5-table c5-deals"' not in body:
+        return ""
+    code = (TEMPLATES / "tables.js").read_text(encoding="utf-8")
+    if "</script" in code.lower():
+        raise ReportBuildError("templates/tables.js must not contain '</script'")
+    return f"<script>\n{code}</script>\n"
+
+
 def page(title: str, body: str, header: str, footer: str, figures: dict[str, dict]) -> str:
-    """A whole HTML page: escaped title, inline CSS, the body, and the chart scripts if any."""
+    """A whole HTML page: escaped title, inline CSS, the body, the table and chart scripts if any."""
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n<style>\n{css}</style>\n</head>\n<body>\n"
-        f"{header}\n<main>\n{body}\n</main>\n{footer}\n{scripts(figures)}</body>\n</html>\n"
+        f"{header}\n<main>\n{body}\n</main>\n{footer}\n{table_script(body)}{scripts(figures)}</body>\n</html>\n"
     )

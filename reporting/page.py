@@ -15,6 +15,8 @@ from html.parser import HTMLParser
 import nbformat
 from nbconvert import HTMLExporter
 
+from reporting.chart_data import download_link
+from reporting.chart_text import caption_markup, chart_text, without_text
 from reporting.images import figure_size
 from reporting.plan import PROFILE_TEMPLATE, Job, ReportBuildError
 from reporting.project import country_name
@@ -80,38 +82,68 @@ def plain_title(figure: dict) -> str:
     return re.sub(r"([.:;!?])\.(\s|$)", r"\1\2", text).strip()
 
 
-def figure_markup(figure: dict, figure_id: str) -> str:
-    """The ``<figure>``: a static image (``src`` is a token until images exist) and the chart slot."""
-    width, height = figure_size(figure)
-    alt = plain_title(figure) or "Chart"
+def figure_markup(figure: dict, figure_id: str, level: int = 3) -> str:
+    """The ``<figure>``: title (a heading of ``level``) and subtitle, a static image (``src`` is a
+    token until images exist) and the chart slot, then the notes and the CSV download link.
+
+    The figure drawn there is :func:`reporting.chart_text.without_text` of this one.
+    """
+    text = chart_text(figure)
+    width, height = figure_size(without_text(figure))
+    alt = text.alt() or plain_title(figure) or "Chart"
+    above, below = caption_markup(text, level, figure_id)
+    number = int(figure_id.rsplit("-", 1)[-1]) if figure_id.rsplit("-", 1)[-1].isdigit() else 1
     return (
-        f'<figure class="c5-chart" data-figure="{figure_id}">'
+        f'<figure class="c5-chart" data-figure="{figure_id}">{above}'
         f'<img class="c5-static" src="{IMAGE_TOKEN.format(figure_id)}" alt="{html.escape(alt)}" '
         f'width="{width}" height="{height}">'
-        f'<div id="{figure_id}" class="c5-figure" style="height:{height}px"></div></figure>\n'
+        f'<div id="{figure_id}" class="c5-figure" style="height:{height}px"></div>'
+        f'<figcaption class="c5-chart-notes">{below}'
+        f'<p class="c5-chart-data">{download_link(figure, text, number)}</p></figcaption></figure>\n'
     )
+
+
+_MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s", re.MULTILINE)
+_HTML_HEADING = re.compile(r"<h([1-6])[\s>]", re.IGNORECASE)
+
+
+def _last_heading(texts: list[str], level: int) -> int:
+    """The level of the last heading in Markdown or HTML texts, else ``level``."""
+    for text in texts:
+        for match in _MARKDOWN_HEADING.finditer(text):
+            level = len(match[1])
+        for match in _HTML_HEADING.finditer(text):
+            level = int(match[1])
+    return level
 
 
 def prepare(nb: nbformat.NotebookNode) -> dict[str, dict]:
     """Make an executed notebook ready for export, in place; return its figures by id.
 
-    Plotly outputs become figure markup; stderr streams are dropped (readers see results, not
-    warnings); cell ids are renumbered so papermill's random ids never reach the HTML.
+    Plotly outputs become figure markup (each chart's title a heading one level below the heading
+    it follows) and the figures returned lose their title and notes, which the page shows as text;
+    stderr streams are dropped (readers see results, not warnings); cell ids are renumbered so
+    papermill's random ids never reach the HTML.
     """
     figures: dict[str, dict] = {}
+    level = 1
     for number, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{number}"
         if cell.cell_type != "code":
+            level = _last_heading([cell.source], level)
             continue
         kept = []
         for output in cell.outputs:
             if output.output_type == "stream" and output.name == "stderr":
                 continue
-            if PLOTLY_MIMETYPE in output.get("data", {}):
+            data = output.get("data", {})
+            if PLOTLY_MIMETYPE in data:
                 figure_id = f"c5-figure-{len(figures) + 1}"
-                figure = output.data[PLOTLY_MIMETYPE]
-                figures[figure_id] = {key: figure.get(key, {}) for key in ("data", "layout", "config")}
-                output.data = {"text/html": figure_markup(figure, figure_id)}
+                figure = data[PLOTLY_MIMETYPE]
+                figures[figure_id] = without_text({key: figure.get(key, {}) for key in ("data", "layout", "config")})
+                output.data = {"text/html": figure_markup(figure, figure_id, level + 1)}
+            else:
+                level = _last_heading([str(data.get(m, "")) for m in ("text/markdown", "text/html")], level)
             kept.append(output)
         cell.outputs = kept
     return figures

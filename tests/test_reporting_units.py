@@ -3,18 +3,34 @@
 from __future__ import annotations
 
 import base64
+import csv
 import gzip
+import io
 import json
 import re
 from datetime import date
 from pathlib import Path
 
 import nbformat
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 from plotly.offline import get_plotlyjs
+from plotly.subplots import make_subplots
 
 from reporting.briefing import Report, Stamp, briefing_body, index_body, readable_date
-from reporting.bundle import BUNDLE_FILES, PLOTLY_VERSION, VENDOR, bundle_for, figures_payload, pack, scripts
+from reporting.bundle import (
+    BUNDLE_FILES,
+    PLOTLY_VERSION,
+    VENDOR,
+    bundle_for,
+    figures_payload,
+    pack,
+    scripts,
+    table_script,
+)
+from reporting.chart_text import chart_text, without_text
 from reporting.output import MANIFEST, STAGING_PREFIX, OutputError, check_out, publish, read_manifest
 from reporting.page import (
     NOTEBOOK_ONLY,
@@ -290,3 +306,113 @@ def test_a_link_between_reports_becomes_an_anchor_in_the_briefing() -> None:
     body, _ = briefing_body([tracker, scenarios], STAMP, {r.job.name: r.body for r in (tracker, scenarios)})
     assert 'href="#s-01_deal_tracker"' in body and 'id="s-01_deal_tracker"' in body
     assert ".html" not in re.sub(r"https?://\S+", "", body.split('id="s-05_s"')[1])
+
+
+# --- chart words as page text, and the CSV of each chart -------------------------------------
+
+
+def _finished_figure(name: str = "China") -> dict:
+    """A figure as helpers.figures.theme.finish leaves it (title markup, a source annotation), as JSON."""
+    figure = go.Figure(
+        go.Bar(x=[1.5, -2.0, 3.0], y=["Kazakhstan", "Kyrgyzstan", "Tajikistan"], orientation="h", name=name)
+    )
+    figure.update_layout(
+        title={
+            "text": "<b>China leads &lt;img src=x onerror=alert(1)&gt;</b><br><span style='color:#666'>Share, %</span>"
+        },
+        height=500,
+        margin={"t": 90, "b": 150, "l": 70, "r": 30},
+        xaxis_title="US&#36; bn",
+    )
+    figure.add_annotation(text="Source: IMF &amp; <i>UN</i>", name="source", x=0, y=0, yshift=-130, showarrow=False)
+    figure.add_annotation(text="kept mark", x=1, y="Kazakhstan", showarrow=False)
+    return json.loads(pio.to_json(figure))
+
+
+def test_chart_words_become_escaped_page_text_and_leave_the_drawn_figure() -> None:
+    figure = _finished_figure()
+    text = chart_text(figure)
+    assert (text.title, text.subtitle, text.notes) == (f"China leads {PAYLOAD}", "Share, %", ("Source: IMF & UN",))
+    stripped = without_text(figure)
+    assert "title" not in stripped["layout"] and "title" in figure["layout"]  # the notebook's figure is untouched
+    assert [a["text"] for a in stripped["layout"]["annotations"]] == ["kept mark"]
+    margin, height = stripped["layout"]["margin"], stripped["layout"]["height"]
+    assert margin["t"] < 90 and margin["b"] < 150
+    assert 500 - height == (90 - margin["t"]) + (150 - margin["b"]), "the plot area keeps its height"
+    markup = figure_markup(figure, "c5-figure-3", level=4)
+    assert PAYLOAD not in markup and "China leads &lt;img src=x onerror=alert(1)&gt;</h4>" in markup
+    assert '<p class="c5-chart-subtitle">Share, %</p>' in markup
+    assert re.search(r"<figcaption[^>]*>.*Source: IMF &amp; UN.*Download the data \(CSV\).*</figcaption>", markup)
+    assert f'height="{height}"' in markup and markup.count('download="chart-3-china-leads') == 1
+
+
+def _csv_rows(markup: str) -> list[list[str]]:
+    payload = re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]*)"', markup)[1]
+    return list(csv.reader(io.StringIO(base64.b64decode(payload).decode("utf-8"))))
+
+
+def test_the_csv_holds_every_plotted_point_the_units_and_the_source() -> None:
+    hostile = '=HYPERLINK("https://evil.example")'
+    rows = _csv_rows(figure_markup(_finished_figure(hostile), "c5-figure-1"))
+    blank = rows.index([])
+    head = dict(r for r in rows[:blank] if len(r) == 2)
+    assert (
+        head["Chart"] == f"China leads {PAYLOAD}"
+        and head["Units"] == "x: US$ bn"
+        and head["Note"] == "Source: IMF & UN"
+    )
+    assert rows[blank + 1] == ["series", "x", "y"]
+    assert rows[blank + 2 :] == [
+        ["'" + hostile, "1.5", "Kazakhstan"],  # a formula is neutralised, a negative number is not
+        ["'" + hostile, "-2", "Kyrgyzstan"],
+        ["'" + hostile, "3", "Tajikistan"],
+    ]
+
+
+def test_the_csv_reads_typed_arrays_panels_maps_and_skips_gaps() -> None:
+    grid = make_subplots(rows=1, cols=2, subplot_titles=["Kazakhstan", "Uzbekistan"])
+    grid.add_trace(go.Scatter(x=np.array([2020, 2021, 2022]), y=np.array([1.25, np.nan, -3.5]), name="Russia"), 1, 1)
+    grid.add_trace(go.Scatter(x=np.array([2020, 2021]), y=np.array([7.0, 8.0]), name="Russia"), 1, 2)
+    figure = json.loads(pio.to_json(grid))
+    assert "bdata" in json.dumps(figure["data"]), "plotly should store these arrays as typed arrays"
+    rows = _csv_rows(figure_markup(figure, "c5-figure-1"))
+    table = rows[rows.index([]) + 1 :]
+    assert table == [
+        ["series", "panel", "x", "y"],
+        ["Russia", "Kazakhstan", "2020", "1.25"],
+        ["Russia", "Kazakhstan", "2022", "-3.5"],
+        ["Russia", "Uzbekistan", "2020", "7"],
+        ["Russia", "Uzbekistan", "2021", "8"],
+    ]
+    world = go.Figure(
+        go.Choropleth(locations=["KAZ", "UZB"], z=[18.8, 4.0], text=["Kazakhstan", "Uzbekistan"], name="s")
+    )
+    world.add_trace(go.Scattergeo(lat=[48.0], lon=[67.0], text=["Kazakhstan"], mode="text"))
+    rows = _csv_rows(figure_markup(json.loads(pio.to_json(world)), "c5-figure-2"))
+    assert rows[rows.index([]) + 1 :] == [
+        ["series", "location", "z", "lat", "lon", "label"],
+        ["s", "KAZ", "18.8", "", "", "Kazakhstan"],
+        ["s", "UZB", "4", "", "", "Uzbekistan"],
+        ["", "", "", "48", "67", "Kazakhstan"],
+    ]
+
+
+def test_a_chart_title_is_a_heading_one_level_below_the_heading_it_follows() -> None:
+    figure = {"data": [], "layout": {"title": {"text": "<b>T</b>"}}}
+    cells = [nbformat.v4.new_markdown_cell("# Report\n\n## Section")]
+    for _ in range(2):
+        cell = nbformat.v4.new_code_cell("fig")
+        cell.outputs = [nbformat.v4.new_output("display_data", data={"application/vnd.plotly.v1+json": figure})]
+        cells.append(cell)
+    cells.insert(2, nbformat.v4.new_markdown_cell("### Subsection"))
+    nb = nbformat.v4.new_notebook(cells=cells)
+    drawn = prepare(nb)
+    assert [f["layout"] for f in drawn.values()] == [{}, {}], "the figures drawn (chart and image) lose their title"
+    shown = [o.data["text/html"] for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert '<h3 class="c5-chart-title"' in shown[0] and '<h4 class="c5-chart-title"' in shown[1]
+
+
+def test_the_table_script_ships_only_with_a_deal_table() -> None:
+    assert table_script("<p>no table</p>") == ""
+    script = table_script('<table class="c5-table c5-deals"></table>')
+    assert script.startswith("<script>") and "aria-sort" in script and script.lower().count("</script") == 1

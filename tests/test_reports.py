@@ -7,11 +7,14 @@ from custom GeoJSON, a table, Key findings, and a country-profile template run p
 
 from __future__ import annotations
 
+import base64
 import csv
 import hashlib
 import html
+import io
 import itertools
 import json
+import math
 import os
 import re
 import resource
@@ -26,6 +29,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from helpers.codes import country_name
 from reporting.build import BRIEFING_NAME, MAX_BRIEFING_BYTES, MAX_REPORT_BYTES
 from reporting.output import MANIFEST, STAGING_PREFIX
 from reporting.plan import PROFILE_TEMPLATE, Job, plan
@@ -634,3 +638,193 @@ def test_readers_see_words_not_code(built: Path, browser: object, name: str) -> 
     assert found == [], f"{name}: {len(found)} code token(s) a reader sees:\n" + "\n".join(found[:30])
     if name in REPORTS:
         assert text.count("Key findings") == 1, f"{name}: 'Key findings' should appear once"
+
+
+# --- chart titles, CSV downloads, phones and paper -------------------------------------------
+
+# Per chart: its title as shown, whether it is visible, its download links and the traces plotly
+# drew (arrays as plain lists; typed arrays included).
+CHART_DOWNLOADS = """() => [...document.querySelectorAll('figure.c5-chart')].map(chart => {
+    const title = chart.querySelector('.c5-chart-title');
+    const list = a => (a && typeof a === 'object' && a.length !== undefined) ? Array.from(a) : null;
+    return {
+        title: title ? title.innerText.trim() : '',
+        titleShown: !!title && title.getBoundingClientRect().height > 0
+            && getComputedStyle(title).visibility === 'visible',
+        links: [...chart.querySelectorAll('a[download]')]
+            .map(a => ({href: a.href, name: a.download, text: a.innerText})),
+        traces: (chart.querySelector('.c5-figure')._fullData || []).filter(t => t.visible !== false).map(t => ({
+            type: t.type, name: chart.querySelector('.c5-figure').data[t.index].name || '',
+            x: list(t.x), y: list(t.y), z: list(t.z), lat: list(t.lat), lon: list(t.lon), locations: list(t.locations),
+        })),
+    };
+})"""
+POSITIONS = {"scatter": ("x", "y"), "bar": ("x", "y"), "choropleth": ("locations", "z"), "scattergeo": ("lat", "lon")}
+
+
+def _plain(text: object) -> str:
+    """Plotly text as a reader sees it (plotly's tags dropped, entities decoded)."""
+    return " ".join(html.unescape(re.sub(r"</?(b|i|span|br|sup|sub)\b[^>]*>", " ", str(text or ""))).split())
+
+
+def _same(shown: str, plotted: object) -> bool:
+    """A CSV cell equals a plotted value: numbers as numbers, text as text (a formula-guard quote allowed)."""
+    if isinstance(plotted, int | float) and not isinstance(plotted, bool):
+        return shown != "" and float(shown) == float(plotted)
+    return shown in (_plain(plotted), "'" + _plain(plotted))
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _decoded_csv(href: str) -> tuple[dict[str, str], list[dict[str, str]]]:
+    header, _, payload = href.partition(",")
+    assert header == "data:text/csv;charset=utf-8;base64", header
+    rows = list(csv.reader(io.StringIO(base64.b64decode(payload).decode("utf-8"))))
+    blank = rows.index([])
+    head = {r[0]: r[1] for r in rows[:blank] if len(r) == 2}
+    return head, [dict(zip(rows[blank + 1], r, strict=True)) for r in rows[blank + 2 :]]
+
+
+def _expected_points(trace: dict) -> list[tuple[str, tuple[str, object], tuple[str, object]]]:
+    """The points a trace draws, read from plotly in the page: (series, (column, value), ...)."""
+    first, second = POSITIONS[trace["type"]]
+    column = {"locations": "location"}
+    points = []
+    for a, b in zip(trace[first] or [], trace[second] or [], strict=False):
+        if a is None or b is None or (isinstance(b, float) and math.isnan(b)) or a == "" or b == "":
+            continue  # a gap is not a plotted point
+        points.append((trace["name"], (column.get(first, first), a), (column.get(second, second), b)))
+    return points
+
+
+@pytest.mark.parametrize("name", CHART_PAGES)
+def test_every_chart_has_a_visible_title_and_one_csv_of_exactly_its_plotted_values(
+    built: Path, browser: object, name: str
+) -> None:
+    with visit(browser, built / f"{name}.html") as seen:
+        show_every_chart(seen.page)
+        charts = seen.page.evaluate(CHART_DOWNLOADS)
+        assert seen.blocked == [] and seen.errors == []
+    assert charts
+    for chart in charts:
+        assert chart["title"] and chart["titleShown"], f"a chart without a visible title: {chart['title']!r}"
+        assert len(chart["links"]) == 1 and chart["links"][0]["text"] == "Download the data (CSV)"
+        assert chart["links"][0]["name"].endswith(".csv")
+        head, rows = _decoded_csv(chart["links"][0]["href"])
+        assert head["Chart"] == chart["title"] and "Units" in head and head["Note"].startswith("Source: ")
+        expected = [p for trace in chart["traces"] for p in _expected_points(trace)]
+        assert len(rows) == len(expected), (chart["title"], len(rows), len(expected))
+        for row, (series, *cells) in zip(rows, expected, strict=True):
+            assert _same(row["series"], series), (row, series)
+            assert all(_same(row[column], value) for column, value in cells), (chart["title"], row, cells)
+
+
+def test_markup_in_a_trace_name_or_label_is_text_in_the_csv(hostile_built: Path, browser: object) -> None:
+    with visit(browser, hostile_built / f"{REPORTS[0]}.html") as seen:
+        charts = seen.page.evaluate(CHART_DOWNLOADS)
+    tables = [_decoded_csv(c["links"][0]["href"])[1] for c in charts]
+    cells = [value for rows in tables for row in rows for value in row.values()]
+    assert any("<img src=x onerror=alert(1)>" in value for value in cells), "the planted text should be in a CSV"
+    formulas = [v for v in cells if v.startswith(("=", "+", "@")) or (v.startswith("-") and not _is_number(v))]
+    assert formulas == [], formulas
+
+
+PHONE = 390
+
+
+@pytest.mark.parametrize("name", MAIN_PAGES)
+def test_on_a_phone_nothing_scrolls_sideways_and_every_chart_fits(built: Path, browser: object, name: str) -> None:
+    with visit(browser, built / f"{name}.html", width=PHONE) as seen:
+        charts = show_every_chart(seen.page) if name != "index" else []
+        assert all(drawn(c) and c["width"] <= PHONE for c in charts), charts
+        wide = seen.page.evaluate(
+            """(limit) => [...document.querySelectorAll(
+                    'figure.c5-chart, figure.c5-chart > *, .c5-chart .main-svg, .c5-deals-wrap, .c5-deals-tools')]
+                .filter(e => e.getBoundingClientRect().right > limit + 0.5)
+                .map(e => e.tagName + ' ' + (e.getAttribute('class') || ''))""",
+            PHONE,
+        )
+        assert seen.page.evaluate("() => document.scrollingElement.scrollWidth") <= PHONE
+        assert wide == [], f"wider than the phone: {wide[:5]}"
+
+
+# Printable width in CSS px: the paper less Chromium's default print margins (about 0.4 in a side).
+PAPERS = {"A4": (8.27, 11.69), "Letter": (8.5, 11.0)}
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+@pytest.mark.parametrize("name", CHART_PAGES)
+def test_printed_on_a4_and_letter_every_chart_and_title_fits_the_page(
+    built: Path, browser: object, name: str, paper: str
+) -> None:
+    width = int((PAPERS[paper][0] - 0.8) * 96)
+    with visit(browser, built / f"{name}.html", width=width, media="print") as seen:
+        boxes = seen.page.evaluate(
+            """() => [...document.querySelectorAll('figure.c5-chart')].map(f => {
+                const box = e => e ? e.getBoundingClientRect() : {left: 0, right: 0, width: 0, height: 0};
+                const image = box(f.querySelector('img')), title = box(f.querySelector('.c5-chart-title'));
+                return {left: image.left, right: image.right, image: image.width, title: title.height,
+                        titleRight: title.right, chart: box(f.querySelector('.c5-figure')).width};
+            })"""
+        )
+        scroll = seen.page.evaluate("() => document.scrollingElement.scrollWidth")
+        tables = seen.page.evaluate(
+            "() => [...document.querySelectorAll('table')].map(t => t.getBoundingClientRect().right)"
+        )
+        assert seen.page.pdf(format=paper)[:4] == b"%PDF"
+    assert boxes and scroll <= width and all(right <= width for right in tables), (scroll, tables)
+    for box in boxes:
+        assert box["image"] > 0 and box["left"] >= 0 and box["right"] <= width and box["chart"] == 0, box
+        assert box["title"] > 0 and box["titleRight"] <= width, box
+
+
+# --- the list of every deal ------------------------------------------------------------------
+
+DEAL_ROWS = """() => [...document.querySelectorAll('table.c5-deals tbody tr')].filter(r => !r.hidden && r.offsetParent)
+    .map(r => [...r.cells].map(c => c.dataset.sort !== undefined ? c.dataset.sort : c.innerText.trim()))"""
+
+
+def _deal_rows() -> list[dict[str, str]]:
+    with (DATA_DIR / "deals.csv").open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_the_deal_list_filters_as_you_type_and_sorts_by_value(built: Path, browser: object) -> None:
+    deals = _deal_rows()
+    titles = {d["deal_id"]: d["title"] for d in deals}
+    query = "tajikistan"
+    with (DATA_DIR / "sources.csv").open(newline="", encoding="utf-8") as handle:
+        publishers = {row["source_id"]: row["publisher"] for row in csv.DictReader(handle)}
+    shown_text = [
+        f"{country_name(d['country'])} {d['title']} {d['us_party']} {titles.get(d['overlaps_deal_id'], '')} "
+        f"{publishers[d['source_id']]}"
+        for d in deals
+    ]
+    expected = sorted(d["title"] for d, text in zip(deals, shown_text, strict=True) if query in text.lower())
+    path = built / "01_deal_tracker.html"
+    with visit(browser, path, javascript=False) as seen:
+        assert len(seen.page.evaluate(DEAL_ROWS)) == len(deals), "without scripts every deal shows"
+    with visit(browser, path) as seen:
+        page = seen.page
+        assert page.locator(".c5-deals-count").inner_text() == f"{len(deals)} of {len(deals)} deals"
+        page.get_by_label("Search the deals").press_sequentially(query, delay=10)
+        shown = page.evaluate(DEAL_ROWS)
+        assert sorted(r[1] for r in shown) == expected and expected
+        assert page.locator(".c5-deals-count").inner_text() == f"{len(expected)} of {len(deals)} deals"
+        page.get_by_label("Search the deals").fill("")
+        value = page.locator("table.c5-deals th", has_text="Value")
+        value.locator("button").click()
+        assert value.get_attribute("aria-sort") == "ascending"
+        stated = sorted(float(d["value_usd_m"]) for d in deals if d["value_usd_m"])
+        blanks = [""] * (len(deals) - len(stated))
+        assert [r[5] for r in page.evaluate(DEAL_ROWS)] == [f"{v:.10g}" for v in stated] + blanks
+        value.locator("button").press("Enter")  # a keyboard user sorts the same way
+        assert value.get_attribute("aria-sort") == "descending"
+        assert [r[5] for r in page.evaluate(DEAL_ROWS)] == [f"{v:.10g}" for v in reversed(stated)] + blanks
+        assert seen.errors == []

@@ -1,0 +1,115 @@
+"""Every deal row in plain words, as one HTML table (notebook 01's "All deals").
+
+The table has the class ``c5-deals``: the reports add a search box and sortable headers to it;
+without scripts it is a plain table. Cells are text from data, escaped; value and date cells
+carry a ``data-sort`` key (number, ISO date) so sorting is by value, not by the words shown.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+from IPython.display import HTML
+
+from helpers.codes import country_name
+from helpers.codes import words as code_words
+from helpers.text import NO_MATH_CLASSES, html_text
+
+TABLE_CLASS = "c5-deals"
+BASIS_WORDS = {"up_to": "up to", "approximate": "about", "lower_bound": "at least", "range_max": "up to",
+               "list_price": "list price"}  # fmt: skip
+HEADERS = ("State", "Deal", "US party", "Sector", "Instrument, stage reached", "Value (US$ m)", "Announced",
+           "Confirmed by", "Counted in totals?", "Source")  # fmt: skip
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def words(field: str, code: object) -> str:
+    """A code of the deals table in plain words (the codes module's words; a value basis as a prefix).
+
+    >>> words("stage", "firm_order"), words("sector", "ai_semiconductors"), words("stage", None)
+    ('firm order', 'AI and semiconductors', '')
+    """
+    if code is None or pd.isna(code):
+        return ""
+    if field == "value_basis":
+        return BASIS_WORDS.get(str(code), "")
+    return code_words(code)
+
+
+def instrument_words(instrument: object, stage: object) -> str:
+    """The instrument and the stage it reached, the stage left out when the words are the same.
+
+    >>> instrument_words("purchase_order", "firm_order"), instrument_words("mou", "mou")
+    ('purchase order, firm order', 'MoU')
+    """
+    first, second = words("instrument", instrument), words("stage", stage)
+    return first if second in ("", first) else f"{first}, {second}" if first else second
+
+
+def value_words(value: object, basis: object) -> str:
+    """A value in US$ m with its basis, e.g. "up to 2,000"; "not stated" without a value.
+
+    >>> value_words(2000.0, "up_to"), value_words(None, "none"), value_words(7.5, "stated")
+    ('up to 2,000', 'not stated', '7.5')
+    """
+    if value is None or pd.isna(value):
+        return "not stated"
+    return f"{words('value_basis', basis)} {float(value):,.10g}".strip()
+
+
+def date_words(day: object, precision: object) -> str:
+    """An announcement date as precise as it is known, e.g. "6 Nov 2025", "Nov 2025".
+
+    >>> date_words(pd.Timestamp("2025-11-06"), "day"), date_words(pd.Timestamp("2025-11-01"), "month")
+    ('6 Nov 2025', 'Nov 2025')
+    >>> date_words(None, "unknown")
+    'unknown'
+    """
+    if day is None or pd.isna(day) or precision == "unknown":
+        return "unknown"
+    stamp = pd.Timestamp(day)
+    month = f"{MONTHS[stamp.month - 1]} {stamp.year}"
+    return {"day": f"{stamp.day} {month}", "month": month}.get(str(precision), str(stamp.year))
+
+
+def _row(deal: pd.Series, titles: pd.Series, publishers: pd.Series) -> str:
+    container = deal["overlaps_deal_id"]
+    counted = "yes" if container is None or pd.isna(container) else f"no: inside {titles.get(container, 'another row')}"
+    value, day = deal["value_usd_m"], deal["announced_date"]
+    value_key = "" if pd.isna(value) else f"{float(value):.10g}"
+    day_key = "" if pd.isna(day) or deal["date_precision"] == "unknown" else pd.Timestamp(day).date().isoformat()
+    cells = [
+        (country_name(deal["country"]), None),
+        (deal["title"], None),
+        (deal["us_party"], None),
+        (words("sector", deal["sector"]), None),
+        (instrument_words(deal["instrument"], deal["stage"]), None),
+        (value_words(value, deal["value_basis"]), value_key),
+        (date_words(day, deal["date_precision"]), day_key),
+        (words("confirmation", deal["confirmation"]), None),
+        (counted, None),
+        (publishers.get(deal["source_id"], ""), None),
+    ]
+    return "<tr>" + "".join(_cell(text, key) for text, key in cells) + "</tr>"
+
+
+def _cell(text: object, key: str | None) -> str:
+    """A ``<td>`` of escaped text, with its sort key if it has one."""
+    sort = f' data-sort="{html.escape(key)}"' if key is not None else ""
+    return f"<td{sort}>{html_text(text)}</td>"
+
+
+def deal_list(deals: pd.DataFrame, sources: pd.DataFrame) -> HTML:
+    """Every row of the deals table in plain words (state, deal, party, ... source publisher)."""
+    titles = deals.set_index("deal_id")["title"]
+    publishers = sources.set_index("source_id")["publisher"]
+    ordered = deals.sort_values(["country", "announced_date", "title"], kind="stable", na_position="last")
+    head = "".join(f'<th scope="col">{html_text(h)}</th>' for h in HEADERS)
+    body = "".join(_row(deal, titles, publishers) for _, deal in ordered.iterrows())
+    caption = f"All {len(deals)} deal rows, counted or not (values in US$ m as the sources state them)"
+    return HTML(
+        f'<div class="c5-table-wrap c5-deals-wrap {NO_MATH_CLASSES}">'
+        f'<table class="c5-table {TABLE_CLASS}"><caption>{html_text(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
