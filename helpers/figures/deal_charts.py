@@ -228,7 +228,8 @@ def timeline_chart(
                 continue
             values = part["value_usd_m"]
             hover = [
-                f"{wrap(plotly_text(t), 70)}<br>{country_name(c)}, {d} (date precision: {p})<br>{bn(v)}; stage: {code_words(s)}"
+                f"{wrap(plotly_text(t), 70)}<br>{country_name(c)}, {d} (date precision: {p})"
+                f"<br>{bn(v)}; stage: {code_words(s)}"
                 + ("" if k else "<br>inside another row, not summed")
                 + (f"<br>{conf}" if conf == UNCONFIRMED else "")
                 for t, c, d, p, v, s, k, conf in zip(
