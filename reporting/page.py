@@ -72,16 +72,6 @@ class Report:
     figures: dict[str, dict] = field(default_factory=dict)  # figure id -> {"data", "layout", "config"}
 
 
-def plain_title(figure: dict) -> str:
-    """A figure's title and subtitle as one plain line (tags dropped, entities decoded)."""
-    title = figure.get("layout", {}).get("title", "")
-    text = title.get("text", "") if isinstance(title, dict) else str(title or "")
-    text = re.sub(r"<br\s*/?>", ". ", text, flags=re.IGNORECASE)
-    text = re.sub(r"<[^>]*>", "", text)
-    text = " ".join(html.unescape(text).split())
-    return re.sub(r"([.:;!?])\.(\s|$)", r"\1\2", text).strip()
-
-
 def figure_markup(figure: dict, figure_id: str, level: int = 3) -> str:
     """The ``<figure>``: title (a heading of ``level``) and subtitle, a static image (``src`` is a
     token until images exist) and the chart slot, then the notes and the CSV download link.
@@ -90,7 +80,7 @@ def figure_markup(figure: dict, figure_id: str, level: int = 3) -> str:
     """
     text = chart_text(figure)
     width, height = figure_size(without_text(figure))
-    alt = text.alt() or plain_title(figure) or "Chart"
+    alt = text.alt() or "Chart"
     above, below = caption_markup(text, level, figure_id)
     number = int(figure_id.rsplit("-", 1)[-1]) if figure_id.rsplit("-", 1)[-1].isdigit() else 1
     return (

@@ -37,7 +37,6 @@ from reporting.page import (
     check_offline,
     figure_markup,
     for_readers,
-    plain_title,
     prepare,
     reader_markdown,
     render_report,
@@ -116,7 +115,7 @@ def test_alt_text_is_the_title_and_finding_escaped() -> None:
     figure = {
         "layout": {"title": {"text": f"<b>China leads {escaped}</b><br><span style='x'>Share of trade, %</span>"}}
     }
-    assert plain_title(figure) == f"China leads {PAYLOAD}. Share of trade, %"
+    assert chart_text(figure).alt() == f"China leads {PAYLOAD}. Share of trade, %"
     markup = figure_markup(figure, "c5-figure-1")
     assert PAYLOAD not in markup and 'alt="China leads &lt;img src=x onerror=alert(1)&gt;. Share of trade, %"' in markup
     assert figure_markup({"layout": {}}, "c5-figure-2").count('alt="Chart"') == 1

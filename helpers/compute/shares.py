@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from helpers.codes import COMBINED, PARTNERS, WORLD
+from helpers.codes import COMBINED, PARTNERS, WORLD, partner_name
 from helpers.compute.rules import check_shares, one_record_set, records_key, same_records
 from helpers.compute.series import KEY
 
@@ -245,7 +245,7 @@ def overtake_year(series: pd.DataFrame, leader: str = "CHN", laggard: str = "RUS
             if start == 0:
                 record["reason"] = "ahead in every compared year (overtake, if any, was earlier)"
         else:
-            record["reason"] = f"{laggard} ahead or equal in the last compared year"
+            record["reason"] = f"{partner_name(laggard)} ahead or equal in {int(years[-1])}, the last compared year"
         records.append(record)
     columns = ["reporter", "flow", "overtake_year", "first_ahead_year", "last_compared_year", "n_years_compared"]
     out = pd.DataFrame.from_records(records, columns=[*columns, "reason"])

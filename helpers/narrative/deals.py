@@ -108,6 +108,15 @@ def key_findings(deals: pd.DataFrame, claims: pd.DataFrame) -> list[str]:
     return lines
 
 
+GROUP_NOUNS = {
+    "country": ("state", "states"),
+    "sector": ("sector", "sectors"),
+    "us_party": ("US party", "US parties"),
+    "instrument": ("instrument", "instruments"),
+    "stage": ("stage", "stages"),
+}
+
+
 def notes(deals: pd.DataFrame, topic: str) -> list[str]:
     """Two or three data-driven sentences interpreting one section of the deal tracker.
 
@@ -129,15 +138,18 @@ def notes(deals: pd.DataFrame, topic: str) -> list[str]:
             )
         unvalued = table[table["dedup_usd_m"].isna()]
         if len(unvalued):
+            groups = ", ".join(name(v) for v in unvalued[topic])
+            one, many = GROUP_NOUNS.get(topic, ("group", "groups"))
+            counted = f"1 {one} has" if len(unvalued) == 1 else f"{len(unvalued)} {many} have"
             out.append(
-                f"{len(unvalued)} group(s) have no counted stated value: "
-                + ", ".join(name(v) for v in unvalued[topic])
-                + " (their money is missing or sits inside another row, so the total is blank, not zero)."
+                f"{counted} no counted stated value: {groups} (the money is missing or sits inside another row, "
+                "so the total is blank, not zero)."
             )
         with_unconf = table.dropna(subset=["unconfirmed_usd_m"])
         for row in with_unconf.itertuples(index=False):
+            named = name(getattr(row, topic))
             out.append(
-                f"{name(getattr(row, topic))} also carries {bn(row.unconfirmed_usd_m)} of unconfirmed figures, "
+                f"{named[:1].upper() + named[1:]} also carries {bn(row.unconfirmed_usd_m)} of unconfirmed figures, "
                 "shown separately."
             )
         return out

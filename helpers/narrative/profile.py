@@ -50,7 +50,8 @@ def profile_findings(
         lines.append(f"No Russia + China share of {name}'s total trade on the same records.")
     over = overtakes[overtakes["reporter"].eq(iso3) & overtakes["flow"].eq("total")]
     if len(over) and not pd.isna(over.iloc[0]["overtake_year"]):
-        lines.append(f"China has been ahead of Russia in {name}'s total trade since {over.iloc[0]['overtake_year']}.")
+        first, last = over.iloc[0]["overtake_year"], over.iloc[0]["last_compared_year"]
+        lines.append(f"China has been ahead of Russia in {name}'s total trade since {first} (compared up to {last}).")
     elif len(over):
         lines.append(f"China has not overtaken Russia for good in {name}'s total trade ({over.iloc[0]['reason']}).")
     own = deals[deals["country"].eq(iso3)]

@@ -12,19 +12,23 @@ from helpers.narrative.common import pct, top_row
 
 
 def top_partner_title(shares: pd.DataFrame, flow: str, partners: Sequence[str]) -> str:
-    """E.g. "Largest named partner in total trade (latest comparable year): China for Kazakhstan; ..."."""
+    """E.g. "Largest named partner in total trade, latest year ...: China for Kazakhstan (2023); ..."."""
     top = latest_top_partner(shares, flow, partners)
     word = "total trade" if flow == "total" else flow
     if top.empty:
         return f"No year with every partner's share of {word} on the same records"
-    groups = top.groupby("partner")["reporter"].agg(lambda r: ", ".join(country_name(c) for c in sorted(r)))
+    top = top.assign(named=[f"{country_name(r)} ({y})" for r, y in zip(top["reporter"], top["year"], strict=True)])
+    groups = top.sort_values("reporter").groupby("partner")["named"].agg(", ".join)
     order = top["partner"].value_counts().sort_index().sort_values(ascending=False, kind="stable").index
     parts = [f"{partner_name(p)} for {groups[p]}" for p in order]
     if len(top) == 1:
         row = top.iloc[0]
         name = country_name(row["reporter"])
-        return f"{partner_name(row['partner'])} is {name}'s largest named partner in {word} (latest comparable year)"
-    return f"Largest named partner in {word} (latest comparable year): " + "; ".join(parts)
+        return (
+            f"{partner_name(row['partner'])} was {name}'s largest named partner in {word} in {row['year']}, "
+            "the latest year with every partner on the same records"
+        )
+    return f"Largest named partner in {word}, latest year with every partner on the same records: " + "; ".join(parts)
 
 
 def combined_title(at_years: pd.DataFrame) -> str:
