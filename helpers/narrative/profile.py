@@ -51,7 +51,12 @@ def profile_findings(
     over = overtakes[overtakes["reporter"].eq(iso3) & overtakes["flow"].eq("total")]
     if len(over) and not pd.isna(over.iloc[0]["overtake_year"]):
         first, last = over.iloc[0]["overtake_year"], over.iloc[0]["last_compared_year"]
-        lines.append(f"China has been ahead of Russia in {name}'s total trade since {first} (compared up to {last}).")
+        if first == last:
+            lines.append(f"China moved ahead of Russia in {name}'s total trade in {first}, the latest year compared.")
+        else:
+            lines.append(
+                f"China has been ahead of Russia in {name}'s total trade since {first} (latest year compared: {last})."
+            )
     elif len(over):
         lines.append(f"China has not overtaken Russia for good in {name}'s total trade ({over.iloc[0]['reason']}).")
     own = deals[deals["country"].eq(iso3)]

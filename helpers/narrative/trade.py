@@ -128,8 +128,13 @@ def dependency_findings(
     total = overtakes[overtakes["flow"].eq("total")]
     done = total[total["overtake_year"].notna()].sort_values("reporter")
     not_yet = sorted(set(at_years["reporter"]) - set(done["reporter"]))
-    text = "China overtook Russia for good in total trade (values from the same records): "
-    text += "; ".join(f"{country_name(r.reporter)} {r.overtake_year}" for r in done.itertuples()) or "none"
+    text = "China ahead of Russia in total trade in every year compared since (values from the same records): "
+    text += (
+        "; ".join(
+            f"{country_name(r.reporter)} {r.overtake_year} (to {r.last_compared_year})" for r in done.itertuples()
+        )
+        or "none"
+    )
     if not_yet:
         text += "; not on comparable data: " + ", ".join(country_name(r) for r in not_yet)
     lines.append(text + ".")
