@@ -162,12 +162,26 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+WHOLE_CELL = 14  # a cell of one word up to this long (a year, a number, a state) is never split
+
+
+def _table_cell(value: object) -> str:
+    """A table cell as HTML: escaped text; one short word kept whole (``c5-whole``).
+
+    >>> _table_cell(2021), _table_cell("a <b>")
+    ('<span class="c5-whole">2021</span>', 'a &lt;b&gt;')
+    """
+    text = _cell(value)
+    escaped = html_text(text)
+    return f'<span class="c5-whole">{escaped}</span>' if len(text) <= WHOLE_CELL and not text.split()[1:] else escaped
+
+
 def table(frame: pd.DataFrame, columns: Mapping[str, str] | None = None, caption: str | None = None) -> HTML:
     """An HTML table of text cells with readable column names and thousands separators."""
     shown = frame.rename(columns=dict(columns)) if columns else frame
     if columns:
         shown = shown[list(columns.values())]
-    cells = shown.astype(object).map(lambda v: html_text(_cell(v)))
+    cells = shown.astype(object).map(_table_cell)
     cells.columns = [html_text(c) for c in shown.columns]
     body = cells.to_html(index=False, escape=False, border=0, classes="c5-table")
     if caption:
