@@ -108,8 +108,9 @@ def scripts(figures: dict[str, dict]) -> str:
 
 
 def table_script(body: str) -> str:
-    """The search-and-sort script (templates/tables.js) if the body has a deal table, else ""."""
-    if 'class="c5-table c5-deals"' not in body:
+    """The table script (templates/tables.js: deal search and sort, keyboard stops on scrolling
+    tables) if the body has a table box, else ""."""
+    if "c5-table-wrap" not in body:
         return ""
     code = (TEMPLATES / "tables.js").read_text(encoding="utf-8")
     if "</script" in code.lower():

@@ -411,7 +411,8 @@ def test_a_chart_title_is_a_heading_one_level_below_the_heading_it_follows() -> 
     assert '<h3 class="c5-chart-title"' in shown[0] and '<h4 class="c5-chart-title"' in shown[1]
 
 
-def test_the_table_script_ships_only_with_a_deal_table() -> None:
+def test_the_table_script_ships_only_with_a_table() -> None:
     assert table_script("<p>no table</p>") == ""
-    script = table_script('<table class="c5-table c5-deals"></table>')
+    assert "scrollWidth" in table_script('<div class="c5-table-wrap"><table class="c5-table"></table></div>')
+    script = table_script('<div class="c5-table-wrap c5-deals-wrap"><table class="c5-table c5-deals"></table></div>')
     assert script.startswith("<script>") and "aria-sort" in script and script.lower().count("</script") == 1

@@ -290,7 +290,7 @@ def test_no_overtake_when_russia_is_ahead_in_the_last_year_and_mixed_sides_are_n
     got = sh.overtake_year(sr.select_series(frame(rows))).iloc[0]
     assert pd.isna(got["overtake_year"])
     assert got["last_compared_year"] == 2021
-    assert "RUS" in got["reason"]
+    assert "Russia" in got["reason"]
 
 
 def test_share_snapshot_latest_year_and_missing_stays_missing():

@@ -1,4 +1,5 @@
-/* C5 Realignment reports: a search box and sortable columns for tables of class c5-deals.
+/* C5 Realignment reports: a search box and sortable columns for tables of class c5-deals, and a
+   keyboard stop (with the table's caption as its name) on any table box that scrolls sideways.
    Without scripts the whole table shows. Sorting uses a cell's data-sort key when it has one
    (numbers, ISO dates; cells without a value go last), else its text, numbers compared as numbers. */
 (() => {
@@ -60,4 +61,19 @@
   };
 
   document.querySelectorAll("table.c5-deals").forEach(enhance);
+
+  const scrollStops = () => {
+    document.querySelectorAll(".c5-table-wrap").forEach((box) => {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        const caption = box.querySelector("caption, .c5-caption");
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table");
+      } else {
+        ["tabindex", "role", "aria-label"].forEach((name) => box.removeAttribute(name));
+      }
+    });
+  };
+  scrollStops();
+  window.addEventListener("resize", scrollStops);
 })();
