@@ -482,7 +482,9 @@ def read_uzbekistan(path: Path, flow: str, source_id: str) -> list[Cell]:
 # ================================================================ IMF DOTS and pages
 
 KEY = ["reporter", "partner", "year", "flow", "side", "source_id"]
-SOURCE_COLUMNS = ["source_id", "publisher", "title", "url", "published", "accessed", "licence", "notes"]
+SOURCE_COLUMNS = [
+    "source_id", "publisher", "title", "url", "published", "accessed", "licence", "notes", "originator", "source_type",
+]  # fmt: skip
 FLAGS = {
     "estimate", "imf_derived", "imf_fixed_split", "derived", "lower_bound", "approximate",
     "preliminary", "break", "partial_coverage", "converted", "superseded",
@@ -525,6 +527,8 @@ FLAG_ADD: dict[tuple[str, str, int, str, float, str], set[str]] = {
     ("KAZ", "RUS", 2023, "total", 28.0, "statement"): {"approximate"},  # "$28 billion mark"
     ("CA5", "CHN", 2021, "total", 49.5, "mirror-GACC"): {"lower_bound"},  # "just over $49.5bn" (reference note)
     ("TJK", "RUS", 2021, "imports", 1.3, "reporter"): {"approximate"},  # 约13亿美元
+    ("CA5", "TUR", 2022, "total", 12.33, "mirror-TurkStat"): {"estimate"},  # the page's extrapolation of 11 months
+    ("TKM", "WLD", 2022, "total", 20.0, "other"): {"estimate"},  # "ESTIMATE": Turkmenistan publishes no statistics
 }
 FLAG_DROP: dict[tuple[str, str, int, str, float, str], set[str]] = {
     # notes quote another outlet's rounded wording; the row's own figure is exact
@@ -940,6 +944,37 @@ def drop_redundant_totals(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]
     return frame.drop(index=drop), log
 
 
+FLAG_WORDS = {"lower_bound": "a lower bound", "approximate": "approximate", "preliminary": "preliminary"}
+
+
+def fold_split_totals(frame: pd.DataFrame, urls: dict[str, str]) -> tuple[pd.DataFrame, list[str]]:
+    """A total beside an exports + imports split of the same records (dataset and side), from another source,
+    moves into the split's notes: a plain sum of the rows never counts the trade twice.
+
+    Rows flagged ``superseded`` are left alone (charts never use them; the agency's split is the figure).
+    """
+    log: list[str] = []
+    frame = frame.reset_index(drop=True)
+    live = ~frame["flags"].fillna("").str.contains("superseded")
+    group = ["reporter", "partner", "year", "dataset", "side"]
+    flows = frame[live].groupby(group)["flow"].agg(set)
+    drop = []
+    for idx, r in frame[live & (frame["flow"] == "total")].iterrows():
+        key = tuple(r[c] for c in group)
+        if not {"exports", "imports"} <= flows[key]:
+            continue
+        value, unit = (r["value_usd_m"], "US$ m") if pd.notna(r["value_usd_m"]) else (r["value_eur_m"], "EUR m")
+        words = [FLAG_WORDS.get(f, f) for f in filter(None, str(r["flags"]).split(";"))]
+        flags = f" ({', '.join(words)})" if words else ""
+        where = urls.get(r["source_id"], r["source_id"])
+        text = f"{where} states a total of {value:g} {unit}{flags}, not stored beside this split (it would double-count)"
+        mask = live & (frame[group] == pd.Series(key, index=group)).all(axis=1) & frame["flow"].isin(["exports", "imports"])
+        frame.loc[mask, "note"] = frame.loc[mask, "note"].map(lambda n, t=text: f"{n}; {t}".strip("; "))
+        drop.append(idx)
+        log.append(f"folded total beside a split: {' '.join(map(str, key))} {value:g} {unit} ({r['source_id']})")
+    return frame.drop(index=drop), log
+
+
 def resolve_collisions(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """Keep one row per key; a second figure for the same key goes into the kept row's note."""
     log: list[str] = []
@@ -999,6 +1034,156 @@ def _title_from_url(url: str, publisher: str) -> str:
         text = re.sub(r"\.(html?|php|shtml)$", "", words[-1]).replace("_", " ").replace("-", " ").strip()
         return text[:1].upper() + text[1:]
     return f"{publisher} page (title not recorded)"
+
+
+# ================================================================ carriers and originators
+
+# Carriers a trade figure must not rest on (issue 18): propaganda outlets, aggregators, reprint and
+# content-farm sites, bare IP hosts, test or staging hosts, ad-click and tracking URLs. A figure whose
+# only carrier is one of these leaves the product (dropped at input, logged; data/README.md lists the gaps).
+DENIED_HOSTS: dict[str, str] = {
+    "news-front.su": "propaganda outlet under EU sanctions",
+    "finance-rambler.ru": "news aggregator",
+    "news.novyny.live": "reprint of another outlet's analysis",
+    "theworldnews.net": "news aggregator",
+    "urdupoint.com": "news aggregator",
+    "666dongdong.cn": "content farm",
+    "pricecafe.net": "content farm",
+    "zykjszfw.com": "content farm",
+    "incomein.biz": "content farm",
+    "eximtutor.com": "content farm",
+    "dianli.yktworld.com": "reprint site",
+    "whysw.org": "reprint site",
+    "ohiominer.com": "reprint site",
+    "standom.org": "reprint site",
+    "kokshetau.asia": "reprint site",
+    "turkmenistannewsgazette.com": "reprint site",
+    "tradeleads.ru": "trade-leads aggregator",
+    "ria24.today": "site imitating RIA Novosti",
+}
+TEST_HOST = re.compile(r"^(img)?(test|staging|stage|dev|beta)\d*\.", re.IGNORECASE)
+TRACKING = re.compile(r"com_banners|task=click|[?&](utm_[a-z]+|fbclid|gclid)=", re.IGNORECASE)
+
+
+def denied_carrier(url: str) -> str:
+    """Why a URL may not carry a figure ('' when it may)."""
+    parts = urlparse(url)
+    host = (parts.hostname or "").lower()
+    for denied, why in DENIED_HOSTS.items():
+        if host == denied or host.endswith("." + denied):
+            return why
+    if re.fullmatch(r"[\d.]+|\[?[0-9a-f:]+\]?", host):
+        return "bare IP address"
+    if TEST_HOST.match(host):
+        return "test or staging host"
+    if TRACKING.search(parts.query) or TRACKING.search(url):
+        return "ad-click or tracking URL"
+    return ""
+
+
+def drop_denied(frame: pd.DataFrame, url_column: str, where: str) -> tuple[pd.DataFrame, list[str]]:
+    """Input rows whose carrier is denied, removed and logged (their figures leave the product)."""
+    why = frame[url_column].map(denied_carrier)
+    log = [
+        f"dropped ({reason}) {where}: {r.get('reporter_iso3', r.get('reporter'))} {r['partner']} {r['year']} "
+        f"{r['flow']} {r[url_column]}"
+        for reason, (_, r) in zip(why[why != ""], frame[why != ""].iterrows(), strict=True)
+    ]
+    return frame[why == ""], log
+
+
+AGENCY_NAME = {
+    "KAZ": "Bureau of National Statistics of Kazakhstan",
+    "KGZ": "National Statistical Committee of the Kyrgyz Republic",
+    "UZB": "Statistics Agency under the President of Uzbekistan",
+    "TJK": "Agency on Statistics under the President of Tajikistan",
+    "TKM": "State Committee of Turkmenistan on Statistics",
+    "CA5": "Statistics agencies of the Central Asian states",
+}
+IMF_NAME = "International Monetary Fund"
+PARTNER_ORIGINATORS = (
+    (re.compile(r"GACC|China customs"), "General Administration of Customs of China", "official_statistics"),
+    (re.compile(r"Eurostat|European Commission|EU statistics"), "Eurostat", "official_statistics"),
+    (re.compile(r"US ?Census"), "US Census Bureau", "official_statistics"),
+    (re.compile(r"TurkStat"), "TurkStat", "official_statistics"),
+    (re.compile(r"Turkish Ministry of Trade"), "Ministry of Trade of Türkiye", "government"),
+    (re.compile(r"TİM"), "Turkish Exporters Assembly (TİM)", "other"),
+    (re.compile(r"Russian FCS"), "Federal Customs Service of Russia", "government"),
+)
+RUSSIA = ("Government of Russia", "government")
+# Statements and compilations: who made the figure (from the research notes' outlet column).
+STATED_BY: dict[str, tuple[str, str]] = {
+    "qazinform-eu-invested-usd-200-bln-in-kazakhstan-over-past-20-years-2a0": (
+        "Office of the President of Kazakhstan", "government",
+    ),
+    "caliber-russia-kazakhstan-bilateral-trade-grows-amid-west-s-sanctions": RUSSIA,
+    "trend-3976018": ("Office of the President of Kazakhstan", "government"),
+    "vestikavkaza-171966": RUSSIA,
+    "ru-trend-4101832": ("Office of the President of Kazakhstan", "government"),
+    "ru-trend-4101821": RUSSIA,
+    "lite-mir24-tv-16583545": ("Government of Kazakhstan", "government"),
+    "lite-mir24-tv-tovarooborot-mezhdu-rossiei-i-tadzhikistanom-v-2023-godu": RUSSIA,
+    "1prime-2025-08-30-tokai-861478551": ("Office of the President of Kazakhstan", "government"),
+    "1prime-2025-12-03-uzbekistan-865162050": ("Government of Uzbekistan", "government"),
+    "timesca-china-central-asia-trade-nearly-triples-since-2020": ("Eurasian Development Bank", "intergovernmental"),
+    "24-304858-akylbek-japarov-kyrgyzstan-and-russia-plan-to-increase-trade": (
+        "Cabinet of Ministers of the Kyrgyz Republic", "government",
+    ),
+    "gazeta-2025-11-26-27270655": RUSSIA,
+    "report-erdogan-turciya-i-kyrgyzstan-hotyat-dovesti-obem-tovarooborota": ("Presidency of Türkiye", "government"),
+    "newscentralasia-2023-08-02-trapeznikov-turkmenistans-foreign-trade-vol": (
+        "Independent observer (V. Trapeznikov)", "other",
+    ),
+    "business-turkmenistan-exports-114-billion-in-products": ("Office of the President of Turkmenistan", "government"),
+    "daryo-2023-05-25-rossia-namerena-ukreplat-strategiceskoe-partnerstvo-s": RUSSIA,
+    "bm-tovarooborot-mezdu-turkmenistanom-i-turciei-prevysil-15-mlrd-posol": (
+        "Embassy of Türkiye in Turkmenistan", "government",
+    ),
+    "de-turkishnewsworld-der-handelsumsatz-zwischen-turkmenistan-und-der-tu": (
+        "Embassy of Türkiye in Turkmenistan", "government",
+    ),
+    "nationalinterest-silk-road-rivalries": ("The National Interest (opinion piece; data source not stated)", "press"),
+    "novini-bg-711481": ("Embassy of Türkiye in Uzbekistan", "government"),
+    "daryo-2024-07-23-uzbekistan-trkiye-trade-turnover-drops-177-from-2022": (
+        "Daryo (data source not stated)", "press",
+    ),
+    "uz-kursiv-2023-04-25-rossiya-va-markaziy-osiyo-davlatlari-o-rtasidagi": RUSSIA,
+    "russiaspivottoasia-721": RUSSIA,
+    "menafn-uzbekistans-trade-turnover-with-eu-continues-to-increase": ("Government of Uzbekistan", "government"),
+    "thefederalnewswire-blinken-kazakhstan-economic-partnership": ("US Department of State", "government"),
+}
+
+
+def row_originator(row: pd.Series) -> tuple[str, str]:
+    """The institution that produced a trade row's figure, and its kind."""
+    if row["dataset"] == "imf_dots":
+        return IMF_NAME, "intergovernmental"
+    if row["dataset"] == "national_statistics":
+        return AGENCY_NAME[row["reporter"]], "official_statistics"
+    if row["dataset"] == "partner_records":
+        for pattern, name, kind in PARTNER_ORIGINATORS:
+            if pattern.search(row["note"]):
+                return name, kind
+    if row["source_id"] in STATED_BY:
+        return STATED_BY[row["source_id"]]
+    raise RawDataError(
+        "trade.csv", None, None,
+        f"no originator for {row['reporter']} {row['partner']} {row['year']} {row['flow']} ({row['source_id']}): "
+        "name the institution in PARTNER_ORIGINATORS or STATED_BY",
+    )  # fmt: skip
+
+
+def originators(trade: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """Per source: its originators ('; '-joined, most rows first) and the kind of the main one."""
+    pairs = trade.apply(row_originator, axis=1, result_type="reduce")
+    table = pd.DataFrame({"source_id": trade["source_id"], "pair": pairs})
+    out: dict[str, tuple[str, str]] = {}
+    for sid, grp in table.groupby("source_id", sort=True):
+        counts = grp["pair"].value_counts()
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        names = list(dict.fromkeys(name for (name, _), _ in ranked))
+        out[sid] = ("; ".join(names), ranked[0][0][1])
+    return out
 
 
 # ================================================================ the build
@@ -1273,6 +1458,10 @@ def partner_record_rows(raw: Path, pages: pd.DataFrame, taken: dict[str, str]) -
     keep = []
     held = pages[pages["side"] == "mirror"]
     for line, row in enumerate(rows.to_dict("records"), start=2):
+        why = denied_carrier(taken.get(row["source_id"], ""))
+        if why:
+            log.append(f"dropped ({why}) partner records line {line}: {row['reporter']} {row['partner']} {row['year']}")
+            continue
         if row["dataset"] != "partner_records" or row["side"] != "mirror":
             raise RawDataError(path, None, line, f"expected dataset partner_records, side mirror: {row['dataset']}")
         row["year"] = int(row["year"])
@@ -1380,6 +1569,9 @@ def sources_text(existing: Path, trade: pd.DataFrame, generated: list[dict[str, 
     missing = used - set(keep)
     if missing:
         raise RawDataError(existing, None, None, f"no source row for {sorted(missing)}")
+    for sid, (originator, kind) in originators(trade).items():
+        keep[sid] = {**keep[sid], "originator": originator, "source_type": kind}
+    fields += [f for f in SOURCE_COLUMNS if f not in fields]
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
@@ -1496,7 +1688,11 @@ def build(raw: Path) -> tuple[pd.DataFrame, list[dict[str, str]], list[str]]:
     """Assemble the trade rows, the generated source rows and a log of every clean-up decision."""
     national = national_rows(national_cells(raw))
     ref = pd.read_csv(raw / RESEARCH / "trade_reference_1992_2025.csv")
-    table = read_md_table(raw / RESEARCH / "trade_2021_2025.md")
+    table, log_denied = drop_denied(read_md_table(raw / RESEARCH / "trade_2021_2025.md"), "source_url", "notes")
+    is_page = ref["dataset"] == "pages"
+    ref_pages, log_ref = drop_denied(ref[is_page], "source_url", "reference csv")
+    ref = pd.concat([ref[~is_page], ref_pages]).sort_index()
+    log_denied += log_ref
     taken: dict[str, str] = {}
     meta: dict[str, dict[str, str]] = {}
     pages = pd.concat(
@@ -1519,6 +1715,7 @@ def build(raw: Path) -> tuple[pd.DataFrame, list[dict[str, str]], list[str]]:
     pages, log4 = drop_share_derived(pages)  # reference rows merged in above get the same rule
     pages["dataset"] = pages["side"].map(PAGE_DATASET)
     pages, national, log5 = supersede_pages(pages, national, {sid: url for url, sid in taken.items()})
+    pages, log6 = fold_split_totals(pages, {sid: url for url, sid in taken.items()})
     frame = pd.concat([imf_rows(ref), national, pages], ignore_index=True)
     frame["note"] = frame["note"].fillna("")
     frame = frame.sort_values(["reporter", "partner", "year", "flow", "dataset", "side", "source_id"], kind="mergesort")
@@ -1529,7 +1726,7 @@ def build(raw: Path) -> tuple[pd.DataFrame, list[dict[str, str]], list[str]]:
             "trade.csv", None, None, f"duplicate keys: {frame[duplicated][KEY].head().to_dict('records')}"
         )
     generated = [IMF_SOURCE, *agency_source_rows(raw), *partner_sources, *source_rows(meta).to_dict("records")]
-    return frame, generated, log0 + log1 + log2 + log3 + log4 + log5
+    return frame, generated, log_denied + log0 + log1 + log2 + log3 + log4 + log5 + log6
 
 
 def write_atomically(files: dict[Path, str]) -> None:
