@@ -967,8 +967,9 @@ def fold_split_totals(frame: pd.DataFrame, urls: dict[str, str]) -> tuple[pd.Dat
         words = [FLAG_WORDS.get(f, f) for f in filter(None, str(r["flags"]).split(";"))]
         flags = f" ({', '.join(words)})" if words else ""
         where = urls.get(r["source_id"], r["source_id"])
-        text = f"{where} states a total of {value:g} {unit}{flags}, not stored beside this split (it would double-count)"
-        mask = live & (frame[group] == pd.Series(key, index=group)).all(axis=1) & frame["flow"].isin(["exports", "imports"])
+        text = f"{where} states a total of {value:g} {unit}{flags}, not stored beside this split (would double-count)"
+        same = (frame[group] == pd.Series(key, index=group)).all(axis=1)
+        mask = live & same & frame["flow"].isin(["exports", "imports"])
         frame.loc[mask, "note"] = frame.loc[mask, "note"].map(lambda n, t=text: f"{n}; {t}".strip("; "))
         drop.append(idx)
         log.append(f"folded total beside a split: {' '.join(map(str, key))} {value:g} {unit} ({r['source_id']})")
@@ -1114,7 +1115,8 @@ RUSSIA = ("Government of Russia", "government")
 # Statements and compilations: who made the figure (from the research notes' outlet column).
 STATED_BY: dict[str, tuple[str, str]] = {
     "qazinform-eu-invested-usd-200-bln-in-kazakhstan-over-past-20-years-2a0": (
-        "Office of the President of Kazakhstan", "government",
+        "Office of the President of Kazakhstan",
+        "government",
     ),
     "caliber-russia-kazakhstan-bilateral-trade-grows-amid-west-s-sanctions": RUSSIA,
     "trend-3976018": ("Office of the President of Kazakhstan", "government"),
@@ -1127,25 +1129,30 @@ STATED_BY: dict[str, tuple[str, str]] = {
     "1prime-2025-12-03-uzbekistan-865162050": ("Government of Uzbekistan", "government"),
     "timesca-china-central-asia-trade-nearly-triples-since-2020": ("Eurasian Development Bank", "intergovernmental"),
     "24-304858-akylbek-japarov-kyrgyzstan-and-russia-plan-to-increase-trade": (
-        "Cabinet of Ministers of the Kyrgyz Republic", "government",
+        "Cabinet of Ministers of the Kyrgyz Republic",
+        "government",
     ),
     "gazeta-2025-11-26-27270655": RUSSIA,
     "report-erdogan-turciya-i-kyrgyzstan-hotyat-dovesti-obem-tovarooborota": ("Presidency of Türkiye", "government"),
     "newscentralasia-2023-08-02-trapeznikov-turkmenistans-foreign-trade-vol": (
-        "Independent observer (V. Trapeznikov)", "other",
+        "Independent observer (V. Trapeznikov)",
+        "other",
     ),
     "business-turkmenistan-exports-114-billion-in-products": ("Office of the President of Turkmenistan", "government"),
     "daryo-2023-05-25-rossia-namerena-ukreplat-strategiceskoe-partnerstvo-s": RUSSIA,
     "bm-tovarooborot-mezdu-turkmenistanom-i-turciei-prevysil-15-mlrd-posol": (
-        "Embassy of Türkiye in Turkmenistan", "government",
+        "Embassy of Türkiye in Turkmenistan",
+        "government",
     ),
     "de-turkishnewsworld-der-handelsumsatz-zwischen-turkmenistan-und-der-tu": (
-        "Embassy of Türkiye in Turkmenistan", "government",
+        "Embassy of Türkiye in Turkmenistan",
+        "government",
     ),
     "nationalinterest-silk-road-rivalries": ("The National Interest (opinion piece; data source not stated)", "press"),
     "novini-bg-711481": ("Embassy of Türkiye in Uzbekistan", "government"),
     "daryo-2024-07-23-uzbekistan-trkiye-trade-turnover-drops-177-from-2022": (
-        "Daryo (data source not stated)", "press",
+        "Daryo (data source not stated)",
+        "press",
     ),
     "uz-kursiv-2023-04-25-rossiya-va-markaziy-osiyo-davlatlari-o-rtasidagi": RUSSIA,
     "russiaspivottoasia-721": RUSSIA,
