@@ -194,23 +194,29 @@ class UnknownSourceError(KeyError):
 
 
 def sources_table(sources: pd.DataFrame, source_ids: Iterable[str], caption: str = "Sources") -> HTML:
-    """The registry rows for the cited ids: publisher, title, date and a link a reader can open.
+    """The registry rows for the cited ids, grouped by the institution that produced the figures.
 
-    Only ``url`` (the one field the schema declares a URL) becomes a link, and only if it is
-    http(s); anything else is shown as text.
+    Columns: who produced the figure (the registry's ``originator``, when it has one), publisher,
+    title, date and a link a reader can open. Only ``url`` (the one field the schema declares a
+    URL) becomes a link, and only if it is http(s); anything else is shown as text.
     """
     wanted = sorted({s for s in source_ids if isinstance(s, str) and s})
     missing = sorted(set(wanted) - set(sources["source_id"]))
     if missing:
         raise UnknownSourceError(f"source ids not in sources.csv: {', '.join(missing)}")
-    rows = sources[sources["source_id"].isin(wanted)].sort_values(["publisher", "title", "source_id"], kind="stable")
+    by_originator = "originator" in sources.columns
+    order = ["originator", "publisher", "title", "source_id"] if by_originator else ["publisher", "title", "source_id"]
+    rows = sources[sources["source_id"].isin(wanted)].sort_values(order, kind="stable")
     body = "".join(
-        f"<tr><td>{html_text(r.publisher)}</td><td>{html_text(r.title)}</td>"
+        "<tr>"
+        + (f"<td>{html_text(r.originator)}</td>" if by_originator else "")
+        + f"<td>{html_text(r.publisher)}</td><td>{html_text(r.title)}</td>"
         f"<td>{html_text(r.published)}</td>"
         f"<td>{html_link(r.url)}</td></tr>"
         for r in rows.itertuples()
     )
-    head = "<tr><th>Publisher</th><th>Title</th><th>Published</th><th>Link</th></tr>"
+    first = "<th>Produced by</th>" if by_originator else ""
+    head = f"<tr>{first}<th>Publisher</th><th>Title</th><th>Published</th><th>Link</th></tr>"
     return HTML(
         f'<div class="c5-table-wrap {NO_MATH_CLASSES}">'
         f"<p class='c5-caption'><b>{html_text(caption)}</b> ({len(rows)})</p>"

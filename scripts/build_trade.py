@@ -1093,10 +1093,13 @@ def drop_denied(frame: pd.DataFrame, url_column: str, where: str) -> tuple[pd.Da
     return frame[why == ""], log
 
 
-AGENCY_NAME = {
-    "KAZ": "Bureau of National Statistics of Kazakhstan",
-    "KGZ": "National Statistical Committee of the Kyrgyz Republic",
-    "UZB": "Statistics Agency under the President of Uzbekistan",
+KAZ_AGENCY = "Bureau of National Statistics of the Republic of Kazakhstan"
+KGZ_AGENCY = "National Statistical Committee of the Kyrgyz Republic"
+UZB_AGENCY = "Statistics Agency under the President of the Republic of Uzbekistan"
+AGENCY_NAME = {  # the agencies' own names, as their publications' source rows give them
+    "KAZ": KAZ_AGENCY,
+    "KGZ": KGZ_AGENCY,
+    "UZB": UZB_AGENCY,
     "TJK": "Agency on Statistics under the President of Tajikistan",
     "TKM": "State Committee of Turkmenistan on Statistics",
     "CA5": "Statistics agencies of the Central Asian states",
@@ -1198,9 +1201,6 @@ def originators(trade: pd.DataFrame) -> dict[str, tuple[str, str]]:
 GITHUB_COPY = "mary-lev/eu-export-sanctions"
 GITHUB_COMMIT = "4b6a5dfc864ab3352104974a4516458fd7347b38"
 AGENCY_LICENCE = "agency publication; figures quoted"
-KAZ_AGENCY = "Bureau of National Statistics of the Republic of Kazakhstan (stat.gov.kz)"
-KGZ_AGENCY = "National Statistical Committee of the Kyrgyz Republic (stat.kg)"
-UZB_AGENCY = "Statistics Agency under the President of the Republic of Uzbekistan (stat.uz)"
 KAZ_URL = "https://stat.gov.kz/ru/industries/economy/foreign-market/publications/"
 KGZ_URL = "https://www.stat.kg/ru/statistics/vneshneekonomicheskaya-deyatelnost/"
 UZB_URL = "https://siat.stat.uz/"

@@ -184,6 +184,46 @@ def test_totals_stored_only_where_no_split_was_published(trade: pd.DataFrame) ->
     assert imf_totals.empty
 
 
+def test_no_total_sits_beside_a_split_of_the_same_records(trade: pd.DataFrame) -> None:
+    """A plain sum of the rows a chart may use (not superseded) never counts the same trade twice."""
+    live = trade[~trade["flags"].map(lambda flags: "superseded" in flags)]
+    group = ["reporter", "partner", "year", "dataset", "side"]
+    flows = live.groupby(group)["flow"].apply(set)
+    both = flows[flows.map(lambda f: {"exports", "imports", "total"} <= f)]
+    assert list(both.index) == []
+
+
+@pytest.mark.parametrize(
+    ("reporter", "partner", "year", "dataset"),
+    [
+        ("TJK", "RUS", 2023, "national_statistics"),
+        ("UZB", "EU27", 2022, "partner_records"),
+        ("UZB", "EU27", 2023, "partner_records"),
+        ("CA5", "CHN", 2025, "partner_records"),
+        ("KAZ", "CHN", 2023, "partner_records"),
+    ],
+)
+def test_the_audits_totals_beside_splits_are_notes_now(
+    trade: pd.DataFrame, reporter: str, partner: str, year: int, dataset: str
+) -> None:
+    rows = trade[
+        (trade["reporter"] == reporter) & (trade["partner"] == partner) & (trade["year"] == year)
+        & (trade["dataset"] == dataset)
+    ]  # fmt: skip
+    assert {"exports", "imports"} <= set(rows["flow"])
+    assert "total" not in set(rows["flow"])
+
+
+@pytest.mark.parametrize(
+    ("reporter", "partner", "year"),
+    [("CA5", "TUR", 2022), ("TKM", "WLD", 2022)],  # an 11-month extrapolation; an observer's "ESTIMATE"
+)
+def test_the_audits_estimates_are_flagged(trade: pd.DataFrame, reporter: str, partner: str, year: int) -> None:
+    rows = trade[(trade["reporter"] == reporter) & (trade["partner"] == partner) & (trade["year"] == year)]
+    assert len(rows) == 1
+    assert "estimate" in rows.iloc[0]["flags"]
+
+
 @pytest.mark.parametrize(("usd", "eur"), [("1.0", "1.0"), ("", "")])
 def test_a_row_with_both_currencies_or_none_is_refused(tmp_path: Path, usd: str, eur: str) -> None:
     def mix(rows: list[dict]) -> None:

@@ -168,24 +168,41 @@ def finish(
     return fig
 
 
-def source_line(sources: pd.DataFrame, source_ids: Iterable[str], limit: int = 4) -> str:
-    """A short source line naming the publishers of the given source ids (most used first).
+CARRIERS_SHOWN = 2  # pages named after the originators in a chart's source line
 
-    Publishers are text from data: escaped for plotly, so markup in them shows as text.
+
+def source_line(sources: pd.DataFrame, source_ids: Iterable[str], limit: int = 4) -> str:
+    """A short source line naming first the institutions that produced the figures, then the pages that carried them.
+
+    Originators (the registry's ``originator``, several '; '-separated) come most used first; a
+    publisher that is not itself an originator is named after them as a carrier ("via ...").
+    A registry without the column names the publishers, as before. Text from data is escaped for
+    plotly, so markup in it shows as text.
     """
     ids = list(source_ids)
     counts = pd.Series(ids, dtype="object").value_counts(sort=False)
     counts = counts.sort_values(ascending=False, kind="stable")
     by_id = sources.set_index("source_id")
-    publishers: list[str] = []
+    originators: list[str] = []
+    carriers: list[str] = []
     for source_id in counts.index:
         publisher = str(by_id.at[source_id, "publisher"])
-        if publisher not in publishers:
-            publishers.append(publisher)
-    shown = publishers[:limit]
-    more = len(publishers) - len(shown)
-    text = "; ".join(plotly_text(publisher) for publisher in shown)
-    return f"{text}; and {more} more (see Sources)" if more else text
+        made_by = by_id.at[source_id, "originator"] if "originator" in by_id.columns else None
+        names = [n.strip() for n in str(made_by).split(";") if n.strip()] if isinstance(made_by, str) else []
+        for name in names or [publisher]:
+            if name not in originators:
+                originators.append(name)
+        if names and publisher not in names and publisher not in carriers:
+            carriers.append(publisher)
+    shown = originators[:limit]
+    text = "; ".join(plotly_text(name) for name in shown)
+    hidden = len(originators) - len(shown)
+    if carriers:
+        text += f" (via {', '.join(plotly_text(c) for c in carriers[:CARRIERS_SHOWN])}"
+        text += f" and {len(carriers) - CARRIERS_SHOWN} more)" if len(carriers) > CARRIERS_SHOWN else ")"
+    if hidden:
+        text += f"; and {hidden} more"
+    return f"{text} (see Sources)" if hidden or len(carriers) > CARRIERS_SHOWN else text
 
 
 def mark_source_break(fig: go.Figure, x: float, label: str, **position: object) -> go.Figure:
