@@ -11,6 +11,12 @@ Inputs (all vendored, with sha256 in the folders' MANIFEST.md):
 - ``data/raw/partner_records/``: partner-side figures (China customs, Eurostat, Türkiye) quoted by
   pages, written by a research session; reviewed on the way in (duplicates folded, statements
   reclassified).
+- ``data/raw/agency_releases/``: 2024-2025 figures of the agencies' own releases quoted by pages
+  (no agency table covers those years yet); ``national_statistics`` / ``reporter``, preliminary.
+
+A figure whose only carrier is a propaganda outlet, an aggregator, a reprint or content-farm site,
+a bare IP, a test host or an ad/tracking URL is dropped on the way in (``DENIED_HOSTS``); every source
+row names its ``originator`` (the institution that produced the figures) and ``source_type``.
 
 Every page row gets a ``dataset`` from its side (reporter -> national_statistics, mirror ->
 partner_records, statement -> statements, other -> other); IMF rows are ``imf_dots``. Figures
@@ -1510,6 +1516,44 @@ def partner_record_sources(raw: Path) -> tuple[list[dict[str, str]], dict[str, s
     return rows, {row["source_id"]: row["url"] for row in rows}
 
 
+# ---------------------------------------------------------------- agency releases quoted by pages (2024-2025)
+
+RELEASES = "agency_releases"
+
+
+def agency_release_rows(raw: Path) -> tuple[pd.DataFrame, list[dict[str, str]], dict[str, str]]:
+    """The vendored 2024-2025 figures of the agencies' own releases (no table of theirs covers these years).
+
+    Every row must be ``national_statistics`` / ``reporter`` from 2024 on, flagged ``preliminary``,
+    and cite a registered source with a URL whose carrier is not denied.
+    """
+    path = raw / RELEASES / "agency_releases_trade.csv"
+    rows = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = set(COLUMNS) - set(rows.columns)
+    if missing:
+        raise RawDataError(path, None, 1, f"missing columns {sorted(missing)}")
+    sources_path = raw / RELEASES / "agency_releases_sources.csv"
+    with sources_path.open(encoding="utf-8", newline="") as handle:
+        sources = list(csv.DictReader(handle))
+    urls = {s["source_id"]: s["url"] for s in sources}
+    out = []
+    for line, row in enumerate(rows.to_dict("records"), start=2):
+        flags = set(filter(None, row["flags"].split(";")))
+        join_flags(flags)
+        if row["dataset"] != NATSTATS or row["side"] != "reporter":
+            raise RawDataError(path, None, line, f"expected national_statistics / reporter: {row['dataset']}")
+        if int(row["year"]) < 2024 or "preliminary" not in flags:
+            raise RawDataError(path, None, line, "only 2024 on, flagged preliminary (the agencies' first releases)")
+        url = urls.get(row["source_id"], "")
+        if not url.startswith("http") or denied_carrier(url):
+            raise RawDataError(path, None, line, f"source {row['source_id']!r}: no URL or a denied carrier")
+        row["year"] = int(row["year"])
+        for column in ("value_usd_m", "value_eur_m"):
+            row[column] = float(row[column]) if row[column] else None
+        out.append(row)
+    return pd.DataFrame(out, columns=COLUMNS), sources, urls
+
+
 # ---------------------------------------------------------------- sources.csv
 
 SOURCE_USERS = [
@@ -1714,7 +1758,9 @@ def build(raw: Path) -> tuple[pd.DataFrame, list[dict[str, str]], list[str]]:
     partner_sources, partner_urls = partner_record_sources(raw)
     taken.update({url: sid for sid, url in partner_urls.items()})
     records, log_records = partner_record_rows(raw, pages, partner_urls)
-    pages = pd.concat([pages, records.drop(columns="dataset")], ignore_index=True)
+    releases, release_sources, release_urls = agency_release_rows(raw)
+    taken.update({url: sid for sid, url in release_urls.items()})
+    pages = pd.concat([pages, records.drop(columns="dataset"), releases.drop(columns="dataset")], ignore_index=True)
     log0 += log_records
     pages, log1 = drop_redundant_totals(pages)
     pages, log2 = merge_later_reference_pages(pages.reset_index(drop=True), ref, taken, meta)
@@ -1732,7 +1778,9 @@ def build(raw: Path) -> tuple[pd.DataFrame, list[dict[str, str]], list[str]]:
         raise RawDataError(
             "trade.csv", None, None, f"duplicate keys: {frame[duplicated][KEY].head().to_dict('records')}"
         )
-    generated = [IMF_SOURCE, *agency_source_rows(raw), *partner_sources, *source_rows(meta).to_dict("records")]
+    generated = [
+        IMF_SOURCE, *agency_source_rows(raw), *partner_sources, *release_sources, *source_rows(meta).to_dict("records")
+    ]  # fmt: skip
     return frame, generated, log_denied + log0 + log1 + log2 + log3 + log4 + log5 + log6
 
 
