@@ -118,7 +118,7 @@ CASES = [
         "unexpected column",
         "sources.csv",
         "load_sources",
-        edit=replace(",notes\n", ",notes,extra\n"),
+        edit=replace(",source_type\n", ",source_type,extra\n"),
         line=1,
         column="extra",
         words=("unexpected",),

@@ -190,5 +190,9 @@ def resource_schema(name: str) -> dict[str, Any]:
     """The descriptor entry of one resource (``sources``, ``deals``, ``trade``...)."""
     for resource in descriptor().get("resources", []):
         if isinstance(resource, dict) and resource.get("name") == name:
+            schema = resource.get("schema")
+            tabular = "schema" in resource or resource.get("profile") == "tabular-data-resource"
+            if tabular and (not isinstance(schema, dict) or not isinstance(schema.get("fields"), list)):
+                raise fail(DESCRIPTOR_PATH, f"resource {name!r} has no schema with a list of fields")
             return resource
     raise fail(DESCRIPTOR_PATH, f"no resource named {name!r}")
