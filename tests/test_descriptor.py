@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
-from helpers.data import DESCRIPTOR_PATH, descriptor
+import helpers
+from helpers.data import DESCRIPTOR_PATH, REPO_DATA_DIR, DataValidationError, descriptor
 from helpers.data.package import frictionless
 
 FIELDS = [
@@ -73,3 +77,29 @@ def test_boundaries_require_the_five_states_and_the_named_neighbours() -> None:
     required = boundaries["x-c5-required-features"]
     assert sorted(required["focus"]) == ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
     assert {"AFG", "CHN", "IRN", "MNG", "PAK", "RUS"} <= set(required["neighbour"])
+
+
+def test_every_source_must_name_its_originator_and_a_kind() -> None:
+    fields = {f["name"]: f for r, f in FIELDS if r == "sources"}
+    assert fields["originator"]["constraints"]["required"] is True
+    kind = fields["source_type"]["constraints"]
+    assert kind["required"] is True
+    assert set(kind["enum"]) == {
+        "official_statistics", "government", "intergovernmental", "company", "news_agency", "press", "other",
+    }  # fmt: skip
+
+
+def test_a_source_without_an_originator_or_with_an_unknown_kind_is_refused(tmp_path: Path) -> None:
+    for column, value, words in (("originator", "", "originator"), ("source_type", "blog", "source_type")):
+        target = tmp_path / column
+        shutil.copytree(REPO_DATA_DIR, target, ignore=shutil.ignore_patterns("raw"))
+        path = target / "sources.csv"
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        rows[0][column] = value
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        with pytest.raises(DataValidationError, match=words):
+            helpers.load_sources(path)
