@@ -192,28 +192,46 @@ def test_agency_and_customs_figures_name_the_institution(trade: pd.DataFrame, so
 def registry(originator: bool = True) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
-            "source_id": ["imf", "page", "page2", "page3"],
-            "publisher": ["IMF", "Trend", "Astana Times", "24.kg"],
-            "title": ["DOTS", "Release", "Story", "Story 2"],
-            "url": ["https://imf.org", "https://trend.az/1", "https://astanatimes.com/1", "https://24.kg/1"],
-            "published": ["", "2025", "2025", "2025"],
-            "originator": ["IMF", "Statistics Agency of Uzbekistan", "Customs of China; IMF", "Customs of China"],
+            "source_id": ["imf", "page", "page2", "page3", "press"],
+            "publisher": ["IMF", "Trend", "Astana Times", "24.kg", "Daily"],
+            "title": ["DOTS", "Release", "Story", "Story 2", "Op-ed"],
+            "url": [
+                "https://imf.org",
+                "https://trend.az/1",
+                "https://astanatimes.com/1",
+                "https://24.kg/1",
+                "https://d.x/1",
+            ],
+            "published": ["", "2025", "2025", "2025", "2025"],
+            "originator": [
+                "IMF",
+                "Statistics Agency of Uzbekistan",
+                "Customs of China; IMF",
+                "Customs of China",
+                "Daily",
+            ],
+            "source_type": ["intergovernmental", *["official_statistics"] * 3, "press"],
         }
     )
-    return frame if originator else frame.drop(columns="originator")
+    return frame if originator else frame.drop(columns=["originator", "source_type"])
 
 
 def test_chart_source_line_names_originators_before_carriers() -> None:
     line = source_line(registry(), ["page", "page", "imf", "page2"])
-    assert line.startswith("Statistics Agency of Uzbekistan; IMF; Customs of China")
+    assert line.startswith("Statistics Agency of Uzbekistan; IMF; Customs of China")  # most used first
     assert line.index("Customs of China") < line.index("via Trend, Astana Times")
     assert "IMF (via" not in line  # a publisher that is its own originator is not a carrier
     assert source_line(registry(originator=False), ["page", "imf"]) == "Trend; IMF"
 
 
+def test_chart_source_line_names_statistics_before_the_press() -> None:
+    line = source_line(registry(), ["press", "press", "press", "imf"])
+    assert line == "IMF; Daily"  # the press is named last however often it is cited
+
+
 def test_chart_source_line_counts_what_it_leaves_out() -> None:
     line = source_line(registry(), ["page", "page2", "page3", "imf"], limit=2)
-    assert line.startswith("Statistics Agency of Uzbekistan; Customs of China (via Trend, Astana Times and 1 more)")
+    assert line.startswith("Customs of China; IMF (via Trend, Astana Times and 1 more)")
     assert line.endswith("; and 1 more (see Sources)")
 
 

@@ -169,31 +169,37 @@ def finish(
 
 
 CARRIERS_SHOWN = 2  # pages named after the originators in a chart's source line
+# Which originators a source line names first: statistics and intergovernmental bodies, then
+# governments, companies, and last the press and others (the registry's ``source_type``).
+KIND_ORDER = {"official_statistics": 0, "intergovernmental": 0, "government": 1, "company": 2}
+LAST_KIND = 3
 
 
 def source_line(sources: pd.DataFrame, source_ids: Iterable[str], limit: int = 4) -> str:
     """A short source line naming first the institutions that produced the figures, then the pages that carried them.
 
-    Originators (the registry's ``originator``, several '; '-separated) come most used first; a
-    publisher that is not itself an originator is named after them as a carrier ("via ...").
-    A registry without the column names the publishers, as before. Text from data is escaped for
-    plotly, so markup in it shows as text.
+    Originators (the registry's ``originator``, several '; '-separated) are ordered by their kind
+    (statistics and intergovernmental bodies first, see ``KIND_ORDER``), then by how many of the
+    given ids name them; a publisher that is not itself an originator is named after them as a
+    carrier ("via ..."). A registry without the column names the publishers, as before. Text from
+    data is escaped for plotly, so markup in it shows as text.
     """
     ids = list(source_ids)
-    counts = pd.Series(ids, dtype="object").value_counts(sort=False)
-    counts = counts.sort_values(ascending=False, kind="stable")
     by_id = sources.set_index("source_id")
-    originators: list[str] = []
+    weight: dict[str, list[int]] = {}  # originator -> [kind rank, -uses, first seen]
     carriers: list[str] = []
-    for source_id in counts.index:
+    for source_id in ids:
         publisher = str(by_id.at[source_id, "publisher"])
         made_by = by_id.at[source_id, "originator"] if "originator" in by_id.columns else None
         names = [n.strip() for n in str(made_by).split(";") if n.strip()] if isinstance(made_by, str) else []
+        kind = by_id.at[source_id, "source_type"] if "source_type" in by_id.columns else None
+        rank = KIND_ORDER.get(kind, LAST_KIND) if isinstance(kind, str) else 0
         for name in names or [publisher]:
-            if name not in originators:
-                originators.append(name)
+            entry = weight.setdefault(name, [rank, 0, len(weight)])
+            entry[0], entry[1] = min(entry[0], rank), entry[1] - 1
         if names and publisher not in names and publisher not in carriers:
             carriers.append(publisher)
+    originators = sorted(weight, key=lambda name: weight[name])
     shown = originators[:limit]
     text = "; ".join(plotly_text(name) for name in shown)
     hidden = len(originators) - len(shown)
