@@ -117,6 +117,9 @@ def line_grid(
     tuple
         The figure and its number of panel rows.
     """
+    missing = [c for c in dict.fromkeys(["year", panel, trace, value, "hover"]) if c not in data.columns]
+    if missing:
+        raise ValueError(f"line_grid needs the columns {', '.join(missing)} (hover: the text each point shows)")
     n_rows, n_cols = grid_shape(len(panels), cols)
     fig = make_subplots(
         rows=n_rows,
