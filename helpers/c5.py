@@ -6,9 +6,10 @@
   (:mod:`helpers.compute.series`).
 - ``"own"``: the state's own records. Its statistics agency's table where it covers the year,
   else the IMF's copy of the state's reports (IMF DOTS, reporter side). This is the ONE own-records
-  route: the agency's table and the IMF's copy of it differ (Uzbekistan, China's share of imports,
-  2019: 21.0 % in the agency's table, 23.1 % in IMF DOTS, which the series rule prefers up to 2020
-  for continuity); the originator's table wins here.
+  route. The two differ where both exist: China's share of Uzbekistan's 2019 imports is 21.0 % in
+  the agency's table (goods and services, its trade turnover) and 23.1 % in IMF DOTS (goods only),
+  which ``select_series(side="reporter")`` takes up to 2020 for continuity with earlier years; here
+  the originator's own table wins, as in the agency charts of notebook 03.
 - ``"partner"``: what each partner records of its trade with the state (mirror statistics).
 - ``"both"``: own and partner records side by side (a ``records`` column tells them apart).
 
@@ -241,9 +242,9 @@ def chart(
     records with ``records="both"``), one line per partner, event marks, lines broken where the
     records change.
 
-    >>> fig = chart("KAZ", ["RUS", "CHN", "USA"], measure="values", years=range(2015, 2024))
+    >>> fig = chart("KAZ", ["CHN", "USA"], measure="values", years=range(2015, 2024))
     >>> sorted({trace.name for trace in fig.data})
-    ['China', 'Russia', 'United States']
+    ['China', 'United States']
     """
     check_code("measure", measure, MEASURES)
     if records == "both" and len(_listed(state, ())) > 1:
@@ -287,7 +288,7 @@ def share_map(partner: str = "CHN", year: int | None = None, flow: str = "total"
     comparable year), from the series rule.
 
     >>> fig = share_map("CHN", year=2020)
-    >>> "China's share" in fig.layout.title.text
+    >>> "China: share of each state's total trade" in fig.layout.title.text
     True
     """
     check_code("partner", partner, PARTNERS)
@@ -298,7 +299,7 @@ def share_map(partner: str = "CHN", year: int | None = None, flow: str = "total"
     label = str(year) if year is not None else "Latest comparable year"
     ids = share_source_ids(tables()["trade"], [snapshot], flow=flow)
     source = source_line(tables()["sources"], [*ids, "natural-earth-admin0"])
-    heading = title or f"{partner_name(partner)}'s share of each state's {flow} trade, {label.lower()}"
+    heading = title or f"{partner_name(partner)}: share of each state's {FLOW_WORDS[flow]}, {label.lower()}"
     return maps.share_map([(label, snapshot)], partner, load_boundaries(), source, heading)
 
 

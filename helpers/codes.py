@@ -24,7 +24,7 @@ class UnknownCodeError(ValueError):
     def __init__(self, kind: str, value: object, valid: Sequence[object], hint: str = "") -> None:
         self.kind, self.value, self.valid = kind, value, tuple(valid)
         shown = ", ".join(map(str, self.valid))
-        super().__init__(f"unknown {kind} {value!r}; valid {kind} codes: {shown}{hint}")
+        super().__init__(f"unknown {kind} {value!r}; valid: {shown}{hint}")
 
 
 class UnknownStateError(UnknownCodeError):
@@ -182,7 +182,7 @@ def check_code(kind: str, value: object, valid: Sequence[object]) -> object:
     >>> check_code("partner", "CHINA", PARTNERS)
     Traceback (most recent call last):
     ...
-    helpers.codes.UnknownCodeError: unknown partner 'CHINA'; valid partner codes: RUS, CHN, USA, EU27, TUR (China is 'CHN')
+    helpers.codes.UnknownCodeError: unknown partner 'CHINA'; valid: RUS, CHN, USA, EU27, TUR (China is 'CHN')
     """
     if kind == "state":
         return check_state(str(value))
