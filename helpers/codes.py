@@ -192,6 +192,15 @@ def check_code(kind: str, value: object, valid: Sequence[object]) -> object:
     return value
 
 
+def check_codes(kind: str, values: Sequence[object], valid: Sequence[object]) -> list[object]:
+    """Each of ``values`` checked by :func:`check_code`; the list back.
+
+    >>> check_codes("partner", ["RUS", "CHN"], PARTNERS)
+    ['RUS', 'CHN']
+    """
+    return [check_code(kind, value, valid) for value in values]
+
+
 def _name_hint(value: object, names: dict) -> str:
     """`` (China is 'CHN')`` when ``value`` is a name rather than a code (any case), else ``""``."""
     text = str(value).strip().casefold()

@@ -169,3 +169,33 @@ def test_an_analyst_notebook_is_not_collected_linted_or_published(analyst_notebo
     ruff = [sys.executable, "-m", "ruff", "check", "notebooks"]
     lint = subprocess.run(ruff, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert lint.returncode == 0, lint.stdout
+
+
+# ---------------------------------------------------------------------------
+# The same error from the lower-level helpers the notebooks call (before: empty results or KeyError)
+
+
+def test_lower_level_helpers_raise_the_one_error_for_a_bad_code() -> None:
+    from helpers import load_boundaries
+    from helpers.compute import context, snapshots
+    from helpers.compute.series import select_series
+    from helpers.compute.shares import partner_shares
+    from helpers.figures import maps, trade_charts
+
+    trade = load_trade()
+    shares = partner_shares(select_series(trade))
+    small = trade_charts.share_small_multiples
+    good = {"flow": "total", "reporters": ["KAZ"], "partners": ["CHN"], "title": "t", "source": "s"}
+    calls = [
+        (lambda: snapshots.share_snapshot(trade, partners=("CHINA",)), "CHINA"),
+        (lambda: snapshots.share_snapshot(trade, reporters=("KZ",)), "KZ"),
+        (lambda: context.trade_context(trade, ["KZ"]), "KZ"),
+        (lambda: context.world_trade(select_series(trade), "Kazakhstan"), "Kazakhstan"),
+        (lambda: small(shares, **{**good, "flow": "import"}), "import"),
+        (lambda: small(shares, **{**good, "reporters": ["KZ"]}), "KZ"),
+        (lambda: small(shares, **{**good, "partners": ["CN"]}), "CN"),
+        (lambda: maps.share_map([], "CHINA", load_boundaries(), "s", "t"), "CHINA"),
+    ]
+    for call, bad in calls:
+        with pytest.raises(UnknownCodeError, match=f"unknown .*'{bad}'; valid: "):
+            call()

@@ -13,7 +13,18 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from helpers.codes import COMBINED, FLOW_WORDS, country_name, partner_name, source_label
+from helpers.codes import (
+    COMBINED,
+    FLOW_WORDS,
+    FLOWS,
+    PARTNERS,
+    STATES,
+    check_code,
+    check_codes,
+    country_name,
+    partner_name,
+    source_label,
+)
 from helpers.figures.grid import LineStyle, finish_grid, line_grid
 from helpers.figures.theme import PARTNER_COLOURS, STATE_STYLES
 from helpers.text import plotly_text
@@ -71,6 +82,9 @@ def share_small_multiples(
     cols: int = 3,
 ) -> go.Figure:
     """One panel per reporter: each partner's share over time."""
+    check_code("flow", flow, FLOWS)
+    check_codes("reporter", reporters, STATES)
+    check_codes("partner", partners, PARTNERS)
     data = shares[shares["flow"].eq(flow) & shares["reporter"].isin(reporters)]
     fig, n_rows = _share_grid(data, partners, "reporter", {r: country_name(r) for r in reporters}, cols=cols)
     return finish_grid(
