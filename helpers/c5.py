@@ -55,7 +55,8 @@ from helpers.data import (
 )
 from helpers.figures import maps
 from helpers.figures.grid import LineStyle, finish_grid, line_grid
-from helpers.figures.theme import PARTNER_COLOURS, source_line
+from helpers.figures.theme import MUTED_COLOUR, source_line
+from helpers.figures.trade_charts import partner_styles
 from helpers.text import plotly_text
 
 RECORDS = ("chosen", "own", "partner", "both")
@@ -258,7 +259,8 @@ def chart(
     names = {"own": "Own records", "partner": "Partners' records"} if records == "both" else {}
     panels = {key: names.get(key) or country_name(key) for key in dict.fromkeys(frame[panel])}
     partner_list = _listed(partners, PARTNERS)
-    styles = {p: LineStyle(partner_name(p), PARTNER_COLOURS.get(p, "#555555")) for p in partner_list}
+    styles = partner_styles([p for p in partner_list if p != WORLD])
+    styles |= {WORLD: LineStyle(partner_name(WORLD), MUTED_COLOUR)} if WORLD in partner_list else {}
     fig, n_rows = line_grid(frame, panel=panel, trace="partner", value=value, panels=panels, styles=styles)
     names = ", ".join(map(country_name, _listed(state, ())))
     metric = f"share of {FLOW_WORDS[flow]}, %" if measure == "shares" else f"{FLOW_WORDS[flow]}, US$ bn"

@@ -45,7 +45,12 @@ def share_hover(frame: pd.DataFrame, what: str = "share") -> list[str]:
     return texts
 
 
-def _partner_styles(partners: Sequence[str], mode: str = "lines+markers") -> dict[str, LineStyle]:
+def partner_styles(partners: Sequence[str], mode: str = "lines+markers") -> dict[str, LineStyle]:
+    """Each partner's line style: its name and the one colour it has in every chart.
+
+    >>> partner_styles(["CHN"])["CHN"].name
+    'China'
+    """
     return {p: LineStyle(partner_name(p), PARTNER_COLOURS[p], mode=mode) for p in partners}
 
 
@@ -59,7 +64,7 @@ def _share_grid(
 ) -> tuple[go.Figure, int]:
     """Partner shares drawn by the grid builder: one panel per ``panel`` value, one line per partner."""
     data = shares[shares["partner"].isin(partners)]
-    styles = _partner_styles(partners, mode=mode)
+    styles = partner_styles(partners, mode=mode)
     return line_grid(
         data.assign(hover=share_hover(data)),
         panel=panel,
@@ -136,7 +141,7 @@ def ratio_figure(ratios: pd.DataFrame, *, reporters: Sequence[str], partners: Se
         trace="partner",
         value="ratio",
         panels={r: country_name(r) for r in reporters},
-        styles=_partner_styles(partners),
+        styles=partner_styles(partners),
         log_y=True,
         y_include=(1.0,),
     )
