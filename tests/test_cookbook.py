@@ -199,3 +199,12 @@ def test_lower_level_helpers_raise_the_one_error_for_a_bad_code() -> None:
     for call, bad in calls:
         with pytest.raises(UnknownCodeError, match=f"unknown .*'{bad}'; valid: "):
             call()
+
+
+def test_trade_values_are_the_profiles_world_table() -> None:
+    from helpers.compute.context import world_trade
+    from helpers.compute.series import select_series
+
+    table = world_trade(select_series(load_trade()), "KAZ").set_index("year")  # notebook 04's table
+    ours = c5.trade("KAZ", "WLD", years=range(2015, 2024)).set_index("year")["value_usd_m"]
+    np.testing.assert_allclose((ours / 1000).round(2), table.loc[ours.index, "total"])
