@@ -24,7 +24,7 @@ test: lint
 	$(PY) -m pytest --nbval
 
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+	IPYTHONDIR=$(CURDIR)/.ipython $(VENV)/bin/jupyter lab notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 benchmark: $(STAMP)
 	$(PY) scripts/benchmark.py

@@ -7,12 +7,27 @@ the orders used in charts live here too. Nothing else in the package lists these
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pycountry
 
 from helpers.data import descriptor
 
 
-class UnknownStateError(ValueError):
+class UnknownCodeError(ValueError):
+    """A code (state, partner, flow, year, records choice...) that is not one of the valid ones.
+
+    The message names the bad value and lists the valid ones; ``kind``, ``value`` and ``valid``
+    hold them for code that wants to react.
+    """
+
+    def __init__(self, kind: str, value: object, valid: Sequence[object], hint: str = "") -> None:
+        self.kind, self.value, self.valid = kind, value, tuple(valid)
+        shown = ", ".join(map(str, self.valid))
+        super().__init__(f"unknown {kind} {value!r}; valid: {shown}{hint}")
+
+
+class UnknownStateError(UnknownCodeError):
     """A state code that is not one of the five Central Asian states."""
 
 
@@ -155,5 +170,39 @@ def check_state(iso3: str) -> str:
     'TJK'
     """
     if iso3 not in STATES:
-        raise UnknownStateError(f"country must be one of {', '.join(STATES)}, not {iso3!r}")
+        raise UnknownStateError("state", iso3, STATES, _name_hint(iso3, COUNTRY_NAMES))
     return iso3
+
+
+def check_code(kind: str, value: object, valid: Sequence[object]) -> object:
+    """Return ``value`` if it is in ``valid``, else raise :class:`UnknownCodeError` naming both.
+
+    >>> check_code("flow", "imports", FLOWS)
+    'imports'
+    >>> check_code("partner", "CHINA", PARTNERS)
+    Traceback (most recent call last):
+    ...
+    helpers.codes.UnknownCodeError: unknown partner 'CHINA'; valid: RUS, CHN, USA, EU27, TUR (China is 'CHN')
+    """
+    if kind == "state":
+        return check_state(str(value))
+    if value not in valid:
+        names = {**COUNTRY_NAMES, **PARTNER_NAMES}
+        raise UnknownCodeError(kind, value, valid, _name_hint(value, {c: names[c] for c in valid if c in names}))
+    return value
+
+
+def check_codes(kind: str, values: Sequence[object], valid: Sequence[object]) -> list[object]:
+    """Each of ``values`` checked by :func:`check_code`; the list back.
+
+    >>> check_codes("partner", ["RUS", "CHN"], PARTNERS)
+    ['RUS', 'CHN']
+    """
+    return [check_code(kind, value, valid) for value in values]
+
+
+def _name_hint(value: object, names: dict) -> str:
+    """`` (China is 'CHN')`` when ``value`` is a name rather than a code (any case), else ``""``."""
+    text = str(value).strip().casefold()
+    hits = [(name, code) for code, name in names.items() if name.casefold() == text or code.casefold() == text]
+    return f" ({hits[0][0]} is {hits[0][1]!r})" if hits else ""

@@ -8,6 +8,20 @@ from pathlib import Path
 
 PROFILE_TEMPLATE = "04_country_profile.ipynb"
 PROFILE_COUNTRIES = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
+# The report set, explicit: only these notebooks of notebooks/ are published. The cookbook is checked
+# like them (nbval, structure, lint) but never published; any other notebook an analyst saves in
+# notebooks/, or anything in notebooks/scratch/, is neither checked nor published.
+REPORTS = (
+    "01_deal_tracker",
+    "02_regional_map",
+    "03_dependency_shift",
+    "04_country_profile",
+    "05_deal_scenarios",
+    "06_deal_follow_through",
+)
+COOKBOOK = "00_cookbook"
+CHECKED_NOTEBOOKS = (COOKBOOK, *REPORTS)
+SCRATCH = "scratch"
 
 
 class ReportBuildError(RuntimeError):
@@ -23,10 +37,23 @@ class Job:
     parameters: dict[str, str] = field(default_factory=dict)
 
 
+def report_notebooks(notebooks_dir: Path) -> list[Path]:
+    """The notebooks to publish: :data:`REPORTS` from the project's notebooks/ (each must exist); from
+    another folder (a test's fixture set), its ``NN_*.ipynb`` notebooks."""
+    from reporting.project import NOTEBOOKS_DIR
+
+    if notebooks_dir.resolve() != NOTEBOOKS_DIR.resolve():
+        return sorted(p for p in notebooks_dir.glob("[0-9][0-9]_*.ipynb") if p.stem != COOKBOOK)
+    missing = [name for name in REPORTS if not (notebooks_dir / f"{name}.ipynb").exists()]
+    if missing:
+        raise ReportBuildError(f"report notebooks missing from {notebooks_dir}: {', '.join(missing)}")
+    return [notebooks_dir / f"{name}.ipynb" for name in REPORTS]
+
+
 def plan(notebooks_dir: Path) -> list[Job]:
-    """The reports to build: each ``NN_*.ipynb``, and the profile template once per state."""
+    """The reports to build: each of :func:`report_notebooks`, the profile template once per state."""
     jobs: list[Job] = []
-    for notebook in sorted(notebooks_dir.glob("[0-9][0-9]_*.ipynb")):
+    for notebook in report_notebooks(notebooks_dir):
         if notebook.name == PROFILE_TEMPLATE:
             jobs += [Job(notebook, f"{notebook.stem}_{code}", {"country": code}) for code in PROFILE_COUNTRIES]
         else:

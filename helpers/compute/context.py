@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from helpers.codes import PARTNERS, WORLD
+from helpers.codes import PARTNERS, STATES, WORLD, check_codes, check_state
 from helpers.compute import series as sr
 from helpers.compute import shares as sh
 from helpers.compute import snapshots as sn
@@ -33,6 +33,7 @@ class TradeContext:
 def trade_context(trade: pd.DataFrame, reporters: Sequence[str]) -> TradeContext:
     """Apply the series rule and compute shares, combined shares, concentration, overtaking and the
     own-vs-partner-records ratios for ``reporters``."""
+    check_codes("state", reporters, STATES)
     series = sr.select_series(trade)
     shares = sh.partner_shares(series)
     own = shares[shares["reporter"].isin(reporters)].reset_index(drop=True)
@@ -56,7 +57,7 @@ def trade_context(trade: pd.DataFrame, reporters: Sequence[str]) -> TradeContext
 
 def world_trade(series: pd.DataFrame, iso3: str) -> pd.DataFrame:
     """The state's trade with the world by year and flow (US$ bn) from the series rule."""
-    own = series[series["reporter"].eq(iso3) & series["partner"].eq(WORLD)]
+    own = series[series["reporter"].eq(check_state(iso3)) & series["partner"].eq(WORLD)]
     table = own.pivot_table(index="year", columns="flow", values="value_usd_m", aggfunc="first")
     table = (table / 1000).round(2).reindex(columns=["exports", "imports", "total"])
     labels = own.groupby("year")["source_label"].agg(lambda s: "; ".join(sorted(set(s))))

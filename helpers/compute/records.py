@@ -1,4 +1,10 @@
-"""Shares on one set of records only, e.g. the states' own statistics agencies, year after year."""
+"""Shares on one set of records only, e.g. the states' own statistics agencies, year after year.
+
+Analysts ask for a state's own records with ``helpers.c5.shares(records="own")``: the agency's table
+from here where it covers the year, else the IMF's copy of the state's reports. The IMF's copy can
+differ (China's share of Uzbekistan's 2019 imports: 21.0 % here, goods and services; 23.1 % in IMF
+DOTS, goods only, which ``select_series(side="reporter")`` prefers up to 2020).
+"""
 
 from __future__ import annotations
 

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.codes import IMF_DOTS, SIDE_WORDS, source_label
+from helpers.compute.cache import cached_on_content
 from helpers.compute.rules import RuleError, dataset_of, records_key, require
 
 KEY: list[str] = ["reporter", "partner", "year", "flow"]
@@ -129,6 +130,7 @@ def candidate_rows(trade: pd.DataFrame) -> pd.DataFrame:
 # The series rule
 
 
+@cached_on_content  # computed once per kernel for the same data (helpers/compute/cache.py)
 def select_series(trade: pd.DataFrame, side: str | None = None) -> pd.DataFrame:
     """One value per reporter, partner, year and flow for charts, with the reason it was chosen.
 
@@ -153,8 +155,7 @@ def select_series(trade: pd.DataFrame, side: str | None = None) -> pd.DataFrame:
         if side not in SIDE_PRIORITY:
             raise SeriesError(f"side must be one of {', '.join(SIDE_PRIORITY)}, not {side!r}")
         rows = rows[rows["partner"].eq("WLD") | rows["side"].eq(side)].copy()
-    keys = rows.groupby(KEY)
-    has_dots = keys["dataset"].transform(lambda d: (d == IMF_DOTS).any())
+    has_dots = rows["dataset"].eq(IMF_DOTS).groupby([rows[k] for k in KEY]).transform("any")
     rows = rows[~has_dots | rows["dataset"].eq(IMF_DOTS)].copy()
     dots = rows["dataset"].eq(IMF_DOTS)
     use_substitution = side is None

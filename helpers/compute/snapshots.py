@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from helpers.codes import FLOWS, STATES, WORLD, source_label
+from helpers.codes import FLOWS, PARTNERS, STATES, WORLD, check_codes, source_label
 from helpers.compute.rules import one_record_set
 from helpers.compute.series import KEY, SeriesError, select_series
 from helpers.compute.shares import partner_shares
@@ -100,6 +100,8 @@ def share_snapshot(
     """
     if flow not in FLOWS:
         raise SeriesError(f"flow must be one of {', '.join(FLOWS)}, not {flow!r}")
+    check_codes("partner", partners, PARTNERS)
+    check_codes("state", reporters, STATES)
     shares = partner_shares(select_series(trade))
     shares = shares[shares["flow"].eq(flow) & shares["partner"].isin(partners)]
     pool = comparable_years(shares, partners, flow) if consistent else shares

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.shapeannotation import axis_spanning_shape_annotation
 
 from helpers.figures.theme import MUTED_COLOUR
 
@@ -53,19 +54,42 @@ def mark_events(
     foot, each label a line higher than the one before (clear of the "records change" labels at the
     top), or above the plot with ``above``; right of its rule, or left where ``left`` says so.
     """
-    for k, (row, col) in enumerate(cells or [(None, None)]):
+    rules = []
+    for k, cell in enumerate(cells or [None]):
         for i, (x, label) in enumerate(marks):
             flip = i < len(left) and left[i]
-            place = {"row": row, "col": col} if row is not None else {}
-            fig.add_vline(
-                x=x,
-                line=EVENT_LINE,
-                annotation_text=label if k == 0 else "",
-                annotation_position=("top " if above else "bottom ") + ("left" if flip else "right"),
-                annotation_font={"size": 10, "color": MUTED_COLOUR},
-                annotation_bgcolor="rgba(255,255,255,0.7)",
-                annotation_yanchor="bottom",
-                annotation_yshift=0 if above else 14 * i,  # stacked up from the bottom: labels never overlap
-                **place,
-            )
+            note = {
+                "text": label if k == 0 else "",
+                "position": ("top " if above else "bottom ") + ("left" if flip else "right"),
+                "font": {"size": 10, "color": MUTED_COLOUR},
+                "bgcolor": "rgba(255,255,255,0.7)",
+                "yanchor": "bottom",
+                "yshift": 0 if above else 14 * i,  # stacked up from the bottom: labels never overlap
+            }
+            if cell is None:
+                fig.add_vline(x=x, line=EVENT_LINE, **{f"annotation_{key}": value for key, value in note.items()})
+            else:
+                rules.append((cell, x, EVENT_LINE, note))
+    return add_rules(fig, rules)
+
+
+def add_rules(fig: go.Figure, rules: Sequence[tuple[tuple[int, int], float, dict, dict]]) -> go.Figure:
+    """Draw vertical rules in subplots: each ``((row, col), x, line, annotation)`` as plotly's
+    ``add_vline(x, row=row, col=col, line=line, annotation_...=...)`` draws it (a subplot without
+    traces is skipped, as plotly does), in one layout update instead of one per rule (plotly's
+    per-call checks made a five-panel chart take seconds)."""
+    occupied = {(t.xaxis or "x", t.yaxis or "y") for t in fig.data}
+    shapes, notes = list(fig.layout.shapes), list(fig.layout.annotations)
+    for (row, col), x, line, annotation in rules:
+        subplot = fig.get_subplot(row, col)
+        xref, yref = (axis.plotly_name.replace("axis", "") for axis in (subplot.xaxis, subplot.yaxis))
+        if (xref, yref) not in occupied:
+            continue
+        span = {"type": "line", "x0": x, "x1": x, "y0": 0, "y1": 1}
+        shapes.append(go.layout.Shape(**span, xref=xref, yref=f"{yref} domain", line=line))
+        prefixed = {f"annotation_{key}": value for key, value in annotation.items()}
+        note = axis_spanning_shape_annotation(None, "vline", span, prefixed)
+        if note is not None:
+            notes.append(go.layout.Annotation(note, xref=xref, yref=f"{yref} domain"))
+    fig.layout.shapes, fig.layout.annotations = shapes, notes
     return fig

@@ -17,10 +17,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from helpers.figures.events import events_in_years, mark_events
+from helpers.figures.events import add_rules, events_in_years, mark_events
 from helpers.figures.theme import MUTED_COLOUR, SIDE_SYMBOL, finish, wrap
 
 BREAK_LABEL = "records change"
+BREAK_LINE = {"dash": "dot", "color": MUTED_COLOUR, "width": 1}
 # Years before this (the transition years' outliers) are one autoscale or double-click away, not in the
 # default view; the default y range fits the years shown.
 FIRST_SHOWN_YEAR = 1995
@@ -117,6 +118,9 @@ def line_grid(
     tuple
         The figure and its number of panel rows.
     """
+    missing = [c for c in dict.fromkeys(["year", panel, trace, value, "hover"]) if c not in data.columns]
+    if missing:
+        raise ValueError(f"line_grid needs the columns {', '.join(missing)} (hover: the text each point shows)")
     n_rows, n_cols = grid_shape(len(panels), cols)
     fig = make_subplots(
         rows=n_rows,
@@ -129,6 +133,7 @@ def line_grid(
     )
     years = list(range(int(data["year"].min()), int(data["year"].max()) + 1)) if len(data) else []
     shown: set[str] = set()
+    breaks: list[tuple[tuple[int, int], float, dict, dict]] = []
     for i, key in enumerate(panels):
         row, col = divmod(i, n_cols)
         own = data[data[panel].eq(key)]
@@ -156,15 +161,10 @@ def line_grid(
             shown.add(line_key)
         if "break_before" in own:
             for k, year in enumerate(sorted(set(own.loc[own["break_before"].astype(bool), "year"]))):
-                fig.add_vline(
-                    x=year - 0.5,
-                    line={"dash": "dot", "color": MUTED_COLOUR, "width": 1},
-                    annotation_text=BREAK_LABEL if k == 0 else "",
-                    annotation_position="top left",
-                    annotation_font={"size": 11, "color": MUTED_COLOUR},
-                    row=row + 1,
-                    col=col + 1,
-                )
+                note = {"text": BREAK_LABEL if k == 0 else "", "position": "top left"}
+                note["font"] = {"size": 11, "color": MUTED_COLOUR}
+                breaks.append(((row + 1, col + 1), year - 0.5, BREAK_LINE, note))
+    add_rules(fig, breaks)
     fig.update_xaxes(tickformat="d")
     if log_y:
         fig.update_yaxes(type="log")

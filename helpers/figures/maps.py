@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import shapely
 from plotly.subplots import make_subplots
 
-from helpers.codes import STATES, check_state, country_name, partner_name
+from helpers.codes import PARTNERS, STATES, check_code, check_state, country_name, partner_name
 from helpers.compute.deals import deal_values
 from helpers.compute.geometry import WINDOW, clip_context, label_points, projected, to_geojson
 from helpers.figures.labels import DARK_TEXT, fill_colours, place_labels, text_colour
@@ -356,6 +356,7 @@ def share_map(
     note : str
         Added to the subtitle, e.g. why a panel shows the year it does.
     """
+    check_code("partner", partner, PARTNERS)
     panels = [(t, share_values(snap, partner)) for t, snap in snapshots]
     # Panels stacked, not side by side: each map is as wide as the page allows, on a phone too.
     fig = make_subplots(

@@ -13,7 +13,18 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from helpers.codes import COMBINED, FLOW_WORDS, country_name, partner_name, source_label
+from helpers.codes import (
+    COMBINED,
+    FLOW_WORDS,
+    FLOWS,
+    PARTNERS,
+    STATES,
+    check_code,
+    check_codes,
+    country_name,
+    partner_name,
+    source_label,
+)
 from helpers.figures.grid import LineStyle, finish_grid, line_grid
 from helpers.figures.theme import PARTNER_COLOURS, STATE_STYLES
 from helpers.text import plotly_text
@@ -34,7 +45,12 @@ def share_hover(frame: pd.DataFrame, what: str = "share") -> list[str]:
     return texts
 
 
-def _partner_styles(partners: Sequence[str], mode: str = "lines+markers") -> dict[str, LineStyle]:
+def partner_styles(partners: Sequence[str], mode: str = "lines+markers") -> dict[str, LineStyle]:
+    """Each partner's line style: its name and the one colour it has in every chart.
+
+    >>> partner_styles(["CHN"])["CHN"].name
+    'China'
+    """
     return {p: LineStyle(partner_name(p), PARTNER_COLOURS[p], mode=mode) for p in partners}
 
 
@@ -48,7 +64,7 @@ def _share_grid(
 ) -> tuple[go.Figure, int]:
     """Partner shares drawn by the grid builder: one panel per ``panel`` value, one line per partner."""
     data = shares[shares["partner"].isin(partners)]
-    styles = _partner_styles(partners, mode=mode)
+    styles = partner_styles(partners, mode=mode)
     return line_grid(
         data.assign(hover=share_hover(data)),
         panel=panel,
@@ -71,6 +87,9 @@ def share_small_multiples(
     cols: int = 3,
 ) -> go.Figure:
     """One panel per reporter: each partner's share over time."""
+    check_code("flow", flow, FLOWS)
+    check_codes("reporter", reporters, STATES)
+    check_codes("partner", partners, PARTNERS)
     data = shares[shares["flow"].eq(flow) & shares["reporter"].isin(reporters)]
     fig, n_rows = _share_grid(data, partners, "reporter", {r: country_name(r) for r in reporters}, cols=cols)
     return finish_grid(
@@ -122,7 +141,7 @@ def ratio_figure(ratios: pd.DataFrame, *, reporters: Sequence[str], partners: Se
         trace="partner",
         value="ratio",
         panels={r: country_name(r) for r in reporters},
-        styles=_partner_styles(partners),
+        styles=partner_styles(partners),
         log_y=True,
         y_include=(1.0,),
     )
