@@ -12,8 +12,8 @@ from shapely.errors import ShapelyError
 from shapely.geometry import shape
 
 from helpers.data.errors import DataValidationError, Problem, fail
-from helpers.data.package import data_dir, resource_schema
 from helpers.data.files import read_json
+from helpers.data.package import data_dir, resource_schema
 from helpers.data.tables import BIDI_CONTROLS, CONTROL_CHARACTERS
 
 BOUNDARIES_FILE = Path("boundaries") / "central_asia.geojson"

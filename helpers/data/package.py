@@ -2,8 +2,8 @@
 
 The descriptor (a Frictionless Data Package) is read once per process (bounded, see
 ``files.py``), its constraints checked (``patterns.py``: well-formed, patterns that compile and
-cannot backtrack catastrophically), checked with frictionless, and turned into one frictionless ``Schema`` per table. A missing or corrupt
-descriptor is a :class:`DataValidationError` naming ``datapackage.json``.
+cannot backtrack catastrophically), checked with frictionless, and turned into one frictionless
+``Schema`` per table. A missing or corrupt descriptor is a :class:`DataValidationError` naming ``datapackage.json``.
 """
 
 from __future__ import annotations

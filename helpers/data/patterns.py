@@ -20,7 +20,8 @@ from typing import Any
 from helpers.data.errors import Problem
 
 try:  # Python 3.11+
-    from re import _constants as _sre_constants, _parser as _sre_parser  # type: ignore[attr-defined]
+    from re import _constants as _sre_constants  # type: ignore[attr-defined]
+    from re import _parser as _sre_parser
 except ImportError:  # pragma: no cover - older Pythons
     import sre_constants as _sre_constants  # type: ignore[no-redef]
     import sre_parse as _sre_parser  # type: ignore[no-redef]
@@ -68,7 +69,7 @@ def _walk(items: Any, inside_repeat: bool, unbounded: list[int]) -> str | None:
         children: list[Any] = []
         repeat = inside_repeat
         if op in _REPEATS:
-            low, high, body = argument
+            _low, high, body = argument
             if high == _UNBOUNDED:
                 unbounded.append(1)
             elif high > MAX_REPEAT:
