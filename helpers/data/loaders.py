@@ -49,13 +49,11 @@ EARLIEST_YEAR = 1990
 
 
 def latest_date() -> date:
-    """The last date a source can be published or accessed on: the build date.
+    """The last date a source can be published or accessed on: today (UTC), the day of the build.
 
-    That is today (UTC), or the date of ``SOURCE_DATE_EPOCH`` when a reproducible build sets it.
+    Not ``SOURCE_DATE_EPOCH``: that fixes the date printed on reproducible reports, often in
+    the past, while a source accessed since then is still a real one.
     """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isascii() and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC).date()
     return datetime.now(UTC).date()
 
 
