@@ -182,11 +182,11 @@ def _only_our_files(folder: Path) -> bool:
     return (folder / MARKER).is_file() and all(p.is_file() and not p.is_symlink() for p in entries)
 
 
-def _remove_stale(out: Path, keep: set[str]) -> None:
-    """Remove staging folders of killed builds and sets no longer current (ours only, see above)."""
+def _remove_stale(out: Path, keep: set[str] | None = None) -> None:
+    """Remove staging folders of killed builds and, given ``keep``, sets not in it (ours only, see above)."""
     candidates = [p for p in out.glob(f"{STAGING_PREFIX}*") if _STAGING.match(p.name)]
     sets = out / SETS
-    if sets.is_dir() and not sets.is_symlink():
+    if keep is not None and sets.is_dir() and not sets.is_symlink():
         candidates += [p for p in sets.iterdir() if _VERSION.match(p.name) and p.name not in keep]
     for folder in candidates:
         if folder.is_dir() and not folder.is_symlink() and _only_our_files(folder):
@@ -243,6 +243,11 @@ def _switch(out: Path, staging: Path, names: list[str]) -> None:
     """Move the complete staging folder in as the current set, and link each name to it."""
     sets = out / SETS
     sets.mkdir(exist_ok=True)
+    current = sets / CURRENT
+    if current.is_dir() and not current.is_symlink():  # a copy that followed the link (cp -rL, copytree)
+        if not _only_our_files(current):
+            raise OutputError(f"{current} is a folder the build did not write: move it away")
+        shutil.rmtree(current)
     version = f"v{time.time_ns():020d}-{staging.name[-8:]}"
     os.rename(staging, sets / version)
     _fsync_folder(sets)
@@ -311,7 +316,7 @@ def publish(out: Path, files: dict[str, bytes]) -> list[Path]:
                     f"another folder); the build never overwrites it"
                 )
             current = _current_version(out)
-            _remove_stale(out, {current} if current else set())
+            _remove_stale(out)  # a killed build's staging; sets are tidied only after a switch
             staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
             try:
                 _write(staging / MARKER, b"written by python -m reporting\n")
@@ -330,8 +335,7 @@ def publish(out: Path, files: dict[str, bytes]) -> list[Path]:
             switched = True
             for stale in sorted(previous - set(files)):
                 (out / stale).unlink(missing_ok=True)
-            if current:
-                _remove_stale(out, {current, _current_version(out) or ""})
+            _remove_stale(out, {current or "", _current_version(out) or ""})
     except OSError as err:
         raise _write_error(out, err, switched) from None
     return [out / name for name in files]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -282,3 +283,13 @@ def test_no_process_of_a_killed_build_outlives_it(tmp_path: Path) -> None:
     while any(_alive(pid) for pid in seen) and time.monotonic() < deadline:
         time.sleep(0.5)
     assert not [pid for pid in seen if _alive(pid)], "processes of the killed build are still running"
+
+
+def test_a_copied_output_folder_can_be_built_into_again(tmp_path: Path) -> None:
+    """A copy that followed the links (``cp -rL``, ``shutil.copytree``) holds plain files and folders."""
+    (tmp_path / "first").mkdir()
+    publish(tmp_path / "first", a_set("one"))
+    copy = Path(shutil.copytree(tmp_path / "first", tmp_path / "copy"))
+    assert not (copy / "index.html").is_symlink() and not (copy / SETS / CURRENT).is_symlink()
+    publish(copy, a_set("two"))
+    assert labels(copy) == {"two"} and (copy / SETS / CURRENT).is_symlink()
