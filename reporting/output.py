@@ -28,6 +28,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Iterator
@@ -142,16 +143,37 @@ def check_out(out: str, protected: dict[str, Path], repository: Path | None = No
         )
     try:
         resolved.mkdir(parents=True, exist_ok=True)
-        os.close(os.open(resolved / LOCK, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644))
+        os.close(_open_lock(resolved))
     except OSError as err:
         raise OutputError(f"--out {out} cannot be written: {err.strerror or err}") from None
     return resolved
 
 
+def _read_small(path: Path, limit: int = 1_000_000) -> bytes:
+    """A regular file of at most ``limit`` bytes (a FIFO or device is an OSError, never a hang)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            raise OSError(errno.EINVAL, "not a small regular file", str(path))
+        return os.read(fd, limit)
+    finally:
+        os.close(fd)
+
+
+def _open_lock(out: Path) -> int:
+    """The lock file's descriptor (created if missing); a FIFO or device in its place is an OSError."""
+    fd = os.open(out / LOCK, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o644)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, "the lock file is not a regular file", str(out / LOCK))
+    return fd
+
+
 def read_manifest(out: Path) -> set[str]:
     """The report files a previous build wrote into ``out`` (plain ``*.html`` names only)."""
     try:
-        names = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
+        names = json.loads(_read_small(out / MANIFEST).decode("utf-8"))["files"]
     except (OSError, ValueError, KeyError, TypeError, RecursionError):
         return set()
     if not isinstance(names, list):
@@ -212,7 +234,7 @@ def _fsync_folder(folder: Path) -> None:
 @contextlib.contextmanager
 def folder_lock(out: Path) -> Iterator[None]:
     """Hold the output folder's lock: another build into ``out`` waits until this one is done."""
-    fd = os.open(out / LOCK, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    fd = _open_lock(out)
     try:
         if fcntl is not None:
             fcntl.flock(fd, fcntl.LOCK_EX)

@@ -414,3 +414,12 @@ def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
     assert stat.S_ISFIFO(os.stat(tmp_path / "pipe").st_mode)
     with within(HANG_LIMIT), pytest.raises(DataValidationError, match="not a regular file"):
         read_bytes(tmp_path / "pipe")
+
+
+def test_the_data_version_never_reads_a_device_or_a_pipe(data: Path) -> None:
+    link_trade_to("/dev/zero")(data)
+    os.unlink(data / "deals.csv")
+    os.mkfifo(data / "deals.csv")
+    with within(HANG_LIMIT):
+        vintage = helpers.data_vintage(data)
+    assert vintage["trade.csv"] == "missing" and vintage["deals.csv"] == "missing"

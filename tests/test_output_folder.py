@@ -293,3 +293,16 @@ def test_a_copied_output_folder_can_be_built_into_again(tmp_path: Path) -> None:
     assert not (copy / "index.html").is_symlink() and not (copy / SETS / CURRENT).is_symlink()
     publish(copy, a_set("two"))
     assert labels(copy) == {"two"} and (copy / SETS / CURRENT).is_symlink()
+
+
+def test_a_pipe_in_place_of_the_lock_or_manifest_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / MANIFEST)
+    with pytest.raises(OutputError, match="not written by a report build"):
+        publish(tmp_path, a_set("one"))
+    os.unlink(tmp_path / MANIFEST)
+    os.unlink(tmp_path / LOCK)
+    os.mkfifo(tmp_path / LOCK)
+    with pytest.raises(OutputError, match="could not write"):
+        publish(tmp_path, a_set("one"))
+    with pytest.raises(OutputError, match="cannot be written"):
+        check_out(str(tmp_path), {})
