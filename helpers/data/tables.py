@@ -116,12 +116,13 @@ def number_problem(cell: str, kind: str) -> str | None:
     return None
 
 
-def _cell_problem(cell: str, kind: str | None) -> str | None:
+def _cell_problem(cell: str, kind: str | None, clean: bool) -> str | None:
+    """What is wrong with one cell; ``clean`` says the whole file has no control or bidi character."""
     if len(cell) > MAX_CELL_CHARS:
         return f"is {len(cell):,} characters long, over the limit of {MAX_CELL_CHARS:,}"
-    if CONTROL_CHARACTERS.search(cell):
+    if not clean and CONTROL_CHARACTERS.search(cell):
         return "contains a NUL or control character"
-    if BIDI_CONTROLS.search(cell):
+    if not clean and BIDI_CONTROLS.search(cell):
         return "contains a bidirectional override or isolate character (U+202A-202E, U+2066-2069): remove it"
     if cell != cell.strip():
         return f"{cell!r} has leading or trailing spaces"
@@ -130,7 +131,9 @@ def _cell_problem(cell: str, kind: str | None) -> str | None:
     return None
 
 
-def _check_cells(path: Path, records: list[tuple[int, list[str]]], fields: list[dict[str, Any]]) -> list[Problem]:
+def _check_cells(
+    path: Path, records: list[tuple[int, list[str]]], fields: list[dict[str, Any]], clean: bool = False
+) -> list[Problem]:
     """Row shape and cell hygiene that the schema types do not cover."""
     names = [f["name"] for f in fields]
     kinds = [f.get("type") for f in fields]
@@ -139,7 +142,7 @@ def _check_cells(path: Path, records: list[tuple[int, list[str]]], fields: list[
         if cells and len(cells) != len(names):
             problems.append(Problem(path, line, None, f"has {len(cells)} cells, the header has {len(names)}"))
         for index, cell in enumerate(cells[: len(names)]):
-            found = _cell_problem(cell, kinds[index])
+            found = _cell_problem(cell, kinds[index], clean)
             if found:
                 problems.append(Problem(path, line, names[index], found))
         if len(problems) >= MAX_REPORTED_ERRORS:
@@ -283,7 +286,8 @@ def load_table(name: str, path: Path) -> Table:
         raise DataValidationError(problems)
     if len(records) < 2:
         raise fail(path, "has a header but no data rows")
-    problems = _check_cells(path, records, fields)
+    clean = not (CONTROL_CHARACTERS.search(text) or BIDI_CONTROLS.search(text))
+    problems = _check_cells(path, records, fields, clean)
     if problems:
         raise DataValidationError(problems)
 
