@@ -356,7 +356,8 @@ def publish(out: Path, files: dict[str, bytes]) -> list[Path]:
                 _switch_by_files(out, staging, names)
             switched = True
             for stale in sorted(previous - set(files)):
-                (out / stale).unlink(missing_ok=True)
+                if (out / stale).is_symlink() or (out / stale).is_file():
+                    (out / stale).unlink()
             _remove_stale(out, {current or "", _current_version(out) or ""})
     except OSError as err:
         raise _write_error(out, err, switched) from None

@@ -306,3 +306,13 @@ def test_a_pipe_in_place_of_the_lock_or_manifest_is_an_error_not_a_hang(tmp_path
         publish(tmp_path, a_set("one"))
     with pytest.raises(OutputError, match="cannot be written"):
         check_out(str(tmp_path), {})
+
+
+def test_without_symbolic_links_each_file_is_replaced_and_nothing_is_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reporting.output, "_symlinks_work", lambda out: False)
+    publish(tmp_path, a_set("one"))
+    publish(tmp_path, a_set("two"))
+    assert labels(tmp_path) == {"two"} and not (tmp_path / "index.html").is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*NAMES, MANIFEST, LOCK])
