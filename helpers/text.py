@@ -26,6 +26,8 @@ Why each rule (measured in JupyterLab 4.6, nbconvert 7 and plotly 6):
 - Markdown syntax (links, images, autolinks, emphasis, headings, tables, HTML) is neutralised
   by writing every ASCII punctuation mark that Markdown or GFM could read as syntax as a
   numeric character reference, which every CommonMark parser shows as the literal character.
+- Bidirectional control characters (U+202A-202E, U+2066-2069, the marks U+200E, U+200F,
+  U+061C) are removed: an override in a title would reverse the text after it on the page.
 - plotly renders a subset of HTML (``<a href>``, ``<span style>``, ``<br>``) and typesets a
   string holding two ``$``; it decodes numeric entities itself, after those checks.
 """
@@ -49,15 +51,22 @@ MATH_CHARACTERS = {"$": "<span>&#36;</span>", "\\": "<span>&#92;</span>"}
 # leading spaces would start an indented code block in Markdown.
 WHITESPACE = re.compile(r"[ \t\r\n\f\v\u2028\u2029]+")
 TAG = re.compile(r"<[^>]*>")
+# Bidirectional controls (embeddings, overrides, isolates, marks): from data they could reorder
+# the text around them ("Trojan Source"), so every escaper removes them.
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Classes telling MathJax 2 (nbconvert, classic) and 3 (JupyterLab) to skip an element.
 NO_MATH_CLASSES = "tex2jax_ignore mathjax_ignore"
 
 
 def _as_text(value: object) -> str:
-    """``str(value)`` on one line, spaces collapsed; missing values (None, NaN, NA) become ``""``."""
+    """``str(value)`` on one line, spaces collapsed, bidi controls removed; missing values become ``""``.
+
+    >>> _as_text("Air\u202eAstana  787")
+    'AirAstana 787'
+    """
     if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
         return ""
-    return WHITESPACE.sub(" ", str(value)).strip(" ")
+    return WHITESPACE.sub(" ", BIDI_CONTROLS.sub("", str(value))).strip(" ")
 
 
 def markdown_text(value: object) -> str:

@@ -11,10 +11,30 @@ report, ``index.html`` and ``c5-realignment-briefing.html`` (every report in one
 - :mod:`reporting.briefing`: the index and the one-file briefing.
 - :mod:`reporting.output`: the ``--out`` checks and atomic writes with a manifest.
 - :mod:`reporting.build`: the whole build, and the command line.
+
+- :mod:`reporting.messages`: the one line a failed build prints.
+
+Names are imported when first used, so ``python -m reporting`` checks ``--out`` before the
+build's heavy imports (Jupyter, pandas, frictionless).
 """
 
-from reporting.build import BRIEFING_NAME, build, main
-from reporting.output import OutputError
-from reporting.plan import ReportBuildError, plan
+from __future__ import annotations
 
-__all__ = ["BRIEFING_NAME", "OutputError", "ReportBuildError", "build", "main", "plan"]
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "BRIEFING_NAME": "reporting.build",
+    "build": "reporting.build",
+    "main": "reporting.__main__",
+    "OutputError": "reporting.output",
+    "ReportBuildError": "reporting.plan",
+    "plan": "reporting.plan",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'reporting' has no attribute {name!r}")

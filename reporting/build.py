@@ -25,6 +25,7 @@ import nbformat
 from reporting import briefing as bf
 from reporting.bundle import page
 from reporting.images import ImageFormat, ImageRenderError, render_images
+from reporting.messages import one_line
 from reporting.output import OutputError, check_out, publish
 from reporting.page import Report, check_offline, fill_images, render_report
 from reporting.plan import ReportBuildError, execute, plan, set_environ
@@ -60,11 +61,28 @@ def execute_all(notebooks_dir: Path, build_dir: Path, workers: int) -> list[Repo
     with ProcessPoolExecutor(
         max_workers=max(1, min(workers, len(jobs))),
         mp_context=get_context("spawn"),
-        initializer=set_environ,
-        initargs=(env,),
+        initializer=_start_worker,
+        initargs=(env, os.getpid()),
     ) as pool:
         executed = list(pool.map(execute, jobs, [build_dir] * len(jobs)))
     return [render_report(nbformat.read(path, as_version=4), job) for job, path in zip(jobs, executed, strict=True)]
+
+
+def _start_worker(env: dict[str, str], parent: int) -> None:
+    """Pool initializer: the worker dies with the build (even a SIGKILLed one), and its kernels with it.
+
+    Linux sends the parent-death signal when the build process ends; a kernel polls its parent
+    (``JPY_PARENT_PID``) and exits when the worker is gone. Elsewhere this is a no-op.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the build died before the signal was armed
+            os._exit(1)
+    set_environ(env)
 
 
 def image_urls(reports: list[Report], image_format: ImageFormat) -> dict[str, dict[str, str]]:
@@ -143,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Report build failed: {err}", file=sys.stderr)
         return 1
     except ValueError as err:  # DataValidationError from the loaders (stamp): name file, row, column
-        print(f"Report build failed: the data did not validate:\n{err}", file=sys.stderr)
+        print(f"Report build failed: {one_line(err)}", file=sys.stderr)
         return 1
     for file in files:
         print(f"{file}  {file.stat().st_size:,} bytes")

@@ -3,7 +3,8 @@
 One row per plotted point, in trace order: the series (trace name), the panel when the chart has
 several, then the coordinates its traces use (x and y; for maps location, z, lat, lon) and, where
 a trace labels its points, the label. Lines before the table name the chart, its units (axis
-titles) and its source. Text cells that a spreadsheet would run as a formula are neutralised.
+titles) and its source. Text cells (and parts of cells a spreadsheet might split off) that a
+spreadsheet would run as a formula are neutralised.
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ from reporting.chart_text import ChartText, plain
 
 COLUMNS = ("x", "y", "location", "z", "lat", "lon", "label")
 POSITION = ("x", "y", "z", "lat", "lon")  # a point lacking one of these is a gap, not plotted
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+# A sub-cell: the cell's start, or what follows a separator a spreadsheet may split on (comma,
+# semicolon, pipe, tab, line break), after any spaces; and the characters that start a formula.
+_SUB_CELL = re.compile(r"(^|[,;|\t\r\n])([ ]*)(?=[=+\-@\t\r])")
+_SUB_CELL_TEXT = re.compile(r"[^,;|\t\r\n]*")
 
 
 def values(array: object) -> list:
@@ -43,16 +47,33 @@ def values(array: object) -> list:
 def safe_cell(value: object) -> object:
     """A cell as written: numbers as they are, text that could run as a formula behind a quote.
 
+    Following OWASP's CSV-injection guidance, every sub-cell a spreadsheet might split off (at a
+    comma, semicolon, pipe, tab or line break) that starts with ``=``, ``+``, ``-``, ``@``, tab
+    or CR gets a leading ``'``; a sub-cell that is a plain number (``-2``) is left alone.
+
     >>> [safe_cell(v) for v in (-1.5, 2.0, "-2", "=1+1", "@SUM(A1)", "Kazakhstan", None, float("nan"))]
     [-1.5, 2, '-2', "'=1+1", "'@SUM(A1)", 'Kazakhstan', '', '']
+    >>> safe_cell("Boeing;=1+1;=cmd|' /C calc'!A0")
+    "Boeing;'=1+1;'=cmd|' /C calc'!A0"
+    >>> safe_cell("2020-2024, -3; a,@b")
+    "2020-2024, -3; a,'@b"
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return int(value)
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.match(value):
-        return "'" + value
+    if isinstance(value, str):
+        return _SUB_CELL.sub(lambda m: _quoted(m, value), value)
     return value
+
+
+def _quoted(match: re.Match[str], text: str) -> str:
+    """The separator and spaces of a sub-cell match, with a ``'`` unless the sub-cell is a number."""
+    rest = _SUB_CELL_TEXT.match(text, match.end())
+    sub_cell = rest[0] if rest and rest[0] else text[match.end() : match.end() + 1]
+    if _NUMBER.match(sub_cell.strip()):
+        return match[0]
+    return f"{match[1]}{match[2]}'"
 
 
 def _missing(value: object) -> bool:

@@ -571,27 +571,6 @@ def test_a_build_deletes_only_reports_it_wrote_before(previous: Path) -> None:
         assert (previous / own).exists(), f"the build deleted {own}"
 
 
-@pytest.mark.parametrize(
-    ("out", "message"),
-    [
-        ("", "--out is empty"),
-        ("README.md", "existing file"),
-        ("README.md/reports", "cannot be written"),
-        ("/proc/c5-reports", "cannot be written"),
-        (".", "repository root"),
-        ("notebooks", "notebooks folder"),
-        ("data", "data folder"),
-        ("tests/fixtures/notebooks", "notebooks"),
-    ],
-)
-def test_an_unsafe_out_folder_is_refused_with_a_clear_message(out: str, message: str) -> None:
-    result = subprocess.run(
-        build_command(out, ROOT / "notebooks"), cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
-    )
-    assert result.returncode == 2
-    assert message in result.stderr and "Traceback" not in result.stderr, result.stderr
-
-
 # --- the reader's words ----------------------------------------------------------------------
 
 # What a reader must never meet: missing-value markers, markup, tool and function names, ids,

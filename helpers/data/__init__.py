@@ -10,9 +10,11 @@ The data folder is, in order: the ``path`` argument's folder, ``$C5_DATA_DIR`` (
 value is taken from the folder the command was typed in), the repository's ``data/``. The
 schema always comes from the repository's descriptor.
 
-Modules: ``errors`` (the error), ``package`` (data folder and descriptor), ``tables`` (CSV
-checks with frictionless, foreign keys), ``loaders`` (one loader per table and its domain
-rules), ``events`` (the deal follow-through tables), ``boundaries`` (the GeoJSON).
+Modules: ``errors`` (the error), ``files`` (bounded reads of regular files, JSON depth),
+``patterns`` (descriptor constraints and safe patterns), ``package`` (data folder and
+descriptor), ``tables`` (CSV checks with frictionless, foreign keys), ``loaders`` (one loader
+per table and its domain rules), ``events`` (the deal follow-through tables), ``boundaries``
+(the GeoJSON).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 from helpers.data.boundaries import BOUNDARIES_FILE, load_boundaries
 from helpers.data.errors import MAX_REPORTED_ERRORS, DataValidationError, Problem
 from helpers.data.events import load_deal_checks, load_deal_events
+from helpers.data.files import read_bytes
 from helpers.data.loaders import load_brief_claims, load_deals, load_sources, load_trade
 from helpers.data.package import DESCRIPTOR_PATH, REPO_DATA_DIR, data_dir, descriptor, resource_schema
 
@@ -55,7 +58,7 @@ def data_vintage(folder: str | os.PathLike[str] | None = None) -> dict[str, str]
     for resource in descriptor().get("resources", []):
         file = base / resource["path"]
         try:
-            vintage[resource["path"]] = hashlib.sha256(file.read_bytes()).hexdigest()[:12]
-        except OSError:
+            vintage[resource["path"]] = hashlib.sha256(read_bytes(file)).hexdigest()[:12]
+        except DataValidationError:  # missing, not a regular file, or over the size limit
             vintage[resource["path"]] = "missing"
     return vintage

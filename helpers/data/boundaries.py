@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import math
 import os
 import re
 from pathlib import Path
@@ -12,8 +12,9 @@ from shapely.errors import ShapelyError
 from shapely.geometry import shape
 
 from helpers.data.errors import DataValidationError, Problem, fail
+from helpers.data.files import read_json
 from helpers.data.package import data_dir, resource_schema
-from helpers.data.tables import CONTROL_CHARACTERS, read_text
+from helpers.data.tables import BIDI_CONTROLS, CONTROL_CHARACTERS
 
 BOUNDARIES_FILE = Path("boundaries") / "central_asia.geojson"
 WGS84_NAMES = {"urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "urn:ogc:def:crs:EPSG::4326", "EPSG:4326"}
@@ -26,10 +27,7 @@ def required_features() -> dict[str, list[str]]:
 
 
 def _features(file: Path) -> list[Any]:
-    try:
-        collection = json.loads(read_text(file))
-    except json.JSONDecodeError as err:
-        raise fail(file, f"not readable as GeoJSON: {err.msg}", line=err.lineno) from None
+    collection = read_json(file, "GeoJSON")
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
         raise fail(file, "not readable as GeoJSON: must be a FeatureCollection")
     crs = collection.get("crs")
@@ -43,8 +41,22 @@ def _features(file: Path) -> list[Any]:
     return features
 
 
+def _coordinates_are_numbers(coordinates: Any) -> bool:
+    """True if ``coordinates`` are nested lists whose leaves are all finite numbers (no text, no bool)."""
+    stack = [coordinates]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, bool) or not isinstance(item, int | float) or not math.isfinite(item):
+            return False
+    return True
+
+
 def _polygon(geojson: Any) -> tuple[Any, str | None]:
     """The shapely geometry of a GeoJSON geometry and what is wrong with it (None if nothing)."""
+    if isinstance(geojson, dict) and not _coordinates_are_numbers(geojson.get("coordinates", [])):
+        return None, "has coordinates that are not numbers"
     geometry = shape(geojson) if isinstance(geojson, dict) else None
     if geometry is None or geometry.is_empty:
         return None, "is missing or empty"
@@ -69,8 +81,8 @@ def _check_feature(file: Path, index: int, feature: Any) -> tuple[dict[str, Any]
     for column in ("iso3", "name", "role"):
         if not isinstance(props.get(column), str) or not props[column].strip():
             problems.append(Problem(file, None, column, f"{label}: required property is missing or not text"))
-        elif CONTROL_CHARACTERS.search(props[column]):
-            problems.append(Problem(file, None, column, f"{label}: contains a NUL or control character"))
+        elif CONTROL_CHARACTERS.search(props[column]) or BIDI_CONTROLS.search(props[column]):
+            problems.append(Problem(file, None, column, f"{label}: contains a NUL, control or bidi character"))
     if isinstance(iso3, str) and not re.fullmatch(r"[A-Z]{3}", iso3):
         problems.append(Problem(file, None, "iso3", f"{where}: {iso3!r} is not an ISO3 code"))
     if isinstance(role, str) and role not in ROLES:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MAX_REPORTED_ERRORS = 20
+MAX_MESSAGE_CHARS = 300  # a problem quoting a huge cell (a file of NUL bytes) stays one short line
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,10 @@ class Problem:
             where.append(f"line {self.line}")
         if self.column is not None:
             where.append(f"column '{self.column}'")
-        return f"{', '.join(where)}: {self.message}"
+        message = self.message
+        if len(message) > MAX_MESSAGE_CHARS:
+            message = f"{message[: MAX_MESSAGE_CHARS - 40]}... ({len(message):,} characters in all)"
+        return f"{', '.join(where)}: {message}"
 
 
 class DataValidationError(ValueError):

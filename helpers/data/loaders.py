@@ -7,7 +7,7 @@ beside a published split, a partner's value above the world total, dates that ex
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -42,17 +42,43 @@ def _finish(table: Table, problems: list[Problem]) -> pd.DataFrame:
 def load_sources(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """Load the source registry (``sources.csv``): one row per source."""
     table = load_table("sources", resolve_path(path, "sources"))
-    return _finish(table, _published_dates_exist(table))
+    return _finish(table, _source_dates(table))
 
 
-def _published_dates_exist(table: Table) -> list[Problem]:
+EARLIEST_YEAR = 1990
+
+
+def latest_date() -> date:
+    """The last date a source can be published or accessed on: today (UTC), the day of the build.
+
+    Not ``SOURCE_DATE_EPOCH``: that fixes the date printed on reproducible reports, often in
+    the past, while a source accessed since then is still a real one.
+    """
+    return datetime.now(UTC).date()
+
+
+def _source_dates(table: Table) -> list[Problem]:
+    """``published`` (YYYY, YYYY-MM or YYYY-MM-DD) and ``accessed``: real dates, from 1990, not after the build."""
     problems = []
-    for position, value in table.frame["published"].items():
-        if isinstance(value, str) and len(value) == 10:
+    today = latest_date()
+    for column in ("published", "accessed"):
+        if column not in table.frame:
+            continue
+        for position, value in table.frame[column].items():
+            if value is None or pd.isna(value):
+                continue
+            text = value.date().isoformat() if isinstance(value, pd.Timestamp) else str(value)
             try:
-                date.fromisoformat(value)
+                if not text.isascii():
+                    raise ValueError(text)
+                start = date.fromisoformat(text) if len(text) == 10 else date(int(text[:4]), int(text[5:7] or 1), 1)
             except ValueError:
-                problems.append(table.problem(position, "published", f"{value!r} is not a date that exists"))
+                problems.append(table.problem(position, column, f"{text!r} is not a date that exists"))
+                continue
+            if start.year < EARLIEST_YEAR:
+                problems.append(table.problem(position, column, f"{text!r} is before {EARLIEST_YEAR}"))
+            elif start > today:
+                problems.append(table.problem(position, column, f"{text!r} is after today ({today.isoformat()})"))
     return problems
 
 
@@ -79,6 +105,7 @@ def _deal_rules(table: Table) -> list[Problem]:
     frame = table.frame
     problems = []
     links = {d: o for d, o in zip(frame["deal_id"], frame["overlaps_deal_id"], strict=True) if isinstance(o, str)}
+    through = _cycle_entries(links)
     for pos, row in enumerate(frame.itertuples(index=False)):
         has_value = not pd.isna(row.value_usd_m)
         if has_value == (row.value_basis == "none"):
@@ -97,16 +124,39 @@ def _deal_rules(table: Table) -> list[Problem]:
             problems.append(
                 table.problem(pos, "date_precision", "must be 'unknown' exactly when announced_date is empty")
             )
-        seen, current = {row.deal_id}, linked
-        while current is not None and current in links:
-            if current in seen:
-                problems.append(
-                    table.problem(pos, "overlaps_deal_id", f"overlap links form a cycle through {current!r}")
-                )
-                break
-            seen.add(current)
-            current = links[current]
+        if row.deal_id in through:
+            message = f"overlap links form a cycle through {through[row.deal_id]!r}"
+            problems.append(table.problem(pos, "overlaps_deal_id", message))
     return problems
+
+
+def _cycle_entries(links: dict[str, str]) -> dict[str, str]:
+    """Each deal whose overlap links lead into a cycle -> the first deal its walk meets twice.
+
+    Every deal is walked once: a walk stops at a deal already settled and takes its answer.
+
+    >>> _cycle_entries({"a": "b", "b": "c", "c": "b", "d": "e"})
+    {'b': 'b', 'c': 'c', 'a': 'b'}
+    """
+    settled: dict[str, str | None] = {}  # deal -> the deal its walk meets twice (None: no cycle)
+    for start in links:
+        path: list[str] = []
+        on_path: dict[str, int] = {}
+        current: str | None = start
+        while current is not None and current not in settled and current not in on_path:
+            on_path[current] = len(path)
+            path.append(current)
+            current = links.get(current)
+        if current is not None and current in on_path:  # a new cycle: its members meet themselves
+            cycle = path[on_path[current] :]
+            settled.update({deal: deal for deal in cycle})
+            path, answer = path[: on_path[current]], current
+        elif current is None:
+            answer = None
+        else:  # reached a settled deal: a cycle member is met twice there, a tail passes its answer on
+            answer = current if settled[current] == current else settled[current]
+        settled.update({deal: answer for deal in path})
+    return {deal: entry for deal, entry in settled.items() if entry is not None}
 
 
 # ---------------------------------------------------------------------------

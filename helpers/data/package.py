@@ -1,8 +1,9 @@
 """Where the data lives and what it must look like: the data folder and ``datapackage.json``.
 
-The descriptor (a Frictionless Data Package) is read once per process, checked with
-frictionless, and turned into one frictionless ``Schema`` per table. A missing or corrupt
-descriptor is a :class:`DataValidationError` naming ``datapackage.json``.
+The descriptor (a Frictionless Data Package) is read once per process (bounded, see
+``files.py``), its constraints checked (``patterns.py``: well-formed, patterns that compile and
+cannot backtrack catastrophically), checked with frictionless, and turned into one frictionless
+``Schema`` per table. A missing or corrupt descriptor is a :class:`DataValidationError` naming ``datapackage.json``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from helpers.data.errors import DataValidationError, Problem, fail
+from helpers.data.files import read_json
+from helpers.data.patterns import constraint_problems
 
 
 def _import_frictionless():  # -> module frictionless
@@ -75,15 +78,11 @@ class Package:
 
 def _read_json(path: Path) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise fail(path, "descriptor not found") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise fail(path, f"descriptor not readable: {err}") from None
-    try:
-        parsed = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise fail(path, f"not valid JSON: {err.msg}", line=err.lineno) from None
+        parsed = read_json(path, "JSON")
+    except DataValidationError as err:
+        if "file not found" in str(err):
+            raise fail(path, "descriptor not found") from None
+        raise
     if not isinstance(parsed, dict):
         raise fail(path, "must be a JSON object")
     return parsed
@@ -153,6 +152,9 @@ def package() -> Package:
     """Read and check ``data/datapackage.json`` with frictionless (cached per process)."""
     path = DESCRIPTOR_PATH
     parsed = _read_json(path)
+    problems = constraint_problems(path, parsed)
+    if problems:
+        raise DataValidationError(problems)
     try:
         frictionless.Package.from_descriptor(json.loads(json.dumps(parsed)), basepath=str(path.parent))
         # Row checks per table; foreign keys are checked by helpers.data.tables (frictionless

@@ -2,9 +2,11 @@
 
 Three passes, each linear in the rows:
 
-1. the file itself (hand-written, cheap): exists and is a file, UTF-8, no NUL or control
-   characters, comma-separated, the header of the schema, the same number of cells in every
-   row, no stray spaces, dates written ``YYYY-MM-DD``;
+1. the file itself (hand-written, cheap): a regular file of at most 50 MB (``files.py``),
+   UTF-8, no NUL, control or bidirectional-override characters, comma-separated, the header of
+   the schema, the same number of cells in every row, cells of at most
+   :data:`MAX_CELL_CHARS` characters, no stray spaces, dates written ``YYYY-MM-DD``, numbers in
+   ASCII digits that are finite and do not round to 0;
 2. frictionless checks every row against the schema: types, required, enums, patterns,
    minimum/maximum, unique fields and the primary key; it stops after
    :data:`MAX_REPORTED_ERRORS` problems, so a file pasted ten times is rejected at once with
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -27,10 +30,18 @@ from typing import Any
 import pandas as pd
 
 from helpers.data.errors import MAX_REPORTED_ERRORS, DataValidationError, Problem, fail
+from helpers.data.files import read_text
 from helpers.data.package import descriptor_path, frictionless, package, resource_schema
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Bidirectional embeddings, overrides and isolates reorder the text around them on a page.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Numbers as a reader writes them: ASCII digits, one point, an exponent; no "1_000", "NaN",
+# "inf", "0x10" or digits of other scripts, which Python's float() would all accept.
+NUMBER_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,4})?", re.ASCII)
+INTEGER_TEXT = re.compile(r"[+-]?\d{1,18}", re.ASCII)
+MAX_CELL_CHARS = 20_000
 POSITION = re.compile(r"position (\d+)")
 CONSTRAINT = re.compile(r'constraint "(\w+)"')
 
@@ -48,26 +59,6 @@ class Table:
 
 # ---------------------------------------------------------------------------
 # Pass 1: the file
-
-
-def read_text(path: Path) -> str:
-    """The file decoded as UTF-8 (optional BOM), or a DataValidationError saying why not."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise fail(path, "file not found") from None
-    except IsADirectoryError:
-        raise fail(path, "is a folder, not a file") from None
-    except OSError as err:
-        raise fail(path, f"cannot be read: {err.strerror or err}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise fail(path, f"not valid UTF-8 (byte 0x{raw[err.start]:02x} at offset {err.start})", line=line) from None
-    if not text.strip():
-        raise fail(path, "file is empty (no header row)")
-    return text
 
 
 def _records(path: Path, text: str) -> list[tuple[int, list[str]]]:
@@ -101,24 +92,83 @@ def _check_header(path: Path, header: list[str], expected: list[str]) -> list[Pr
     return problems
 
 
-def _check_cells(path: Path, records: list[tuple[int, list[str]]], fields: list[dict[str, Any]]) -> list[Problem]:
+def number_problem(cell: str, kind: str) -> str | None:
+    """What is wrong with ``cell`` as a value of field type ``kind`` (None if fine or not numeric).
+
+    >>> number_problem("1_700", "number")
+    "'1_700' is not a number (write digits 0-9, a point and an optional exponent)"
+    >>> number_problem("1e-400", "number")
+    "'1e-400' is too small to store (it would become 0)"
+    >>> number_problem("-2.5e3", "number") is None
+    True
+    """
+    if kind == "integer" and not INTEGER_TEXT.fullmatch(cell):
+        return f"{cell!r} is not an integer (write digits 0-9)"
+    if kind != "number":
+        return None
+    if not NUMBER_TEXT.fullmatch(cell):
+        return f"{cell!r} is not a number (write digits 0-9, a point and an optional exponent)"
+    value = float(cell)
+    if not math.isfinite(value):
+        return f"{cell!r} is too large to store"
+    if value == 0 and any(c in "123456789" for c in cell.lower().split("e")[0]):
+        return f"{cell!r} is too small to store (it would become 0)"
+    return None
+
+
+def _cell_problem(cell: str, kind: str | None, clean: bool) -> str | None:
+    """What is wrong with one cell; ``clean`` says the whole file has no control or bidi character."""
+    if len(cell) > MAX_CELL_CHARS:
+        return f"is {len(cell):,} characters long, over the limit of {MAX_CELL_CHARS:,}"
+    if not clean and CONTROL_CHARACTERS.search(cell):
+        return "contains a NUL or control character"
+    if not clean and BIDI_CONTROLS.search(cell):
+        return "contains a bidirectional override or isolate character (U+202A-202E, U+2066-2069): remove it"
+    if cell != cell.strip():
+        return f"{cell!r} has leading or trailing spaces"
+    if kind == "date" and cell and not ISO_DATE.fullmatch(cell):
+        return f"{cell!r} is not in YYYY-MM-DD form"
+    return None
+
+
+def _check_cells(
+    path: Path, records: list[tuple[int, list[str]]], fields: list[dict[str, Any]], clean: bool = False
+) -> list[Problem]:
     """Row shape and cell hygiene that the schema types do not cover."""
     names = [f["name"] for f in fields]
-    dates = {i for i, f in enumerate(fields) if f.get("type") == "date"}
+    kinds = [f.get("type") for f in fields]
     problems: list[Problem] = []
     for line, cells in records[1:]:
         if cells and len(cells) != len(names):
             problems.append(Problem(path, line, None, f"has {len(cells)} cells, the header has {len(names)}"))
         for index, cell in enumerate(cells[: len(names)]):
-            if CONTROL_CHARACTERS.search(cell):
-                problems.append(Problem(path, line, names[index], "contains a NUL or control character"))
-            elif cell != cell.strip():
-                problems.append(Problem(path, line, names[index], f"{cell!r} has leading or trailing spaces"))
-            elif index in dates and cell and not ISO_DATE.fullmatch(cell):
-                problems.append(Problem(path, line, names[index], f"{cell!r} is not in YYYY-MM-DD form"))
+            found = _cell_problem(cell, kinds[index], clean)
+            if found:
+                problems.append(Problem(path, line, names[index], found))
         if len(problems) >= MAX_REPORTED_ERRORS:
             break
     return problems
+
+
+def _check_numbers(path: Path, records: list[tuple[int, list[str]]], fields: list[dict[str, Any]]) -> list[Problem]:
+    """Numbers and integers written as this project writes them (see :func:`number_problem`)."""
+    numeric = [(i, f["name"], f["type"]) for i, f in enumerate(fields) if f.get("type") in ("number", "integer")]
+    problems: list[Problem] = []
+    for line, cells in records[1:]:
+        for index, name, kind in numeric:
+            found = number_problem(cells[index], kind) if index < len(cells) and cells[index] else None
+            if found:
+                problems.append(Problem(path, line, name, found))
+        if len(problems) >= MAX_REPORTED_ERRORS:
+            break
+    return problems
+
+
+def _merge(first: list[Problem], second: list[Problem]) -> list[Problem]:
+    """Both lists in line order, a cell named in ``first`` not named again by ``second``."""
+    named = {(p.line, p.column) for p in first}
+    merged = first + [p for p in second if (p.line, p.column) not in named or p.column is None]
+    return sorted(merged, key=lambda p: p.line if p.line is not None else math.inf)[:MAX_REPORTED_ERRORS]
 
 
 # ---------------------------------------------------------------------------
@@ -193,6 +243,8 @@ def _frictionless_rows(path: Path, name: str, text: str, line_of: Callable[[int]
                     break
     except frictionless.FrictionlessException as err:
         raise fail(path, f"not readable as a table: {err.error.message}") from None
+    except ArithmeticError as err:  # e.g. decimal.InvalidOperation on "sNaN"
+        raise fail(path, f"a number in it cannot be read ({type(err).__name__})") from None
     except (TypeError, ValueError, AttributeError, KeyError, IndexError) as err:
         # frictionless accepts some descriptors it then cannot apply (e.g. a null minimum)
         message = f"the schema of {name!r} cannot be applied to {path.name} ({type(err).__name__}: {err})"
@@ -234,14 +286,22 @@ def load_table(name: str, path: Path) -> Table:
         raise DataValidationError(problems)
     if len(records) < 2:
         raise fail(path, "has a header but no data rows")
-    problems = _check_cells(path, records, fields)
+    clean = not (CONTROL_CHARACTERS.search(text) or BIDI_CONTROLS.search(text))
+    problems = _check_cells(path, records, fields, clean)
     if problems:
         raise DataValidationError(problems)
 
     def line_of(row_number: int) -> int:  # frictionless counts records from 1 (the header)
         return records[row_number - 1][0] if 0 < row_number <= len(records) else row_number
 
-    rows, problems = _frictionless_rows(path, name, text, line_of)
+    numbers = _check_numbers(path, records, fields)
+    try:
+        rows, problems = _frictionless_rows(path, name, text, line_of)
+    except DataValidationError:
+        if numbers:
+            raise DataValidationError(numbers) from None
+        raise
+    problems = _merge(numbers, problems)
     if problems:
         raise DataValidationError(problems)
     lines = [line for line, cells in records[1:] if cells]
