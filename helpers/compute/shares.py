@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from helpers.codes import COMBINED, PARTNERS, WORLD, partner_name
+from helpers.codes import COMBINED, OTHER, PARTNERS, WORLD, partner_name
 from helpers.compute.rules import check_shares, latest_years, one_record_set, records_key, same_records
 from helpers.compute.series import KEY
 
@@ -101,6 +101,47 @@ def _breaks(frame: pd.DataFrame) -> pd.Series:
     label = records_key(ordered)
     previous = label.groupby([ordered[c] for c in line]).shift(1)
     return (previous.notna() & previous.ne(label)).reindex(frame.index).astype(bool)
+
+
+def with_rest_of_world(shares: pd.DataFrame, partners: Sequence[str] = PARTNERS) -> pd.DataFrame:
+    """``shares`` plus one ``OTHER`` (rest of world) row per reporter, year and flow: what the named
+    partners leave out, as its own category.
+
+    Rest of world = world total - the named partners' values, on the same records, only where
+    every named partner has a share on one set of records; it holds every other country AND what
+    the agency does not allocate to a country (Uzbekistan's "other countries" row: gold, services),
+    so a reader sees how much of the trade the named shares do not cover. Where the named partners
+    exceed the world total there is no row (``concentration`` reports it).
+    """
+    parts = shares[shares["partner"].isin(partners)]
+    group = ["reporter", "year", "flow"]
+    agg = parts.groupby(group).agg(
+        n=("partner", "nunique"),
+        named_usd_m=("value_usd_m", "sum"),
+        named_pct=("share_pct", "sum"),
+        world_usd_m=("world_usd_m", "first"),
+        side=("side", "first"),
+        world_side=("world_side", "first"),
+        source_label=("source_label", "first"),
+        dataset=("dataset", "first"),
+        estimate=("estimate", "any"),
+        world_source_id=("world_source_id", "first"),
+    )
+    agg["one_records"] = one_record_set(parts, group, [("dataset", "side")])
+    agg = agg[agg["n"].eq(len(set(partners))) & agg["one_records"] & agg["named_pct"].le(100)].reset_index()
+    rest = agg.assign(
+        partner=OTHER,
+        share_pct=100 - agg["named_pct"],
+        value_usd_m=agg["world_usd_m"] - agg["named_usd_m"],
+        share_basis="world total minus the named partners, from " + agg["source_label"],
+        flags=[[] for _ in range(len(agg))],
+        break_before=False,
+        source_id=agg["world_source_id"],
+    )
+    out = pd.concat([shares[shares["partner"].ne(OTHER)], rest[SHARE_COLUMNS]], ignore_index=True)
+    out = out.sort_values(KEY, kind="stable").reset_index(drop=True)
+    out["break_before"] = _breaks(out)
+    return out
 
 
 def combined_share(

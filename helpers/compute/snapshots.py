@@ -247,3 +247,25 @@ def latest_hhi(conc: pd.DataFrame, flow: str = "total") -> pd.DataFrame:
     known = conc[conc["flow"].eq(flow) & conc["hhi"].notna()].sort_values(["reporter", "year"])
     last = known.groupby("reporter").tail(1)
     return last[last["year"].ge(CURRENT_FROM)].reset_index(drop=True)
+
+
+def trade_coverage(trade: pd.DataFrame, reporters: Sequence[str] = STATES) -> dict[str, int | None]:
+    """How far the trade data really reach, by whose records.
+
+    ``own``: the latest year in which a state's own records give its total trade with the world
+    (the denominator of every share); ``partners``: the latest year of any partner-recorded value
+    of trade with a state. E.g. ``{"own": 2023, "partners": 2025}``.
+    """
+    series = select_series(trade)
+    own = series[
+        series["reporter"].isin(reporters)
+        & series["partner"].eq(WORLD)
+        & series["flow"].eq("total")
+        & series["side"].eq("reporter")
+    ]
+    mirror = select_series(trade, side="mirror")
+    theirs = mirror[mirror["reporter"].isin(reporters) & mirror["side"].eq("mirror")]
+    return {
+        "own": int(own["year"].max()) if len(own) else None,
+        "partners": int(theirs["year"].max()) if len(theirs) else None,
+    }

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from helpers.codes import COMBINED, FLOW_WORDS, country_name, partner_name, source_label
+from helpers.codes import COMBINED, FLOW_WORDS, OTHER, country_name, partner_name, source_label
 from helpers.figures.grid import LineStyle, finish_grid, line_grid
 from helpers.figures.theme import PARTNER_COLOURS, STATE_STYLES
 from helpers.text import plotly_text
@@ -73,12 +73,18 @@ def share_small_multiples(
     """One panel per reporter: each partner's share over time."""
     data = shares[shares["flow"].eq(flow) & shares["reporter"].isin(reporters)]
     fig, n_rows = _share_grid(data, partners, "reporter", {r: country_name(r) for r in reporters}, cols=cols)
+    rest = (
+        " Rest of world: every other country and trade the records do not allocate to a country."
+        if OTHER in partners
+        else ""
+    )
     return finish_grid(
         fig,
         title=title,
         subtitle=(
             f"Partner share of each state's {FLOW_WORDS[flow]}, %, partner value and world total from the same "
-            "records. Large open diamonds: the partner's records; large dots: estimates; dotted rule: records change"
+            "records. Large open diamonds: the partner's records; large dots: estimates; dotted rule: records change."
+            + rest
         ),
         source=source,
         y_title="% of " + ("total trade" if flow == "total" else flow),
