@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from helpers.codes import DATASET_NAMES, PARTNERS, country_name, partner_name
-from helpers.compute.snapshots import latest_comparable, latest_hhi, latest_top_partner
+from helpers.compute.snapshots import latest_comparable, latest_hhi, latest_top_partner, stale_latest
 from helpers.narrative.common import pct, top_row
 
 
@@ -15,7 +15,11 @@ def top_partner_title(shares: pd.DataFrame, flow: str, partners: Sequence[str]) 
     """E.g. "Largest named partner in total trade, latest year ...: China for Kazakhstan (2023); ..."."""
     top = latest_top_partner(shares, flow, partners)
     word = "total trade" if flow == "total" else flow
+    stale = stale_latest(shares, partners, flow)
+    ended = ", ".join(f"{country_name(r.reporter)} (its own records end in {r.year})" for r in stale.itertuples())
     if top.empty:
+        if ended:
+            return f"No current year with every partner's share of {word} on the same records: {ended}"
         return f"No year with every partner's share of {word} on the same records"
     top = top.assign(named=[f"{country_name(r)} ({y})" for r, y in zip(top["reporter"], top["year"], strict=True)])
     groups = top.sort_values("reporter").groupby("partner")["named"].agg(", ".join)
@@ -28,7 +32,8 @@ def top_partner_title(shares: pd.DataFrame, flow: str, partners: Sequence[str]) 
             f"{partner_name(row['partner'])} was {name}'s largest named partner in {word} in {row['year']}, "
             "the latest year with every partner on the same records"
         )
-    return f"Largest named partner in {word}, latest year with every partner on the same records: " + "; ".join(parts)
+    title = f"Largest named partner in {word}, latest year with every partner on the same records: " + "; ".join(parts)
+    return title + (f"; no current year for {ended}" if ended else "")
 
 
 def combined_title(at_years: pd.DataFrame) -> str:
