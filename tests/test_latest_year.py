@@ -7,6 +7,11 @@ question, and that no year before 2015 is presented as current.
 
 from __future__ import annotations
 
+import html
+import json
+import re
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -20,6 +25,9 @@ from helpers.compute.rules import CURRENT_FROM, latest_years
 from helpers.narrative import profile as npf
 from helpers.narrative import scenarios as ns
 from helpers.narrative.common import own_records_note, own_records_notes
+from helpers.text import plain_text
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def share_rows(rows: list[tuple[str, str, int, float, str]]) -> pd.DataFrame:
@@ -178,3 +186,57 @@ def test_real_scenarios_flag_tajikistan_s_old_baseline(trade: pd.DataFrame) -> N
     results = scn.scenarios(trade, load_deals())
     line = ns.old_baseline_line("TJK", base.loc["TJK"], results.set_index("reporter").loc["TJK"].iloc[-1])
     assert "more than three years before 2025" in line and str(base.at["TJK", "world_latest_year"]) in line
+
+
+# ---------------------------------------------------------------- what the readers get (committed outputs)
+
+REPORTED = ("02_regional_map.ipynb", "03_dependency_shift.ipynb", "04_country_profile.ipynb", "05_deal_scenarios.ipynb")
+# "latest ... 2003" within one sentence: a latest year presented to the reader
+LATEST_YEAR = re.compile(r"\blatest\b[^.;]{0,90}?\b((?:19|20)\d\d)\b", re.IGNORECASE)
+
+
+def _words(markup: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+def _reader_text(name: str) -> list[str]:
+    """The sentences a report shows from the executed notebook: Markdown outputs (Key findings and
+    generated sentences) and chart titles, as plain words (tables are left to their own tests)."""
+    nb = json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))
+    texts = []
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/markdown" in data:
+                texts.append(_words(plain_text("".join(data["text/markdown"]))))
+            figure = data.get("application/vnd.plotly.v1+json")
+            if figure:
+                texts.append(_words(figure["layout"]["title"]["text"]))
+    return texts
+
+
+@pytest.mark.parametrize("name", REPORTED)
+def test_no_report_calls_a_year_before_2015_latest(name: str) -> None:
+    old = [
+        (m[1], text[max(0, m.start() - 60) : m.end() + 20])
+        for text in _reader_text(name)
+        for m in LATEST_YEAR.finditer(text)
+        if int(m[1]) < CURRENT_FROM
+    ]
+    assert not old, old
+
+
+def test_the_reports_give_each_state_one_latest_share_year() -> None:
+    """Notebook 03's largest-partner title and its Russia + China findings name the same year per state."""
+    texts = _reader_text("03_dependency_shift.ipynb")
+    title = next(t for t in texts if t.startswith("Largest named partner in total trade"))
+    findings = next(t for t in texts if "Russia + China share of total trade" in t)
+    for state in ("Kazakhstan", "Kyrgyzstan", "Uzbekistan", "Tajikistan"):
+        in_title = re.search(rf"{state} \((\d{{4}})\)", title)[1]
+        line = re.search(rf"{state}: Russia \+ China share of total trade [^\n]*?(\d{{4}}) \(", findings)
+        assert line is not None and line[1] == in_title, (state, in_title)
+
+
+def test_the_latest_pattern_finds_an_old_year_in_a_sentence() -> None:
+    assert LATEST_YEAR.search("Russia was the largest partner in the latest year, 2003 (IMF DOTS)")[1] == "2003"
+    assert LATEST_YEAR.search("latest year 2023: 40.9%. Data from 2000")[1] == "2023"
