@@ -127,8 +127,8 @@ def latest_years(shares: pd.DataFrame, partners: Iterable[str], flow: str = "tot
     ...                   "flow": "total", "dataset": "d", "side": "reporter"})
     >>> latest_years(s, ["X", "Y"])[["reporter", "year", "current"]].to_dict("records")
     [{'reporter': 'A', 'year': 2020, 'current': True}]
-    >>> bool(latest_years(s, ["X"])["old"].iloc[0])
-    False
+    >>> latest_years(s, ["X"])[["year", "old"]].to_dict("records")  # 2021: more than three years before 2025
+    [{'year': 2021, 'old': True}]
     """
     wanted = set(partners)
     sub = shares[shares["flow"].eq(flow) & shares["partner"].isin(wanted)]
