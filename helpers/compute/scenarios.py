@@ -261,7 +261,7 @@ def scenarios(
                         "baseline_us_usd_m": b["us_usd_m"],
                         "baseline_world_usd_m": b["world_usd_m"],
                         "baseline_share_pct": b["us_share_pct"],
-                        "baseline_old": bool(b["old"]) if has_base else False,
+                        "baseline_old": bool(b["old"]) if has_base else pd.NA,
                         "deal_usd_m": money[0],
                         "nonbinding_usd_m": money[1],
                         "scenario_share_pct": scenario_share(b["us_usd_m"], b["world_usd_m"], added)
@@ -278,6 +278,7 @@ def scenarios(
     out["peak_year"] = out["peak_year"].astype("Int64")
     out["baseline_year"] = out["baseline_year"].astype("Int64")
     out["world_latest_year"] = out["world_latest_year"].astype("Int64")
+    out["baseline_old"] = out["baseline_old"].astype("boolean")
     out["change_pp"] = out["scenario_share_pct"] - out["baseline_share_pct"]
     return out.sort_values(["reporter", "default_period", "rate"], kind="stable").reset_index(drop=True)
 

@@ -101,8 +101,8 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
             out[column] = out[column].map(lambda v: f"{v:.0%}" if isinstance(v, float) and v == v else v)
         elif column in _NAMED or column in CODE_COLUMNS or column in ("flags", "finding"):
             out[column] = out[column].map(lambda v, c=column: _cell_words(c, v))
-        elif out[column].dtype == bool:
-            out[column] = out[column].map({True: "yes", False: "no"})
+        elif out[column].dtype == bool or isinstance(out[column].dtype, pd.BooleanDtype):
+            out[column] = out[column].map({True: "yes", False: "no"}, na_action="ignore")
     return out
 
 
