@@ -16,15 +16,17 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 
 @dataclass(frozen=True)
 class Stamp:
-    """What a page was built from: newest source date, last trade year, build date, data vintage."""
+    """What a page was built from: newest source date, how far trade reaches (year and records), build
+    date, data vintage."""
 
     data_as_of: str
-    trade_to: int | None
+    trade_to: int | str | None
     built: date
     vintage: dict[str, str]
 
     def line(self) -> str:
-        """"Data as of 3 December 2025; trade to 2025; built 28 November 2026" (plain text)."""
+        """"Data as of 3 December 2025; trade to 2023 on the states' own records (partners' records to
+        2025); built 28 November 2026" (plain text)."""
         parts = [f"Data as of {readable_date(self.data_as_of) or 'unknown'}"]
         if self.trade_to is not None:
             parts.append(f"trade to {self.trade_to}")

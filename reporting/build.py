@@ -35,8 +35,8 @@ from reporting.project import (
     REPO_DATA_DIR,
     data_dir,
     data_vintage,
-    last_trade_year,
     newest_source_date,
+    trade_coverage_text,
 )
 
 BRIEFING_NAME = "c5-realignment-briefing.html"
@@ -125,7 +125,7 @@ def assemble(reports: list[Report], images: dict[str, dict[str, str]], stamp: bf
 
 def build(out: Path, notebooks_dir: Path = NOTEBOOKS_DIR, workers: int = 2) -> list[Path]:
     """Build every report, the index and the briefing into ``out`` (already checked); return the files."""
-    stamp = bf.Stamp(newest_source_date(), last_trade_year(), build_date(), data_vintage())
+    stamp = bf.Stamp(newest_source_date(), trade_coverage_text(), build_date(), data_vintage())
     with tempfile.TemporaryDirectory(prefix="c5-reports-") as tmp:
         reports = execute_all(notebooks_dir, Path(tmp), workers)
     files = assemble(reports, image_urls(reports, IMAGE_FORMAT), stamp)

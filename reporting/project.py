@@ -10,6 +10,7 @@ from pathlib import Path
 
 from helpers import data_dir, data_vintage, load_sources, load_trade
 from helpers.codes import country_name
+from helpers.compute.snapshots import trade_coverage
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = REPO / "notebooks"
@@ -22,8 +23,8 @@ __all__ = [
     "country_name",
     "data_dir",
     "data_vintage",
-    "last_trade_year",
     "newest_source_date",
+    "trade_coverage_text",
 ]
 
 
@@ -34,7 +35,12 @@ def newest_source_date() -> str:
     return max(published, default="")
 
 
-def last_trade_year() -> int | None:
-    """The latest year with a trade figure."""
-    years = load_trade()["year"].dropna()
-    return int(years.max()) if len(years) else None
+def trade_coverage_text() -> str | None:
+    """What "trade to" means on the stamp: "2023 on the states' own records (partners' records to 2025)"."""
+    reach = trade_coverage(load_trade())
+    if reach["own"] is None:
+        return None if reach["partners"] is None else f"{reach['partners']} on partners' records only"
+    text = f"{reach['own']} on the states' own records"
+    if reach["partners"] is not None and reach["partners"] > reach["own"]:
+        text += f" (partners' records to {reach['partners']})"
+    return text

@@ -277,7 +277,8 @@ def test_index_links_resolve_and_show_the_stamp_and_vintage(built: Path) -> None
     assert all((built / t).is_file() for t in targets)
     assert hashlib.sha256((DATA_DIR / "deals.csv").read_bytes()).hexdigest()[:12] in page
     assert page.count('class="c5-summary"') == len(REPORTS)
-    assert re.search(r"Data as of \d{0,2} ?[A-Z][a-z]+ \d{4}; trade to \d{4}; built 29 November 2025", page)
+    stamp = r"Data as of \d{0,2} ?[A-Z][a-z]+ \d{4}; trade to \d{4} on the states. own records "
+    assert re.search(stamp + r"(\(partners. records to \d{4}\))?; built 29 November 2025", page)
 
 
 @pytest.mark.parametrize(("kind", "name"), ALL_REPORTS)

@@ -11,6 +11,7 @@ from helpers.codes import PARTNERS, STATES, WORLD, check_codes, check_state
 from helpers.compute import series as sr
 from helpers.compute import shares as sh
 from helpers.compute import snapshots as sn
+from helpers.compute.rules import latest_years
 
 RECENT_YEARS = range(2021, 2026)
 
@@ -28,16 +29,19 @@ class TradeContext:
     overtakes: pd.DataFrame
     ratios: pd.DataFrame
     source_ids: list[str]
+    latest: pd.DataFrame
 
 
 def trade_context(trade: pd.DataFrame, reporters: Sequence[str]) -> TradeContext:
     """Apply the series rule and compute shares, combined shares, concentration, overtaking and the
-    own-vs-partner-records ratios for ``reporters``."""
+    own-vs-partner-records ratios for ``reporters``; ``latest`` is each state's one latest year
+    for the partner shares shown (:func:`helpers.compute.rules.latest_years` over every named partner)."""
     check_codes("state", reporters, STATES)
     series = sr.select_series(trade)
     shares = sh.partner_shares(series)
     own = shares[shares["reporter"].isin(reporters)].reset_index(drop=True)
     combined = sh.combined_share(own)
+    latest = latest_years(own, PARTNERS, "total")  # the one latest year per state for the shares shown
     ratios = sh.records_ratio(sr.select_series(trade, side="reporter"), sr.select_series(trade, side="mirror"))
     ratios = ratios[ratios["reporter"].isin(reporters)].reset_index(drop=True)
     ids = set(own["source_id"]) | set(own["world_source_id"]) | set(ratios["source_id_own"])
@@ -48,10 +52,11 @@ def trade_context(trade: pd.DataFrame, reporters: Sequence[str]) -> TradeContext
         shares=own,
         combined=combined,
         concentration=sh.concentration(own),
-        at_years=sn.shares_at_years(combined),
+        at_years=sn.shares_at_years(combined, latest=latest),
         overtakes=sh.overtake_year(series[series["reporter"].isin(reporters)]),
         ratios=ratios,
         source_ids=sorted(i for i in ids if isinstance(i, str) and i),
+        latest=latest,
     )
 
 
@@ -75,3 +80,24 @@ def recent_coverage(series: pd.DataFrame, iso3: str, years: Sequence[int] = RECE
             record[partner] = ", ".join(sorted(set(hit["flow"]))) if len(hit) else "missing"
         rows.append(record)
     return pd.DataFrame(rows)
+
+
+def partner_records_after(trade: pd.DataFrame, iso3: str, after: int, flow: str = "total") -> pd.DataFrame:
+    """What the partners recorded of their trade with the state after ``after`` (its own records' end).
+
+    Values, not shares (partners' records hold no world total of the state): one row per partner
+    and year from ``select_series(trade, side="mirror")``: ``partner, year, value_usd_m,
+    source_label, estimate``, latest year first within each partner.
+    """
+    mirror = sr.select_series(trade, side="mirror")
+    rows = mirror[
+        mirror["reporter"].eq(iso3)
+        & mirror["partner"].ne(WORLD)
+        & mirror["side"].eq("mirror")
+        & mirror["flow"].eq(flow)
+        & mirror["year"].gt(after)
+    ]
+    columns = ["partner", "year", "value_usd_m", "source_label", "estimate"]
+    return rows.sort_values(["partner", "year"], ascending=[True, False], kind="stable")[columns].reset_index(
+        drop=True
+    )

@@ -7,6 +7,10 @@
   come from the same ``dataset`` AND the same statistics ``side``. Own and partner records of the
   same trade are compared as a ratio, never as a share.
 - **A share is at most 100 %** (:func:`check_shares`): above that is an error naming the rows.
+- **One latest year** (:func:`latest_years`): for each state and question, the latest year in
+  which the chosen records cover every partner shown, all on one set of records. Headlines, maps,
+  key tables, profiles and scenarios take "latest" from it; a year before :data:`CURRENT_FROM` is
+  never presented as current (the state's own records stop there: say so, show partners' records).
 """
 
 from __future__ import annotations
@@ -19,6 +23,12 @@ from helpers.codes import DATASET_OF_SIDE, IMF_DOTS
 
 IMF_SOURCE = "imf-dots"
 IMF_LAST_YEAR = 2020
+# A latest year before this is not presented as current (Turkmenistan's own records stop in 2003).
+CURRENT_FROM = 2015
+# The year the deals are set against (the C5+1 summit); a latest year more than OLD_AFTER years
+# before it is "old": the product says so and shows partners' records for the later years.
+REFERENCE_YEAR = 2025
+OLD_AFTER = 3
 
 
 class RuleError(ValueError):
@@ -91,6 +101,53 @@ def one_record_set(frame: pd.DataFrame, group: list[str], columns: Iterable[tupl
     """Per group: True when every row's (dataset, side) pairs in ``columns`` name one set of records."""
     keys = pd.concat([frame[group].assign(_key=records_key(frame, d, s)) for d, s in columns], ignore_index=True)
     return keys.groupby(group)["_key"].nunique().eq(1)
+
+
+def latest_years(shares: pd.DataFrame, partners: Iterable[str], flow: str = "total") -> pd.DataFrame:
+    """The latest-year rule, stated once: per state, the latest year in which the chosen records
+    cover every partner shown (each has a share, all from one dataset and side).
+
+    Parameters
+    ----------
+    shares : pandas.DataFrame
+        Output of :func:`helpers.compute.shares.partner_shares`.
+    partners : iterable of str
+        The partners the question shows (e.g. the five named partners, Russia and China, the US).
+    flow : str
+        ``total``, ``exports`` or ``imports``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per reporter that has such a year: ``reporter, year, dataset, side, current, old``
+        (``current`` False when the year is before :data:`CURRENT_FROM`: never shown as "latest";
+        ``old`` True when it is more than :data:`OLD_AFTER` years before :data:`REFERENCE_YEAR`).
+
+    >>> s = pd.DataFrame({"reporter": ["A", "A", "A"], "partner": ["X", "Y", "X"], "year": [2020, 2020, 2021],
+    ...                   "flow": "total", "dataset": "d", "side": "reporter"})
+    >>> latest_years(s, ["X", "Y"])[["reporter", "year", "current"]].to_dict("records")
+    [{'reporter': 'A', 'year': 2020, 'current': True}]
+    >>> latest_years(s, ["X"])[["year", "old"]].to_dict("records")  # 2021: more than three years before 2025
+    [{'year': 2021, 'old': True}]
+    """
+    wanted = set(partners)
+    sub = shares[shares["flow"].eq(flow) & shares["partner"].isin(wanted)]
+    columns = ["reporter", "year", "dataset", "side", "current", "old"]
+    if sub.empty:
+        return pd.DataFrame(columns=columns)
+    group = ["reporter", "year"]
+    counts = sub.groupby(group)["partner"].nunique()
+    ok = counts.eq(len(wanted)) & one_record_set(sub, group, [("dataset", "side")])
+    years = ok[ok].reset_index()[group]
+    if years.empty:
+        return pd.DataFrame(columns=columns)
+    last = years.groupby("reporter", as_index=False)["year"].max()
+    records = sub.drop_duplicates(group)[[*group, "dataset", "side"]]
+    out = last.merge(records, on=group, how="left")
+    out["year"] = out["year"].astype("int64")
+    out["current"] = out["year"].ge(CURRENT_FROM)
+    out["old"] = out["year"].lt(REFERENCE_YEAR - OLD_AFTER)
+    return out[columns].sort_values("reporter", kind="stable").reset_index(drop=True)
 
 
 def check_shares(shares: pd.DataFrame, limit: float = 100.0) -> pd.DataFrame:

@@ -16,8 +16,10 @@ Assumptions (each one a parameter, shown in notebook 05)
   announcement year (``FALLBACK_YEAR`` when the date is unknown).
 - **How much.** A realisation rate (25 %, 50 %, 100 %) scales every deal's value.
 - **Against what.** The latest observed year in which the state has a US figure and a world
-  total from the same records (:func:`baseline_us`; the rule is
-  :func:`helpers.compute.rules.same_records`). Deal money is treated as ADDITIONAL trade:
+  total from the same records (:func:`baseline_us`; the one latest-year rule
+  :func:`helpers.compute.rules.latest_years`). A baseline more than three years old is said to
+  be old, with the newer alternatives beside it (the state's newer world total, the US's own
+  records); none before 2015 is used. Deal money is treated as ADDITIONAL trade:
   it is added to both the US figure and the world total of that year, in the peak year of the
   deals' schedule (the year with the largest annual amount). Prices, other trade and the
   years in between are held at the baseline: a static what-if, not a forecast. Values are
@@ -31,8 +33,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from helpers.codes import STATES, UNCONFIRMED, words
-from helpers.compute.deals import deduplicated
+from helpers.codes import STATES, UNCONFIRMED, WORLD, words
+from helpers.compute.deals import NON_BINDING, binding_class, deduplicated
+from helpers.compute.rules import CURRENT_FROM, latest_years
 from helpers.compute.series import select_series
 from helpers.compute.shares import partner_shares, share_pct
 
@@ -120,35 +123,76 @@ def deal_schedule(
 def baseline_us(trade: pd.DataFrame, states: Sequence[str] = STATES) -> pd.DataFrame:
     """The latest year with a US share of total trade (US figure and world total on the same records).
 
-    A state without such a year gets missing values and a ``reason`` naming what is missing.
+    The year is :func:`helpers.compute.rules.latest_years` for the US-share question (the same
+    year notebook 03 reports). A year before ``CURRENT_FROM`` is no baseline (``reason`` names
+    where the state's own records stop). ``old`` marks a baseline more than ``OLD_AFTER`` years
+    before ``REFERENCE_YEAR``; for every state the alternatives are listed beside it:
+    ``world_latest_*`` (the state's newest world total on its own records, when newer) and
+    ``us_records_*`` (the newest US-recorded trade with the state, the partner's records, when
+    newer). A state without any year gets missing values and a ``reason`` naming what is missing.
     """
-    shares = partner_shares(select_series(trade))
-    us = shares[shares["partner"].eq("USA") & shares["flow"].eq("total")].sort_values(["reporter", "year"])
+    series = select_series(trade)
+    shares = partner_shares(series)
+    us = shares[shares["partner"].eq("USA") & shares["flow"].eq("total")]
+    latest = latest_years(shares, ["USA"], "total").set_index("reporter")
+    world = series[series["partner"].eq(WORLD) & series["flow"].eq("total") & series["side"].eq("reporter")]
+    mirror = select_series(trade, side="mirror")
+    us_records = mirror[mirror["partner"].eq("USA") & mirror["flow"].eq("total") & mirror["side"].eq("mirror")]
     records = []
     for state in states:
-        own = us[us["reporter"].eq(state)]
-        if own.empty:
-            records.append({"reporter": state, "reason": "no US figure with a world total from the same records"})
-            continue
-        last = own.iloc[-1]
-        records.append(
-            {
-                "reporter": state,
-                "year": int(last["year"]),
-                "us_usd_m": float(last["value_usd_m"]),
-                "world_usd_m": float(last["world_usd_m"]),
-                "us_share_pct": float(last["share_pct"]),
-                "side": last["side"],
-                "source_label": last["source_label"],
-                "source_id": last["source_id"],
-                "world_source_id": last["world_source_id"],
-                "reason": "",
-            }
-        )
+        record: dict[str, object] = {"reporter": state, "reason": ""}
+        if state not in latest.index:
+            record["reason"] = "no US figure with a world total from the same records"
+        elif not latest.at[state, "current"]:
+            end = int(latest.at[state, "year"])
+            record["reason"] = (
+                f"its own records with a US figure and a world total stop in {end}, before {CURRENT_FROM}"
+            )
+            record["own_records_end"] = end
+        else:
+            last = us[us["reporter"].eq(state) & us["year"].eq(latest.at[state, "year"])].iloc[0]
+            record.update(
+                year=int(last["year"]),
+                us_usd_m=float(last["value_usd_m"]),
+                world_usd_m=float(last["world_usd_m"]),
+                us_share_pct=float(last["share_pct"]),
+                side=last["side"],
+                source_label=last["source_label"],
+                source_id=last["source_id"],
+                world_source_id=last["world_source_id"],
+                old=bool(latest.at[state, "old"]),
+            )
+        after = record.get("year", record.get("own_records_end", 0))
+        newer_world = world[world["reporter"].eq(state) & world["year"].gt(after)].sort_values("year")
+        if len(newer_world):
+            w = newer_world.iloc[-1]
+            record.update(world_latest_year=int(w["year"]), world_latest_usd_m=float(w["value_usd_m"]))
+            record.update(world_latest_label=w["source_label"], world_latest_source_id=w["source_id"])
+            record.update(world_latest_estimate=bool(w["estimate"]))
+        newer_us = us_records[us_records["reporter"].eq(state) & us_records["year"].gt(after)].sort_values("year")
+        if len(newer_us):
+            u = newer_us.iloc[-1]
+            record.update(us_records_year=int(u["year"]), us_records_usd_m=float(u["value_usd_m"]))
+            record.update(us_records_label=u["source_label"], us_records_source_id=u["source_id"])
+        records.append(record)
     columns = ["reporter", "year", "us_usd_m", "world_usd_m", "us_share_pct", "side", "source_label"]
-    out = pd.DataFrame.from_records(records).reindex(columns=[*columns, "source_id", "world_source_id", "reason"])
-    out["year"] = out["year"].astype("Int64")
+    extra = [
+        "source_id", "world_source_id", "old", "own_records_end",
+        "world_latest_year", "world_latest_usd_m", "world_latest_label", "world_latest_source_id",
+        "world_latest_estimate",
+        "us_records_year", "us_records_usd_m", "us_records_label", "us_records_source_id", "reason",
+    ]  # fmt: skip
+    out = pd.DataFrame.from_records(records).reindex(columns=[*columns, *extra])
+    for column in ("year", "own_records_end", "world_latest_year", "us_records_year"):
+        out[column] = out[column].astype("Int64")
+    out["old"] = out["old"].astype("boolean")
     return out
+
+
+def baseline_source_ids(baseline: pd.DataFrame) -> list[str]:
+    """Every source id behind a baseline table (US figure, world total and the alternatives), sorted."""
+    columns = ["source_id", "world_source_id", "world_latest_source_id", "us_records_source_id"]
+    return sorted({i for c in columns for i in baseline[c].dropna() if isinstance(i, str) and i})
 
 
 def scenario_share(us_usd_m: float, world_usd_m: float, added_usd_m: float) -> float:
@@ -172,9 +216,13 @@ def scenarios(
     """US share of each state's total trade for every realisation rate and default period.
 
     Returns one row per state, rate and default period: ``peak_year`` and ``peak_added_usd_m``
-    (largest annual deal amount at 100 %), ``added_usd_m`` (times the rate), ``baseline_*`` and
-    ``scenario_share_pct`` (missing, with ``reason``, where the state has no baseline). A state
-    without counted deals keeps its baseline share (added 0).
+    (largest annual deal amount at 100 %), ``added_usd_m`` (times the rate), ``baseline_*``
+    (``baseline_old``: more than ``OLD_AFTER`` years before ``REFERENCE_YEAR``) and
+    ``scenario_share_pct`` (missing, with ``reason``, where the state has no baseline);
+    ``deal_usd_m`` and ``nonbinding_usd_m`` (the state's counted deal money and its non-binding
+    part); ``deal_share_of_world_latest_pct``: the added money as a share of the state's newer
+    world total (``world_latest_year``, own records) plus it, the alternative to an old baseline.
+    A state without counted deals keeps its baseline share (added 0).
     """
     for rate in rates:
         if isinstance(rate, bool) or not isinstance(rate, int | float):
@@ -182,6 +230,7 @@ def scenarios(
         if not 0 <= rate <= 1:
             raise ScenarioError(f"realisation rates must lie in [0, 1], not {rate}")
     base = baseline_us(trade, states).set_index("reporter")
+    deal_money = _deal_money(deals, instruments, include_unconfirmed)
     records = []
     for period in periods:
         schedule = deal_schedule(deals, period, instruments, include_unconfirmed)
@@ -194,6 +243,7 @@ def scenarios(
                 n_deals = int(schedule.loc[schedule["country"].eq(state), "deal_id"].nunique())
             else:
                 peak_year, peak, n_deals = None, 0.0, 0
+            money = deal_money.get(state, (0.0, np.nan))
             b = base.loc[state]
             for rate in rates:
                 added = rate * peak
@@ -211,17 +261,41 @@ def scenarios(
                         "baseline_us_usd_m": b["us_usd_m"],
                         "baseline_world_usd_m": b["world_usd_m"],
                         "baseline_share_pct": b["us_share_pct"],
+                        "baseline_old": bool(b["old"]) if has_base else pd.NA,
+                        "deal_usd_m": money[0],
+                        "nonbinding_usd_m": money[1],
                         "scenario_share_pct": scenario_share(b["us_usd_m"], b["world_usd_m"], added)
                         if has_base
                         else np.nan,
                         "reason": "" if has_base else b["reason"],
+                        "world_latest_year": b["world_latest_year"],
+                        "deal_share_of_world_latest_pct": share_pct(added, b["world_latest_usd_m"] + added)
+                        if not pd.isna(b["world_latest_usd_m"])
+                        else np.nan,
                     }
                 )
     out = pd.DataFrame.from_records(records)
     out["peak_year"] = out["peak_year"].astype("Int64")
     out["baseline_year"] = out["baseline_year"].astype("Int64")
+    out["world_latest_year"] = out["world_latest_year"].astype("Int64")
+    out["baseline_old"] = out["baseline_old"].astype("boolean")
     out["change_pp"] = out["scenario_share_pct"] - out["baseline_share_pct"]
     return out.sort_values(["reporter", "default_period", "rate"], kind="stable").reset_index(drop=True)
+
+
+def _deal_money(
+    deals: pd.DataFrame, instruments: Sequence[str] | None, include_unconfirmed: bool
+) -> dict[str, tuple[float, float]]:
+    """Per state: counted deal money and the part of it that is non-binding (NaN without a ``stage``)."""
+    rows = counted_deals(deals, instruments, include_unconfirmed)
+    if "stage" in rows.columns:
+        rows = rows.assign(nonbinding=rows["value_usd_m"].where(binding_class(rows).eq(NON_BINDING), 0.0))
+    else:
+        rows = rows.assign(nonbinding=np.nan)
+    sums = rows.groupby("country").agg(total=("value_usd_m", "sum"), nonbinding=("nonbinding", "sum"))
+    if "stage" not in rows.columns:
+        sums["nonbinding"] = np.nan
+    return {c: (float(r.total), float(r.nonbinding)) for c, r in sums.iterrows()}
 
 
 def range_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -231,15 +305,14 @@ def range_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 def scenario_range(results: pd.DataFrame) -> pd.DataFrame:
     """Per state: baseline share and the lowest/highest scenario share across rates and periods."""
-    firsts = ["baseline_year", "baseline_share_pct", "reason"]
+    firsts = ["baseline_year", "baseline_share_pct", "baseline_old", "deal_usd_m", "nonbinding_usd_m", "reason"]
     grouped = results.groupby("reporter", sort=True)
     out = grouped[firsts].first()
     out["low_pct"] = grouped["scenario_share_pct"].min()
     out["high_pct"] = grouped["scenario_share_pct"].max()
     out["n_deals"] = grouped["n_deals"].max()
-    return out.reset_index()[
-        ["reporter", "baseline_year", "baseline_share_pct", "low_pct", "high_pct", "n_deals", "reason"]
-    ]
+    columns = ["reporter", "baseline_year", "baseline_share_pct", "low_pct", "high_pct", "n_deals", "reason"]
+    return out.reset_index()[[*columns, "baseline_old", "deal_usd_m", "nonbinding_usd_m"]]
 
 
 def excluded_deals(

@@ -78,16 +78,19 @@ def usd_rows(trade: pd.DataFrame) -> pd.DataFrame:
 def with_totals(rows: pd.DataFrame) -> pd.DataFrame:
     """Add ``total`` = exports + imports where both come from the same records.
 
-    The two flows are paired within one reporter, partner, year, dataset and side: when that group
-    holds exactly one exports and one imports row they are paired even if their sources differ (an
-    agency publishing exports and imports as two tables); otherwise only rows of the same source
-    are paired. Derived totals get ``total_from_split=True``, the union of the two rows' flags and
-    the exports row's source id; stored totals of the paired sources are dropped (the loader
-    already rejects them; this keeps the function safe on synthetic frames).
+    Figures the rule never picks (``EXCLUDED_FLAGS``: superseded page figures, partial coverage)
+    are set aside FIRST, so they never block or join a pair: they are paired only among
+    themselves. Then the two flows are paired within one reporter, partner, year, dataset and
+    side: when that group holds exactly one exports and one imports row they are paired even if
+    their sources differ (an agency publishing exports and imports as two tables); otherwise only
+    rows of the same source are paired. Derived totals get ``total_from_split=True``, the union of
+    the two rows' flags and the exports row's source id; stored totals of the paired sources are
+    dropped (the loader already rejects them; this keeps the function safe on synthetic frames).
     """
-    records = ["reporter", "partner", "year", "dataset", "side"]
+    records = ["reporter", "partner", "year", "dataset", "side", "set_aside"]
     base = rows.copy()
     base["total_from_split"] = False
+    base["set_aside"] = base["flags"].map(lambda f: bool(EXCLUDED_FLAGS & set(f)))
     split = base[base["flow"].isin(["exports", "imports"])].copy()
     size = split.groupby(records)["flow"].transform("size")
     kinds = split.groupby(records)["flow"].transform("nunique")
@@ -96,7 +99,7 @@ def with_totals(rows: pd.DataFrame) -> pd.DataFrame:
     counts = split.groupby(group)["flow"].nunique()
     both = counts[counts == 2].index
     if len(both) == 0:
-        return base.reset_index(drop=True)
+        return base.drop(columns="set_aside").reset_index(drop=True)
     pairs = split.set_index(group).loc[both].reset_index().sort_values([*group, "flow"], kind="stable")
     derived = pairs.groupby(group, sort=True).agg(
         value_usd_m=("value_usd_m", "sum"),
@@ -111,7 +114,7 @@ def with_totals(rows: pd.DataFrame) -> pd.DataFrame:
     paired = set(map(tuple, pairs[[*records, "source_id"]].to_numpy().tolist()))
     stored_total = base["flow"].eq("total") & base[[*records, "source_id"]].apply(tuple, axis=1).isin(paired)
     base = base[~stored_total]
-    out = pd.concat([base, derived], ignore_index=True)
+    out = pd.concat([base, derived], ignore_index=True).drop(columns="set_aside")
     return out.sort_values([*KEY, "side", "source_id"], kind="stable").reset_index(drop=True)
 
 

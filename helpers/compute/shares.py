@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from helpers.codes import COMBINED, PARTNERS, WORLD, partner_name
-from helpers.compute.rules import check_shares, one_record_set, records_key, same_records
+from helpers.codes import COMBINED, OTHER, PARTNERS, WORLD, partner_name
+from helpers.compute.rules import check_shares, latest_years, one_record_set, records_key, same_records
 from helpers.compute.series import KEY
 
 SHARE_COLUMNS = [
@@ -103,6 +103,47 @@ def _breaks(frame: pd.DataFrame) -> pd.Series:
     return (previous.notna() & previous.ne(label)).reindex(frame.index).astype(bool)
 
 
+def with_rest_of_world(shares: pd.DataFrame, partners: Sequence[str] = PARTNERS) -> pd.DataFrame:
+    """``shares`` plus one ``OTHER`` (rest of world) row per reporter, year and flow: what the named
+    partners leave out, as its own category.
+
+    Rest of world = world total - the named partners' values, on the same records, only where
+    every named partner has a share on one set of records; it holds every other country AND what
+    the agency does not allocate to a country (Uzbekistan's "other countries" row: gold, services),
+    so a reader sees how much of the trade the named shares do not cover. Where the named partners
+    exceed the world total there is no row (``concentration`` reports it).
+    """
+    parts = shares[shares["partner"].isin(partners)]
+    group = ["reporter", "year", "flow"]
+    agg = parts.groupby(group).agg(
+        n=("partner", "nunique"),
+        named_usd_m=("value_usd_m", "sum"),
+        named_pct=("share_pct", "sum"),
+        world_usd_m=("world_usd_m", "first"),
+        side=("side", "first"),
+        world_side=("world_side", "first"),
+        source_label=("source_label", "first"),
+        dataset=("dataset", "first"),
+        estimate=("estimate", "any"),
+        world_source_id=("world_source_id", "first"),
+    )
+    agg["one_records"] = one_record_set(parts, group, [("dataset", "side")])
+    agg = agg[agg["n"].eq(len(set(partners))) & agg["one_records"] & agg["named_pct"].le(100)].reset_index()
+    rest = agg.assign(
+        partner=OTHER,
+        share_pct=100 - agg["named_pct"],
+        value_usd_m=agg["world_usd_m"] - agg["named_usd_m"],
+        share_basis="world total minus the named partners, from " + agg["source_label"],
+        flags=[[] for _ in range(len(agg))],
+        break_before=False,
+        source_id=agg["world_source_id"],
+    )
+    out = pd.concat([shares[shares["partner"].ne(OTHER)], rest[SHARE_COLUMNS]], ignore_index=True)
+    out = out.sort_values(KEY, kind="stable").reset_index(drop=True)
+    out["break_before"] = _breaks(out)
+    return out
+
+
 def combined_share(
     shares: pd.DataFrame, partners: Sequence[str] = ("RUS", "CHN"), name: str = COMBINED
 ) -> pd.DataFrame:
@@ -181,25 +222,36 @@ def concentration(shares: pd.DataFrame, partners: Sequence[str] = PARTNERS) -> p
     return out.drop(columns="partner")
 
 
-def share_changes(shares: pd.DataFrame, base_years: Sequence[int] = (2000, 2021)) -> pd.DataFrame:
+def share_changes(
+    shares: pd.DataFrame, base_years: Sequence[int] = (2000, 2021), partners: Sequence[str] | None = None
+) -> pd.DataFrame:
     """Share in each base year, in the latest year, and the change (percentage points).
 
-    One row per reporter, partner and flow. ``latest_year`` is the last year with a share. The
-    change ``change_vs_<base>_pp`` is measured only when the base and the latest share come from
-    the same records; ``same_records_vs_<base>`` says whether they do.
+    One row per reporter, partner and flow. ``latest_year`` is the state's one latest year for the
+    partners shown (``partners``, default every partner in ``shares``):
+    :func:`helpers.compute.rules.latest_years`; missing (with ``own_records_end``) when that year
+    is before ``CURRENT_FROM``. The change ``change_vs_<base>_pp`` is measured only when the base
+    and the latest share come from the same records; ``same_records_vs_<base>`` says whether they do.
     """
     line = ["reporter", "partner", "flow"]
-    ordered = shares.sort_values([*line, "year"], kind="stable")
-    latest = ordered.groupby(line).tail(1).set_index(line)
-    out = pd.DataFrame(
-        {
-            "latest_year": latest["year"],
-            "latest_pct": latest["share_pct"],
-            "latest_side": latest["side"],
-            "latest_label": latest["source_label"],
-        }
+    shown = sorted(set(shares["partner"])) if partners is None else list(partners)
+    ordered = shares[shares["partner"].isin(shown)].sort_values([*line, "year"], kind="stable")
+    rule = pd.concat(
+        [latest_years(ordered, shown, flow).assign(flow=flow) for flow in sorted(set(ordered["flow"]))],
+        ignore_index=True,
     )
-    latest_key = records_key(latest)
+    lines = ordered[line].drop_duplicates()
+    rule = lines.merge(rule[["reporter", "flow", "year", "current"]], on=["reporter", "flow"], how="left")
+    rule["current"] = rule["current"].fillna(False).astype(bool)
+    at_latest = rule[rule["current"]].merge(ordered, on=[*line, "year"], how="left").set_index(line)
+    out = pd.DataFrame(index=pd.MultiIndex.from_frame(lines))
+    out["latest_year"] = at_latest["year"].reindex(out.index).astype("Int64")
+    out["latest_pct"] = at_latest["share_pct"].reindex(out.index)
+    out["latest_side"] = at_latest["side"].reindex(out.index)
+    out["latest_label"] = at_latest["source_label"].reindex(out.index)
+    stale = rule[~rule["current"] & rule["year"].notna()].set_index(line)["year"]
+    out["own_records_end"] = stale.reindex(out.index).astype("Int64")
+    latest_key = records_key(at_latest).reindex(out.index)
     for base in base_years:
         at = ordered[ordered["year"].eq(base)].set_index(line)
         out[f"pct_{base}"] = at["share_pct"].reindex(out.index)
@@ -216,10 +268,11 @@ def overtake_year(series: pd.DataFrame, leader: str = "CHN", laggard: str = "RUS
     (comparing values = comparing shares, the world total being common). ``overtake_year`` is the
     first year of the final run in which the leader is ahead in every compared year up to the last
     compared year; missing, with a reason, when the laggard is still ahead (or equal) in the last
-    compared year. ``first_ahead_year`` is the first year the leader was ever ahead.
+    compared year. ``first_ahead_year`` is the first year the leader was ever ahead; ``records``
+    names the records of the last compared year (e.g. the partners' records where a state's own stop).
     """
     cols = ["reporter", "year", "flow"]
-    pick = ["value_usd_m", "side", "dataset"]
+    pick = ["value_usd_m", "side", "dataset", "source_label"]
     a = series[series["partner"].eq(leader)].set_index(cols)[pick]
     b = series[series["partner"].eq(laggard)].set_index(cols)[pick]
     both = a.merge(b, left_index=True, right_index=True, suffixes=("_lead", "_lag"))
@@ -236,6 +289,7 @@ def overtake_year(series: pd.DataFrame, leader: str = "CHN", laggard: str = "RUS
             "first_ahead_year": int(years[ahead][0]) if ahead.any() else pd.NA,
             "last_compared_year": int(years[-1]),
             "n_years_compared": len(years),
+            "records": group["source_label_lead"].iloc[-1],
             "reason": "",
         }
         if ahead[-1]:
@@ -248,7 +302,7 @@ def overtake_year(series: pd.DataFrame, leader: str = "CHN", laggard: str = "RUS
             record["reason"] = f"{partner_name(laggard)} ahead or equal in {int(years[-1])}, the last compared year"
         records.append(record)
     columns = ["reporter", "flow", "overtake_year", "first_ahead_year", "last_compared_year", "n_years_compared"]
-    out = pd.DataFrame.from_records(records, columns=[*columns, "reason"])
+    out = pd.DataFrame.from_records(records, columns=[*columns, "records", "reason"])
     for col in ("overtake_year", "first_ahead_year"):
         out[col] = out[col].astype("Int64")
     return out

@@ -12,26 +12,32 @@ import numpy as np
 import pandas as pd
 
 from helpers.codes import FLOWS, PARTNERS, STATES, WORLD, check_codes, source_label
-from helpers.compute.rules import one_record_set
+from helpers.compute.rules import CURRENT_FROM, latest_years, one_record_set
 from helpers.compute.series import KEY, SeriesError, select_series
 from helpers.compute.shares import partner_shares
 
 
-def comparable_years(shares: pd.DataFrame, partners: Sequence[str], flow: str) -> pd.DataFrame:
-    """The shares of reporter-years in which every partner has a share, all on the same records."""
-    sub = shares[shares["flow"].eq(flow) & shares["partner"].isin(partners)]
-    group = ["reporter", "year"]
-    n = sub.groupby(group)["partner"].nunique()
-    ok = n.eq(len(set(partners))) & one_record_set(sub, group, [("dataset", "side")])
-    keep = ok[ok].reset_index()[group]
-    return sub.merge(keep, on=group)
-
-
 def latest_comparable(shares: pd.DataFrame, partners: Sequence[str], flow: str) -> pd.DataFrame:
-    """Per reporter, the partners' shares in its latest comparable year."""
-    sub = comparable_years(shares, partners, flow)
-    last = sub.groupby("reporter")["year"].transform("max")
-    return sub[sub["year"].eq(last)].reset_index(drop=True)
+    """Per reporter, the partners' shares in its latest year (:func:`helpers.compute.rules.latest_years`).
+
+    A reporter whose latest such year is before ``CURRENT_FROM`` has no row (see :func:`stale_latest`).
+    """
+    years = latest_years(shares, partners, flow)
+    years = years[years["current"].astype(bool)][["reporter", "year"]]
+    sub = shares[shares["flow"].eq(flow) & shares["partner"].isin(partners)]
+    return sub.merge(years, on=["reporter", "year"]).reset_index(drop=True)
+
+
+def share_latest(trade: pd.DataFrame, flow: str = "total") -> pd.DataFrame:
+    """Each state's one latest year for the partner shares the product shows (every named partner):
+    :func:`helpers.compute.rules.latest_years` on the series rule's shares."""
+    return latest_years(partner_shares(select_series(trade)), PARTNERS, flow)
+
+
+def stale_latest(shares: pd.DataFrame, partners: Sequence[str], flow: str = "total") -> pd.DataFrame:
+    """Reporters whose own records cover every partner only before ``CURRENT_FROM``: reporter, year."""
+    years = latest_years(shares, partners, flow)
+    return years[~years["current"].astype(bool)][["reporter", "year"]].reset_index(drop=True)
 
 
 def latest_top_partner(shares: pd.DataFrame, flow: str, partners: Sequence[str]) -> pd.DataFrame:
@@ -90,36 +96,42 @@ def share_snapshot(
     year: int | None = None,
     flow: str = "total",
     reporters: Sequence[str] = STATES,
-    consistent: bool = False,
+    question: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Shares of the given partners per reporter for one year, or the latest year available.
+    """Shares of the given partners per reporter for one year, or the latest year.
 
-    With ``year=None`` the year is, per reporter, the latest year in which every requested partner
-    has a share; ``consistent=True`` further requires all of them to come from the same records.
-    A missing value stays missing (NaN) and ``reason`` says why; it is never 0.
+    With ``year=None`` the year is, per reporter, the one latest year of
+    :func:`helpers.compute.rules.latest_years` for the partners of the question (``question``,
+    default ``partners``: every one has a share, all on the same records), so a map of China's
+    share shows the same year as the table of all partners' shares; a latest year before
+    ``CURRENT_FROM`` is not shown (``reason`` says where the state's own records stop). A missing
+    value stays missing (NaN) and ``reason`` says why; it is never 0.
     """
     if flow not in FLOWS:
         raise SeriesError(f"flow must be one of {', '.join(FLOWS)}, not {flow!r}")
     check_codes("partner", partners, PARTNERS)
     check_codes("state", reporters, STATES)
-    shares = partner_shares(select_series(trade))
-    shares = shares[shares["flow"].eq(flow) & shares["partner"].isin(partners)]
-    pool = comparable_years(shares, partners, flow) if consistent else shares
+    every = partner_shares(select_series(trade))
+    shares = every[every["flow"].eq(flow) & every["partner"].isin(partners)]
+    latest = latest_years(every, question or partners, flow).set_index("reporter")
     columns = ["share_pct", "side", "world_side", "share_basis", "source_label", "estimate"]
     records = []
     for reporter in reporters:
-        own = pool[pool["reporter"].eq(reporter)]
-        counts = own.groupby("year")["partner"].nunique()
-        years = counts[counts.eq(len(set(partners)))].index
+        own = shares[shares["reporter"].eq(reporter)]
         chosen, reason = year, ""
         if year is None:
-            chosen = int(years.max()) if len(years) else None
+            chosen = int(latest.at[reporter, "year"]) if reporter in latest.index else None
             if chosen is None:
-                reason = "no year with a share for every requested partner" + (
-                    " on one set of records" if consistent else ""
+                reason = "no year with a share for every requested partner on one set of records"
+            elif not latest.at[reporter, "current"]:
+                reason = (
+                    f"the state's own records with every partner stop in {chosen} (before {CURRENT_FROM}): "
+                    "not shown as latest; see the partners' records"
                 )
-        elif year not in years:
-            reason = _missing_reason(shares[shares["reporter"].eq(reporter)], year, partners)
+        else:
+            counts = own[own["year"].eq(year)].groupby("year")["partner"].nunique()
+            if not counts.eq(len(set(partners))).any():
+                reason = _missing_reason(own, year, partners)
         for partner in partners:
             hit = own[own["partner"].eq(partner) & own["year"].eq(chosen)]
             record: dict[str, object] = {"reporter": reporter, "partner": partner, "year": chosen}
@@ -169,10 +181,20 @@ def _missing_reason(own: pd.DataFrame, year: int, partners: Sequence[str]) -> st
 
 
 def shares_at_years(
-    combined: pd.DataFrame, base_years: Sequence[int] = (2000, 2021), flow: str = "total"
+    combined: pd.DataFrame,
+    base_years: Sequence[int] = (2000, 2021),
+    flow: str = "total",
+    latest: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One row per reporter: a (combined) share in each base year and in the latest year, with labels."""
+    """One row per reporter: a (combined) share in each base year and in the latest year, with labels.
+
+    The latest year is the state's year in ``latest`` (output of
+    :func:`helpers.compute.rules.latest_years` for the question shown, e.g. every named partner),
+    or, without it, the last year with a combined share (the rule for the partners combined);
+    before ``CURRENT_FROM`` it is not shown and ``own_records_end`` names it instead.
+    """
     data = combined[combined["flow"].eq(flow)].sort_values(["reporter", "year"], kind="stable")
+    rule_year = None if latest is None else latest.set_index("reporter")["year"]
     records = []
     for reporter, own in data.groupby("reporter", sort=True):
         record: dict[str, object] = {"reporter": reporter}
@@ -180,15 +202,18 @@ def shares_at_years(
             hit = own[own["year"].eq(base)]
             record[f"pct_{base}"] = float(hit["share_pct"].iloc[0]) if len(hit) else np.nan
             record[f"label_{base}"] = hit["source_label"].iloc[0] if len(hit) else ""
-        last = own.tail(1)
-        record["latest_year"] = int(last["year"].iloc[0]) if len(last) else pd.NA
-        record["latest_pct"] = float(last["share_pct"].iloc[0]) if len(last) else np.nan
-        record["latest_label"] = last["source_label"].iloc[0] if len(last) else ""
-        record["latest_dataset"] = last["dataset"].iloc[0] if len(last) else ""
+        last = own.tail(1) if rule_year is None else own[own["year"].eq(rule_year.get(reporter, -1))]
+        current = len(last) and int(last["year"].iloc[0]) >= CURRENT_FROM
+        record["latest_year"] = int(last["year"].iloc[0]) if current else pd.NA
+        record["latest_pct"] = float(last["share_pct"].iloc[0]) if current else np.nan
+        record["latest_label"] = last["source_label"].iloc[0] if current else ""
+        record["latest_dataset"] = last["dataset"].iloc[0] if current else ""
+        record["own_records_end"] = int(last["year"].iloc[0]) if len(last) and not current else pd.NA
         records.append(record)
     out = pd.DataFrame.from_records(records)
     if len(out):
         out["latest_year"] = out["latest_year"].astype("Int64")
+        out["own_records_end"] = out["own_records_end"].astype("Int64")
     return out
 
 
@@ -219,6 +244,30 @@ def rule_counts(series: pd.DataFrame, reporters: Sequence[str] = STATES) -> pd.D
 
 
 def latest_hhi(conc: pd.DataFrame, flow: str = "total") -> pd.DataFrame:
-    """Per reporter, its latest year with a concentration index."""
+    """Per reporter, its latest year with a concentration index (every named partner on one set of
+    records: the year of :func:`helpers.compute.rules.latest_years`), if not before ``CURRENT_FROM``."""
     known = conc[conc["flow"].eq(flow) & conc["hhi"].notna()].sort_values(["reporter", "year"])
-    return known.groupby("reporter").tail(1).reset_index(drop=True)
+    last = known.groupby("reporter").tail(1)
+    return last[last["year"].ge(CURRENT_FROM)].reset_index(drop=True)
+
+
+def trade_coverage(trade: pd.DataFrame, reporters: Sequence[str] = STATES) -> dict[str, int | None]:
+    """How far the trade data really reach, by whose records.
+
+    ``own``: the latest year in which a state's own records give its total trade with the world
+    (the denominator of every share); ``partners``: the latest year of any partner-recorded value
+    of trade with a state. E.g. ``{"own": 2023, "partners": 2025}``.
+    """
+    series = select_series(trade)
+    own = series[
+        series["reporter"].isin(reporters)
+        & series["partner"].eq(WORLD)
+        & series["flow"].eq("total")
+        & series["side"].eq("reporter")
+    ]
+    mirror = select_series(trade, side="mirror")
+    theirs = mirror[mirror["reporter"].isin(reporters) & mirror["side"].eq("mirror")]
+    return {
+        "own": int(own["year"].max()) if len(own) else None,
+        "partners": int(theirs["year"].max()) if len(theirs) else None,
+    }

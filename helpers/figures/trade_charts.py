@@ -17,6 +17,7 @@ from helpers.codes import (
     COMBINED,
     FLOW_WORDS,
     FLOWS,
+    OTHER,
     PARTNERS,
     STATES,
     check_code,
@@ -89,15 +90,21 @@ def share_small_multiples(
     """One panel per reporter: each partner's share over time."""
     check_code("flow", flow, FLOWS)
     check_codes("reporter", reporters, STATES)
-    check_codes("partner", partners, PARTNERS)
+    check_codes("partner", partners, (*PARTNERS, OTHER))
     data = shares[shares["flow"].eq(flow) & shares["reporter"].isin(reporters)]
     fig, n_rows = _share_grid(data, partners, "reporter", {r: country_name(r) for r in reporters}, cols=cols)
+    rest = (
+        " Rest of world: every other country and trade the records do not allocate to a country."
+        if OTHER in partners
+        else ""
+    )
     return finish_grid(
         fig,
         title=title,
         subtitle=(
             f"Partner share of each state's {FLOW_WORDS[flow]}, %, partner value and world total from the same "
-            "records. Large open diamonds: the partner's records; large dots: estimates; dotted rule: records change"
+            "records. Large open diamonds: the partner's records; large dots: estimates; dotted rule: records change."
+            + rest
         ),
         source=source,
         y_title="% of " + ("total trade" if flow == "total" else flow),

@@ -101,7 +101,7 @@ def map_findings(deals: pd.DataFrame, base: pd.DataFrame, latest: pd.DataFrame, 
     known = [c for c in STATES if c in wide.index and pd.notna(wide.at[c, "CHN"]) and pd.notna(wide.at[c, "RUS"])]
     ahead = [c for c in known if wide.at[c, "CHN"] > wide.at[c, "RUS"]]
     behind = [c for c in known if wide.at[c, "CHN"] <= wide.at[c, "RUS"]]
-    text = "Latest comparable year: China's share of trade exceeds Russia's in " + (
+    text = "Latest year with every named partner on the same records: China's share of trade exceeds Russia's in " + (
         ", ".join(f"{country_name(c)} ({int(years[c])})" for c in ahead) or "no state"
     )
     if behind:

@@ -34,9 +34,15 @@ def gap_lines(series: pd.DataFrame, iso3: str, years: Sequence[int] = RECENT_YEA
 
 
 def profile_findings(
-    iso3: str, at_years: pd.DataFrame, overtakes: pd.DataFrame, deals: pd.DataFrame, gaps: list[str]
+    iso3: str,
+    at_years: pd.DataFrame,
+    overtakes: pd.DataFrame,
+    deals: pd.DataFrame,
+    gaps: list[str],
+    own_records: Sequence[str] = (),
 ) -> list[str]:
-    """Key findings for one state, every number computed from the data."""
+    """Key findings for one state, every number computed from the data; ``own_records`` (from
+    :func:`helpers.narrative.common.own_records_notes`) follows the share when its records stop long ago."""
     name = country_name(iso3)
     lines = []
     row = at_years[at_years["reporter"].eq(iso3)] if len(at_years) else at_years
@@ -45,17 +51,25 @@ def profile_findings(
         parts = [f"{year}: {r[f'pct_{year}']:.1f}%" for year in (2000, 2021) if not pd.isna(r[f"pct_{year}"])]
         if not pd.isna(r["latest_year"]):
             parts.append(f"latest year {r['latest_year']}: {r['latest_pct']:.1f}% ({r['latest_label']})")
+        elif not pd.isna(r.get("own_records_end", pd.NA)):
+            parts.append(f"no current value (its own records with every partner stop in {r['own_records_end']})")
         lines.append(f"Russia + China share of {name}'s total trade - " + "; ".join(parts or ["no value"]) + ".")
     else:
         lines.append(f"No Russia + China share of {name}'s total trade on the same records.")
+    lines += list(own_records)
     over = overtakes[overtakes["reporter"].eq(iso3) & overtakes["flow"].eq("total")]
     if len(over) and not pd.isna(over.iloc[0]["overtake_year"]):
         first, last = over.iloc[0]["overtake_year"], over.iloc[0]["last_compared_year"]
+        records = over.iloc[0]["records"]
         if first == last:
-            lines.append(f"China moved ahead of Russia in {name}'s total trade in {first}, the latest year compared.")
+            lines.append(
+                f"China moved ahead of Russia in {name}'s total trade in {first}, the latest year compared "
+                f"({records})."
+            )
         else:
             lines.append(
-                f"China has been ahead of Russia in {name}'s total trade since {first} (latest year compared: {last})."
+                f"China has been ahead of Russia in {name}'s total trade since {first} (latest year compared: "
+                f"{last}, {records})."
             )
     elif len(over):
         lines.append(f"China has not overtaken Russia for good in {name}'s total trade ({over.iloc[0]['reason']}).")

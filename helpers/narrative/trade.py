@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from helpers.codes import DATASET_NAMES, country_name, partner_name
-from helpers.compute.snapshots import latest_comparable, latest_hhi, latest_top_partner
+from helpers.codes import DATASET_NAMES, PARTNERS, country_name, partner_name
+from helpers.compute.snapshots import latest_comparable, latest_hhi, latest_top_partner, stale_latest
 from helpers.narrative.common import pct, top_row
 
 
@@ -15,7 +15,11 @@ def top_partner_title(shares: pd.DataFrame, flow: str, partners: Sequence[str]) 
     """E.g. "Largest named partner in total trade, latest year ...: China for Kazakhstan (2023); ..."."""
     top = latest_top_partner(shares, flow, partners)
     word = "total trade" if flow == "total" else flow
+    stale = stale_latest(shares, partners, flow)
+    ended = ", ".join(f"{country_name(r.reporter)} (its own records end in {r.year})" for r in stale.itertuples())
     if top.empty:
+        if ended:
+            return f"No current year with every partner's share of {word} on the same records: {ended}"
         return f"No year with every partner's share of {word} on the same records"
     top = top.assign(named=[f"{country_name(r)} ({y})" for r, y in zip(top["reporter"], top["year"], strict=True)])
     groups = top.sort_values("reporter").groupby("partner")["named"].agg(", ".join)
@@ -28,7 +32,8 @@ def top_partner_title(shares: pd.DataFrame, flow: str, partners: Sequence[str]) 
             f"{partner_name(row['partner'])} was {name}'s largest named partner in {word} in {row['year']}, "
             "the latest year with every partner on the same records"
         )
-    return f"Largest named partner in {word}, latest year with every partner on the same records: " + "; ".join(parts)
+    title = f"Largest named partner in {word}, latest year with every partner on the same records: " + "; ".join(parts)
+    return title + (f"; no current year for {ended}" if ended else "")
 
 
 def combined_title(at_years: pd.DataFrame) -> str:
@@ -82,10 +87,14 @@ def ratio_title(ratios: pd.DataFrame, partner: str = "CHN") -> str:
     )
 
 
-def flow_lines(shares: pd.DataFrame, flow: str, partners: Sequence[str] = ("RUS", "CHN")) -> list[str]:
-    """One sentence per state: the partners' shares of a flow in its latest comparable year."""
+def flow_lines(
+    shares: pd.DataFrame, flow: str, partners: Sequence[str] = ("RUS", "CHN"), shown: Sequence[str] = PARTNERS
+) -> list[str]:
+    """One sentence per state: the partners' shares of a flow in its latest year for the partners
+    ``shown`` in the charts (the one latest-year rule)."""
     lines = []
-    for reporter, own in latest_comparable(shares, partners, flow).groupby("reporter", sort=True):
+    latest = latest_comparable(shares, shown, flow)
+    for reporter, own in latest[latest["partner"].isin(partners)].groupby("reporter", sort=True):
         at = own.set_index("partner")["share_pct"]
         parts = ", ".join(f"{partner_name(p)} {at[p]:.1f}%" for p in partners)
         lines.append(f"{country_name(reporter)} {flow}, {int(own['year'].iloc[0])}: {parts}")
@@ -115,12 +124,19 @@ def hhi_lines(conc: pd.DataFrame) -> list[str]:
 
 
 def dependency_findings(
-    at_years: pd.DataFrame, overtakes: pd.DataFrame, ratios: pd.DataFrame, us_snapshot: pd.DataFrame
+    at_years: pd.DataFrame,
+    overtakes: pd.DataFrame,
+    ratios: pd.DataFrame,
+    us_snapshot: pd.DataFrame,
+    own_records_notes: Sequence[str | None] | None = None,
 ) -> list[str]:
-    """The Key findings sentences of notebook 03, computed from the metric tables."""
+    """The Key findings sentences of notebook 03, computed from the metric tables; ``own_records_notes``
+    (:func:`helpers.narrative.common.own_records_note` per state) close them."""
     lines = []
     for r in at_years.itertuples():
         latest = "no value" if pd.isna(r.latest_year) else f"{pct(r.latest_pct)} in {r.latest_year} ({r.latest_label})"
+        if not pd.isna(getattr(r, "own_records_end", pd.NA)):
+            latest = f"no current value (its own records with every partner stop in {r.own_records_end})"
         lines.append(
             f"{country_name(r.reporter)}: Russia + China share of total trade {pct(r.pct_2000)} in 2000, "
             f"{pct(r.pct_2021)} in 2021, {latest}."
@@ -131,7 +147,8 @@ def dependency_findings(
     text = "China ahead of Russia in total trade in every year compared since (values from the same records): "
     text += (
         "; ".join(
-            f"{country_name(r.reporter)} {r.overtake_year} (to {r.last_compared_year})" for r in done.itertuples()
+            f"{country_name(r.reporter)} {r.overtake_year} (to {r.last_compared_year}, {r.records})"
+            for r in done.itertuples()
         )
         or "none"
     )
@@ -153,7 +170,7 @@ def dependency_findings(
         for r in us_snapshot.itertuples()
     ]
     lines.append("US share of total trade, latest year on the same records: " + "; ".join(us) + ".")
-    return lines
+    return lines + [n for n in own_records_notes or [] if n]
 
 
 def data_used(trade: pd.DataFrame, coverage: pd.DataFrame) -> list[str]:
