@@ -297,7 +297,7 @@ def share_map(partner: str = "CHN", year: int | None = None, flow: str = "total"
     check_code("flow", flow, FLOWS)
     if year is not None:
         _years([year], tables()["trade"])
-    snapshot = share_snapshot(tables()["trade"], partners=(partner,), year=year, flow=flow, consistent=year is None)
+    snapshot = share_snapshot(tables()["trade"], partners=(partner,), year=year, flow=flow, question=PARTNERS)
     label = str(year) if year is not None else "Latest comparable year"
     ids = share_source_ids(tables()["trade"], [snapshot], flow=flow)
     source = source_line(tables()["sources"], [*ids, "natural-earth-admin0"])
