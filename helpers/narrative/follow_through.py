@@ -217,3 +217,10 @@ def deal_table(status: pd.DataFrame) -> pd.DataFrame:
             "finding": status["finding"],
         }
     )
+
+
+def basis_totals(status: pd.DataFrame) -> pd.DataFrame:
+    """Counted, confirmed money by what the number is and what happened since the summit (US$ m), in words."""
+    out = ft.status_totals(status, by="value_measure")
+    out = out[out["value_measure"].ne("none")]
+    return out.assign(value_measure=out["value_measure"].map(lambda m: words(m).capitalize())).reset_index(drop=True)
