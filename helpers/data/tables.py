@@ -193,8 +193,8 @@ def _frictionless_rows(path: Path, name: str, text: str, line_of: Callable[[int]
                     break
     except frictionless.FrictionlessException as err:
         raise fail(path, f"not readable as a table: {err.error.message}") from None
-    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as err:
-        # frictionless accepts some descriptors it then cannot apply (e.g. a null minimum)
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, re.error) as err:
+        # frictionless accepts some descriptors it then cannot apply (e.g. a null minimum, a broken pattern)
         message = f"the schema of {name!r} cannot be applied to {path.name} ({type(err).__name__}: {err})"
         raise fail(descriptor_path(), message) from None
     return rows, problems
