@@ -51,6 +51,11 @@ FLOWS: tuple[str, ...] = field_enum("trade", "flow")
 SIDES: tuple[str, ...] = field_enum("trade", "side")
 STAGES: tuple[str, ...] = field_enum("deals", "stage")
 BINDING_STAGES = frozenset({"contract", "firm_order", "in_progress"})
+# What a deal's number is (deals.value_measure): only these are a price of goods a state buys, so
+# only these enter trade scenarios (project cost, financing, investment and package ceilings are not
+# US exports; a contract that includes services or local assembly is not a price of US goods).
+VALUE_MEASURES: tuple[str, ...] = field_enum("deals", "value_measure")
+TRADE_MEASURES = frozenset({"contract_value", "official_estimate", "list_price"})
 UNCONFIRMED = "unconfirmed"
 # Datasets a trade row can belong to; read from the descriptor once it declares ``dataset``.
 IMF_DOTS = "imf_dots"
@@ -109,6 +114,15 @@ CODE_WORDS = {
     "multi_source": "several sources",
     "single_source": "one source",
     "mou_signed": "MoU signed",
+    "contract_value": "contract value",
+    "official_estimate": "official estimate",
+    "project_cost": "project cost",
+    "includes_services": "includes services or local production",
+    "financing_amount": "financing amount",
+    "package_ceiling": "package ceiling",
+    "likely_within": "probably part of",
+    "target_set": "target set",
+    "talks_held": "talks held",
     "loi_issued": "LoI issued",
     "imf_dots": "IMF DOTS",
     "goods+services": "goods and services",

@@ -1,9 +1,9 @@
 """Notebook 06 computes its answer from the event history: run it on a changed copy and check.
 
 In a copy of ``data/`` the Kazakh John Deere deal (counted once, confirmed, valued, no news since
-its announcement) gets a sourced ``contract_signed`` event after the summit. The answer "US$ x bn of
-US$ y bn announced is binding or further along" must then grow by exactly that deal's value, the
-announced total must not move, and the count of deals with a step after the summit grows by one.
+its announcement) gets a sourced ``contract_signed`` event after the summit. The money that "moved up a
+stage" since the summit must then grow by exactly that deal's value, the announced total must not
+move, and the count of deals with a step after the summit grows by one.
 The deal's value and the counts are read here from the CSVs with the csv module, not the helpers.
 """
 
@@ -21,8 +21,8 @@ from helpers.text import plain_text
 
 NOTEBOOK = "06_deal_follow_through.ipynb"
 DEAL_ID = "kaz-deere-agromash"
-ANSWER = re.compile(r"US\$([\d,.]+) bn of US\$([\d,.]+) bn announced \((\d+)%\) is binding or further along")
-STEPS = re.compile(r"(\d+) deal rows show a dated step after the summit")
+ANSWER = re.compile(r"worth US\$([\d,.]+) bn moved up a stage.*?US\$([\d,.]+) bn was announced in", re.DOTALL)
+STEPS = re.compile(r"(\d+) deal rows show dated news or a step after the summit")
 
 
 def _deal(data: Path) -> dict[str, str]:
@@ -58,6 +58,7 @@ def changed(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "value_usd_m": "",
             "source_id": _deal(folder)["source_id"],
             "note": "Test event: a supply contract signed.",
+            "recorded_on": rows[last]["recorded_on"],
         },
     )
     with (folder / "deal_events.csv").open("w", newline="", encoding="utf-8") as handle:

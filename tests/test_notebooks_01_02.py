@@ -49,7 +49,9 @@ def _confirmed_dedup_m(rows: list[dict], country: str | None = None) -> float:
     return sum(
         float(r["value_usd_m"])
         for r in rows
-        if r["value_usd_m"] and not r["overlaps_deal_id"] and r["confirmation"] != "unconfirmed"
+        if r["value_usd_m"]
+        and (not r["overlaps_deal_id"] or r["overlap_type"] == "likely_within")
+        and r["confirmation"] != "unconfirmed"
         if country is None or r["country"] == country
     )
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from helpers.codes import BINDING_STAGES, STAGES, STATES, UNCONFIRMED, check_state, country_name, words
 from helpers.codes import label as code_label
-from helpers.compute.rules import is_counted, require
+from helpers.compute.rules import counted_value, is_counted, require
 
 DIMENSIONS = ("country", "sector", "us_party", "instrument", "stage")
 BINDING, NON_BINDING, NO_VALUE = "binding", "non-binding", "no value stated"
@@ -50,12 +50,14 @@ def headline(deals: pd.DataFrame) -> dict[str, float | int]:
 
     Keys: ``n_rows``, ``n_counted``, ``n_overlapping``, ``n_no_value``, ``n_unconfirmed_counted``,
     ``naive_usd_m``, ``dedup_usd_m``, ``dedup_confirmed_usd_m`` (unconfirmed rows left out),
-    ``unconfirmed_usd_m`` (counted unconfirmed money), ``dedup_low_usd_m`` (low ends of ranges).
+    ``unconfirmed_usd_m`` (counted unconfirmed money, net of the confirmed rows linked to it as
+    ``likely_within``), ``dedup_low_usd_m`` (low ends of ranges).
     """
     _require(deals, ["value_usd_m", "value_low_usd_m", "confirmation"])
     counted = deduplicated(deals)
     unconfirmed = counted["confirmation"].eq(UNCONFIRMED)
-    low = counted["value_low_usd_m"].fillna(counted["value_usd_m"])
+    net = counted_value(deals)[is_counted(deals)]
+    low = counted["value_low_usd_m"].fillna(net)
     return {
         "n_rows": len(deals),
         "n_counted": len(counted),
@@ -63,9 +65,9 @@ def headline(deals: pd.DataFrame) -> dict[str, float | int]:
         "n_no_value": int(deals["value_usd_m"].isna().sum()),
         "n_unconfirmed_counted": int(unconfirmed.sum()),
         "naive_usd_m": float(deals["value_usd_m"].sum()),
-        "dedup_usd_m": float(counted["value_usd_m"].sum()),
+        "dedup_usd_m": float(net.sum()),
         "dedup_confirmed_usd_m": float(counted.loc[~unconfirmed, "value_usd_m"].sum()),
-        "unconfirmed_usd_m": float(counted.loc[unconfirmed, "value_usd_m"].sum()),
+        "unconfirmed_usd_m": float(net[unconfirmed].sum()),
         "dedup_low_usd_m": float(low.sum()),
     }
 
@@ -96,7 +98,7 @@ def totals_by(deals: pd.DataFrame, by: str) -> pd.DataFrame:
         _unconfirmed=deals["confirmation"].eq(UNCONFIRMED),
         _group=deals[by].astype("string").fillna("(not stated)"),
     )
-    frame["_counted_value"] = frame["value_usd_m"].where(frame["_counted"])
+    frame["_counted_value"] = counted_value(deals)
     frame["_confirmed_value"] = frame["_counted_value"].where(~frame["_unconfirmed"])
     frame["_unconfirmed_value"] = frame["_counted_value"].where(frame["_unconfirmed"])
     grouped = frame.groupby("_group", sort=True)

@@ -55,10 +55,39 @@ def blank(series: pd.Series) -> pd.Series:
     return series.isna() | series.astype("string").str.strip().eq("").fillna(True)
 
 
+LIKELY_WITHIN = "likely_within"
+
+
 def is_counted(deals: pd.DataFrame) -> pd.Series:
-    """True for deal rows a deduplicated total sums: ``overlaps_deal_id`` is empty."""
+    """True for deal rows a deduplicated total sums.
+
+    A row is counted when ``overlaps_deal_id`` is empty, or when it is only ``likely_within`` an
+    unconfirmed package whose contents are unpublished: confirmed totals keep such a signed row, and
+    :func:`counted_value` nets it out of the package so a total that includes the package counts it once.
+    """
     require(deals, ["overlaps_deal_id"], "deals frame")
-    return blank(deals["overlaps_deal_id"])
+    likely = deals["overlap_type"].eq(LIKELY_WITHIN) if "overlap_type" in deals else False
+    return blank(deals["overlaps_deal_id"]) | likely
+
+
+def counted_value(deals: pd.DataFrame) -> pd.Series:
+    """The value (US$ m) each counted row adds to a total; missing for rows not counted.
+
+    A package is net of the counted rows linked to it as ``likely_within`` (never below 0), so a
+    total over all counted rows counts their money once. Other rows add their ``value_usd_m``.
+
+    >>> frame = pd.DataFrame({"deal_id": ["pkg", "jet"], "value_usd_m": [100.0, 8.0],
+    ...     "overlaps_deal_id": [None, "pkg"], "overlap_type": [None, "likely_within"]})
+    >>> counted_value(frame).tolist()
+    [92.0, 8.0]
+    """
+    require(deals, ["deal_id", "value_usd_m", "overlaps_deal_id"], "deals frame")
+    counted = is_counted(deals)
+    inside = deals[counted & ~blank(deals["overlaps_deal_id"])]
+    netted = inside.groupby("overlaps_deal_id")["value_usd_m"].sum(min_count=1)
+    less = deals["deal_id"].map(netted).fillna(0.0)
+    value = (deals["value_usd_m"] - less).clip(lower=0).where(deals["value_usd_m"].notna())
+    return value.where(counted)
 
 
 def dataset_of(rows: pd.DataFrame) -> pd.Series:

@@ -8,7 +8,10 @@ Assumptions (each one a parameter, shown in notebook 05)
   machinery is a US export to the state, i.e. the state's imports from the US. Investment,
   joint ventures, financing, frameworks and agreements move money, not goods across the border,
   and are left out; the alternative basis ``instruments=None`` counts every valued deal (an upper
-  bound that is NOT trade), and ``include_unconfirmed`` adds unconfirmed headlines.
+  bound that is NOT trade), and ``include_unconfirmed`` adds unconfirmed headlines. A trade
+  scenario also needs a value that is a price of goods (``value_measure`` in
+  :data:`helpers.codes.TRADE_MEASURES`): a contract that includes services or local assembly, a
+  project cost or a financing amount is not US exports.
 - **When.** A deal's value is spread evenly over its stated delivery years
   (``delivery_start_year..delivery_end_year``). Where only a start is stated the deal runs
   ``default_period`` years from it; where only an end is stated it runs from the announcement
@@ -33,9 +36,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from helpers.codes import STATES, UNCONFIRMED, WORLD, words
+from helpers.codes import STATES, TRADE_MEASURES, UNCONFIRMED, WORLD, words
 from helpers.compute.deals import NON_BINDING, binding_class, deduplicated
-from helpers.compute.rules import CURRENT_FROM, latest_years
+from helpers.compute.rules import CURRENT_FROM, counted_value, latest_years
 from helpers.compute.series import select_series
 from helpers.compute.shares import partner_shares, share_pct
 
@@ -57,10 +60,12 @@ def counted_deals(
 
     ``instruments=None`` keeps every instrument (the not-trade upper bound).
     """
-    rows = deduplicated(deals)
+    rows = deduplicated(deals).assign(value_usd_m=counted_value(deals))
     rows = rows[rows["value_usd_m"].notna()]
     if instruments is not None:
         rows = rows[rows["instrument"].isin(list(instruments))]
+        if "value_measure" in rows:
+            rows = rows[rows["value_measure"].isin(TRADE_MEASURES)]
     if not include_unconfirmed:
         rows = rows[rows["confirmation"].ne(UNCONFIRMED)]
     return rows.sort_values(["country", "deal_id"]).reset_index(drop=True)
@@ -333,6 +338,8 @@ def excluded_deals(
             why = "no value stated"
         elif instruments is not None and row["instrument"] not in instruments:
             why = f"{words(row['instrument'])}: not a purchase of goods (not trade)"
+        elif instruments is not None and row.get("value_measure", "contract_value") not in TRADE_MEASURES:
+            why = f"value basis {words(row['value_measure'])}: not a price of US goods (not trade)"
         else:
             why = "unconfirmed"
         records.append(

@@ -18,8 +18,10 @@ from helpers.data.errors import DataValidationError, Problem
 from helpers.data.loaders import load_deals, load_sources, resolve_path, sibling_path
 from helpers.data.tables import Table, check_foreign_keys, load_table
 
-PRECISION_LENGTH = {"day": 10, "month": 7, "year": 4}
+PRECISION_LENGTH = {"day": 10, "month": 7, "year": 4, "by": 10}
 CLAIM = "claim_of"
+TARGET = "target_set"
+TARGET_FIELDS = ("target_event", "target_date")
 
 
 def event_start(value: str) -> date:
@@ -42,7 +44,7 @@ def load_deal_events(path: str | os.PathLike[str] | None = None) -> pd.DataFrame
     targets = {"sources": load_sources(sibling_path(table, "sources")), "deals": deals}
     problems = check_foreign_keys(table, "deal_events", targets)
     starts, date_problems = _event_dates(table)
-    problems += date_problems
+    problems += date_problems + _targets(table)
     if not date_problems:
         problems += _order_and_announcement(table, starts, deals)
     if problems:
@@ -69,6 +71,18 @@ def _event_dates(table: Table) -> tuple[list[date | None], list[Problem]]:
                 table.problem(position, "date_precision", f"{precision!r} does not match the date {text!r}")
             )
     return starts, problems
+
+
+def _targets(table: Table) -> list[Problem]:
+    """A ``target_set`` row names its step and date; no other row does."""
+    problems = []
+    for position, row in enumerate(table.frame.itertuples(index=False)):
+        is_target = row.event == TARGET
+        for field in TARGET_FIELDS:
+            if pd.isna(getattr(row, field)) == is_target:
+                rule = "is required for" if is_target else "is only for"
+                problems.append(table.problem(position, field, f"{field} {rule} a target_set event"))
+    return problems
 
 
 def _order_and_announcement(table: Table, starts: list[date | None], deals: pd.DataFrame) -> list[Problem]:
@@ -99,7 +113,7 @@ def _order_and_announcement(table: Table, starts: list[date | None], deals: pd.D
 
 
 def load_deal_checks(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """Load ``deal_checks.csv``: when each deal was last checked for news and what was found."""
+    """Load ``deal_checks.csv``: each check of each deal for news and what was found (one row per check)."""
     table = load_table("deal_checks", resolve_path(path, "deal_checks"))
     deals = load_deals(sibling_path(table, "deals"))
     targets = {"sources": load_sources(sibling_path(table, "sources")), "deals": deals}

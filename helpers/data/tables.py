@@ -245,8 +245,8 @@ def _frictionless_rows(path: Path, name: str, text: str, line_of: Callable[[int]
         raise fail(path, f"not readable as a table: {err.error.message}") from None
     except ArithmeticError as err:  # e.g. decimal.InvalidOperation on "sNaN"
         raise fail(path, f"a number in it cannot be read ({type(err).__name__})") from None
-    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as err:
-        # frictionless accepts some descriptors it then cannot apply (e.g. a null minimum)
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, re.error) as err:
+        # frictionless accepts some descriptors it then cannot apply (e.g. a null minimum, a broken pattern)
         message = f"the schema of {name!r} cannot be applied to {path.name} ({type(err).__name__}: {err})"
         raise fail(descriptor_path(), message) from None
     return rows, problems

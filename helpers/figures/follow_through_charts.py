@@ -12,17 +12,13 @@ from helpers.figures.events import events_in_dates, mark_events
 from helpers.figures.theme import finish, wrap
 from helpers.text import plotly_text
 
-# Okabe-Ito colours, from furthest along (blues, green) through moving (orange, yellow) to silence and stops.
-STATUS_COLOURS = {
-    ft.IN_OPERATION: "#0072B2",
-    ft.IN_DELIVERY: "#56B4E9",
+# Okabe-Ito colours, from moved up (blue) and binding when signed (green) through news (yellow) to silence (grey).
+MOVEMENT_COLOURS = {
+    ft.NEW: "#CC79A7",
+    ft.MOVED: "#0072B2",
     ft.BINDING: "#009E73",
-    ft.MOVING: "#E69F00",
-    ft.TALKS: "#F0E442",
-    ft.NO_NEWS: "#BBBBBB",
-    ft.STALLED: "#D55E00",
-    ft.SUPERSEDED: "#CC79A7",
-    ft.CANCELLED: "#000000",
+    ft.NEWS: "#F0E442",
+    ft.SILENT: "#BBBBBB",
 }
 # Event kinds grouped for the timeline: (label, symbol, colour).
 EVENT_GROUPS = {
@@ -37,6 +33,7 @@ EVENT_GROUPS = {
     "in_operation": ("delivery or operation", "star", "#0072B2"),
     "talks_held": ("talks or restatement (no new terms)", "x-thin-open", "#444444"),
     "reaffirmed": ("talks or restatement (no new terms)", "x-thin-open", "#444444"),
+    "target_set": ("talks or restatement (no new terms)", "x-thin-open", "#444444"),
     "delayed": ("delay, cut, cancellation or replacement", "square", "#D55E00"),
     "scaled_down": ("delay, cut, cancellation or replacement", "square", "#D55E00"),
     "cancelled": ("delay, cut, cancellation or replacement", "square", "#D55E00"),
@@ -47,13 +44,14 @@ EVENT_WORDS = {
     "mou_signed": "MoU or agreement signed",
     "loi_issued": "letter of interest issued",
     "scaled_up": "scaled up",
-    "contract_signed": "contract signed",
+    "contract_signed": "definitive agreement signed",
     "options_converted": "options converted to firm orders",
-    "financing_approved": "financing approved",
-    "first_delivery": "first delivery",
+    "financing_approved": "financing agreed",
+    "first_delivery": "delivery or work under way",
     "in_operation": "in operation",
     "talks_held": "talks held",
     "reaffirmed": "restated",
+    "target_set": "target date set",
     "delayed": "delayed",
     "scaled_down": "scaled down",
     "cancelled": "cancelled",
@@ -62,12 +60,12 @@ EVENT_WORDS = {
 
 
 def status_chart(status: pd.DataFrame, source: str, title: str) -> go.Figure:
-    """Announced value of the counted, confirmed deals of each state, stacked by status today (US$ bn)."""
+    """Announced value of the counted, confirmed deals of each state, stacked by movement since the summit (US$ bn)."""
     totals = ft.status_totals(status, by="country")
     states = sorted(status["country"].unique(), reverse=True)
     fig = go.Figure()
-    for name in ft.STATUS_ORDER:
-        own = totals[totals["status"].eq(name)].set_index("country")
+    for name in ft.MOVEMENT_ORDER:
+        own = totals[totals["movement"].eq(name)].set_index("country")
         if own.empty:
             continue
         values = [own["value_usd_m"].get(s, float("nan")) / 1000 for s in states]
@@ -78,7 +76,7 @@ def status_chart(status: pd.DataFrame, source: str, title: str) -> go.Figure:
                 x=[round(v, 3) for v in values],
                 orientation="h",
                 name=name.capitalize(),
-                marker={"color": STATUS_COLOURS[name], "line": {"color": "#FFFFFF", "width": 0.5}},
+                marker={"color": MOVEMENT_COLOURS[name], "line": {"color": "#FFFFFF", "width": 0.5}},
                 customdata=counts,
                 hovertemplate=f"%{{y}}<br>{name.capitalize()}: US&#36; %{{x:,.2f}} bn in %{{customdata}} deal(s)"
                 "<extra></extra>",
@@ -90,7 +88,7 @@ def status_chart(status: pd.DataFrame, source: str, title: str) -> go.Figure:
         fig,
         title=title,
         subtitle=(
-            "Value announced, US$ bn, of the deals counted once and confirmed, by what has happened since; "
+            "Value announced, US$ bn, of the deals counted once and confirmed, by what has happened since the summit; "
             "deals that state no value are in the table below, not in the bars"
         ),
         x_title="Value announced (US$ bn)",

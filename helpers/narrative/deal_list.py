@@ -14,6 +14,7 @@ from IPython.display import HTML
 
 from helpers.codes import country_name
 from helpers.codes import words as code_words
+from helpers.compute.rules import LIKELY_WITHIN
 from helpers.text import NO_MATH_CLASSES, html_text
 
 TABLE_CLASS = "c5-deals"
@@ -75,7 +76,8 @@ def date_words(day: object, precision: object) -> str:
 
 def _row(deal: pd.Series, titles: pd.Series, publishers: pd.Series) -> str:
     container = deal["overlaps_deal_id"]
-    counted = "yes" if container is None or pd.isna(container) else f"no: inside {titles.get(container, 'another row')}"
+    inside = not (container is None or pd.isna(container)) and deal.get("overlap_type") != LIKELY_WITHIN
+    counted = f"no: inside {titles.get(container, 'another row')}" if inside else "yes"
     value, day = deal["value_usd_m"], deal["announced_date"]
     value_key = "" if pd.isna(value) else f"{float(value):.10g}"
     day_key = "" if pd.isna(day) or deal["date_precision"] == "unknown" else pd.Timestamp(day).date().isoformat()
