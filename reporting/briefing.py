@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from reporting.page import Report
+from reporting.project import BottomLine
 
 SITE_TITLE = "C5 Realignment: Central Asia's economic ties after the C5+1 summit"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -76,11 +77,34 @@ def _entries(reports: list[Report], href: callable) -> str:
     )
 
 
-def index_body(reports: list[Report], stamp: Stamp, briefing_name: str) -> str:
-    """The index: one link and main finding per report, the stamp, and the one-file briefing."""
+def bottom_line_html(bottom: BottomLine | None, reports: list[Report], href: callable) -> str:
+    """The bottom line: its sentences, each with a link to the report that holds its evidence (when
+    that report is in the set), then the key-indicator table."""
+    if bottom is None or not bottom.points:
+        return ""
+    built = {r.job.name: r for r in reports}
+    items = []
+    for point in bottom.points:
+        links = [
+            f'<a href="{html.escape(href(built[name]))}">{html.escape(built[name].title)}</a>'
+            for name in point.evidence
+            if name in built
+        ]
+        evidence = f' <span class="c5-evidence">Evidence: {"; ".join(links)}</span>' if links else ""
+        items.append(f"<li>{html.escape(point.text)}{evidence}</li>")
+    return (
+        '<section class="c5-bottom-line" aria-labelledby="bottom-line"><h2 id="bottom-line">The bottom line</h2>\n'
+        f'<ul>{"".join(items)}</ul>\n{bottom.table_html}\n'
+        f"<p class='c5-note'>{html.escape(bottom.rule)}</p></section>"
+    )
+
+
+def index_body(reports: list[Report], stamp: Stamp, briefing_name: str, bottom: BottomLine | None = None) -> str:
+    """The index: the bottom line, one link and main finding per report, the stamp, and the briefing."""
     return (
         f"<h1>{html.escape(SITE_TITLE)}</h1>\n"
         f'<p class="c5-stamp-line">{html.escape(stamp.line())}</p>\n'
+        f"{bottom_line_html(bottom, reports, lambda r: f'{r.job.name}.html')}\n"
         "<p>Each report opens in any web browser, offline. To send everything by email, attach the one file "
         f'<a href="{html.escape(briefing_name)}">{html.escape(briefing_name)}</a>: it holds every report.</p>\n'
         f'<ul class="c5-index">\n{_entries(reports, lambda r: f"{r.job.name}.html")}\n</ul>'
@@ -110,7 +134,9 @@ def _localise(body: str, prefix: str, sections: dict[str, str]) -> str:
     return re.sub(r'href="([^"#/:]+\.html)(?:#[^"]*)?"', other_report, body)
 
 
-def briefing_body(reports: list[Report], stamp: Stamp, bodies: dict[str, str]) -> tuple[str, dict[str, dict]]:
+def briefing_body(
+    reports: list[Report], stamp: Stamp, bodies: dict[str, str], bottom: BottomLine | None = None
+) -> tuple[str, dict[str, dict]]:
     """The briefing's body (index, then every report as a section) and its figures, ids prefixed.
 
     ``bodies`` maps a report name to its body with images filled in.
@@ -119,6 +145,7 @@ def briefing_body(reports: list[Report], stamp: Stamp, bodies: dict[str, str]) -
     parts = [
         f'<h1 id="top">{html.escape(SITE_TITLE)}</h1>',
         f'<p class="c5-stamp-line">{html.escape(stamp.line())}</p>',
+        bottom_line_html(bottom, reports, lambda r: "#" + section_id(r)),
         "<p>Every report of the C5 Realignment analysis in one file: findings, charts, tables and sources. "
         "It opens offline in any web browser; where scripts do not run, each chart shows as a picture.</p>",
         '<nav aria-labelledby="contents"><h2 id="contents">Contents and main findings</h2>',

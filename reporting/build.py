@@ -33,6 +33,8 @@ from reporting.project import (
     NOTEBOOKS_DIR,
     REPO,
     REPO_DATA_DIR,
+    BottomLine,
+    bottom_line,
     data_dir,
     data_vintage,
     newest_source_date,
@@ -106,7 +108,9 @@ def _checked(name: str, html_text: str, limit: int) -> bytes:
     return data
 
 
-def assemble(reports: list[Report], images: dict[str, dict[str, str]], stamp: bf.Stamp) -> dict[str, bytes]:
+def assemble(
+    reports: list[Report], images: dict[str, dict[str, str]], stamp: bf.Stamp, bottom: BottomLine | None = None
+) -> dict[str, bytes]:
     """Every output file's bytes: the reports, the index and the briefing."""
     files: dict[str, bytes] = {}
     bodies = {r.job.name: fill_images(r.body, images[r.job.name]) for r in reports}
@@ -114,9 +118,9 @@ def assemble(reports: list[Report], images: dict[str, dict[str, str]], stamp: bf
     for report in reports:
         text = page(report.title, bodies[report.job.name], head, foot, report.figures)
         files[f"{report.job.name}.html"] = _checked(report.job.name, text, MAX_REPORT_BYTES)
-    index = page("C5 Realignment reports", bf.index_body(reports, stamp, BRIEFING_NAME), head, foot, {})
+    index = page("C5 Realignment reports", bf.index_body(reports, stamp, BRIEFING_NAME, bottom), head, foot, {})
     files["index.html"] = _checked("index", index, MAX_REPORT_BYTES)
-    body, figures = bf.briefing_body(reports, stamp, bodies)
+    body, figures = bf.briefing_body(reports, stamp, bodies, bottom)
     briefing_head = bf.header("#contents", "C5 Realignment briefing: contents", stamp)
     text = page(f"{bf.SITE_TITLE} (briefing)", body, briefing_head, foot, figures)
     files[BRIEFING_NAME] = _checked("briefing", text, MAX_BRIEFING_BYTES)
@@ -128,7 +132,7 @@ def build(out: Path, notebooks_dir: Path = NOTEBOOKS_DIR, workers: int = 2) -> l
     stamp = bf.Stamp(newest_source_date(), trade_coverage_text(), build_date(), data_vintage())
     with tempfile.TemporaryDirectory(prefix="c5-reports-") as tmp:
         reports = execute_all(notebooks_dir, Path(tmp), workers)
-    files = assemble(reports, image_urls(reports, IMAGE_FORMAT), stamp)
+    files = assemble(reports, image_urls(reports, IMAGE_FORMAT), stamp, bottom_line())
     return publish(out, files)
 
 

@@ -6,6 +6,7 @@ index stamp, and state names. If ``helpers`` is reorganised, this is the one fil
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from helpers import data_dir, data_vintage, load_sources, load_trade
@@ -20,6 +21,8 @@ __all__ = [
     "NOTEBOOKS_DIR",
     "REPO",
     "REPO_DATA_DIR",
+    "BottomLine",
+    "bottom_line",
     "country_name",
     "data_dir",
     "data_vintage",
@@ -44,3 +47,22 @@ def trade_coverage_text() -> str | None:
     if reach["partners"] is not None and reach["partners"] > reach["own"]:
         text += f" (partners' records to {reach['partners']})"
     return text
+
+
+@dataclass(frozen=True)
+class BottomLine:
+    """The bottom line's sentences (each with the report holding its evidence), the key-indicator
+    table as escaped HTML, and the latest-year rule in words."""
+
+    points: list
+    table_html: str
+    rule: str
+
+
+def bottom_line() -> BottomLine:
+    """The bottom line of the current data (:mod:`helpers.narrative.bottom_line`)."""
+    from helpers import load_deal_checks, load_deal_events, load_deals
+    from helpers.narrative import bottom_line as bl
+
+    points, table, rule = bl.bottom_line(load_trade(), load_deals(), load_deal_events(), load_deal_checks())
+    return BottomLine(points, table.data, rule)

@@ -40,10 +40,20 @@ def answer(status: pd.DataFrame, summit: str = "2025-11-06") -> str:
     h = ft.headline(status)
     return (
         f"Since the summit on {ft.day(summit)}, {deals(h['n_moved'])} worth {money(h['moved_usd_m'])} moved up a "
-        f"stage ({h['n_became_binding']} to a binding stage); {money(h['binding_at_signing_usd_m'])} in "
+        f"stage ({h['n_became_binding']} to a binding stage{_known_by(h['n_moved_by'])}); "
+        f"{money(h['binding_at_signing_usd_m'])} in "
         f"{deals(h['n_binding_at_signing'])} was binding when signed; {deals(h['n_silent'])} worth "
         f"{money(h['silent_usd_m'])} {'has' if h['n_silent'] == 1 else 'have'} had no public news"
     )
+
+
+def _known_by(n: int) -> str:
+    """The clause saying how many moves are dated only by a later source (empty when none).
+
+    >>> _known_by(0), _known_by(3)
+    ('', "; 3 of the moves known only by a later source's date")
+    """
+    return f"; {n} of the moves known only by a later source's date" if n else ""
 
 
 def deals(n: int) -> str:
