@@ -123,8 +123,13 @@ class Executed:
             if not mine:
                 return False
             if not target.exists():
-                with tempfile.TemporaryDirectory(prefix="c5-exec-", dir=self.folder) as tmp:
-                    os.replace(execute(self.jobs[name], Path(tmp)), target)  # atomic: never half a notebook
+                saved = os.environ.pop("C5_DATA_DIR", None)  # always the repository's data
+                try:
+                    with tempfile.TemporaryDirectory(prefix="c5-exec-", dir=self.folder) as tmp:
+                        os.replace(execute(self.jobs[name], Path(tmp)), target)  # atomic: never half a notebook
+                finally:
+                    if saved is not None:
+                        os.environ["C5_DATA_DIR"] = saved
         return True
 
     def __call__(self, name: str) -> Path:
