@@ -7,8 +7,8 @@
   inputs reuses the copies (strict nbval still executes every notebook on every run).
 - ``shared``: a folder made once per test session (report builds), whichever worker asks first.
 - ``jupyter_lab``: one JupyterLab server for every Lab test.
-- Grouping for ``--dist loadgroup``: nbval cells of a notebook, the tests of one report page, the
-  Lab tests, and each other module stay together on one worker.
+- Work units for ``--dist loadgroup`` (``work_unit``): nbval cells of a notebook, the tests of one
+  report page, the Lab tests, and each other module stay together on one worker.
 - The ``heavy`` mark (notebook execution, report builds, browsers): ``make check`` leaves them out.
 """
 
@@ -54,28 +54,57 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "heavy: executes notebooks, builds reports or drives a browser")
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark heavy tests and give every test its xdist group."""
+    """Mark the heavy tests (``make check`` deselects them)."""
     for item in items:
         path = Path(str(item.fspath))
-        module = path.name
-        if path.suffix == ".ipynb":  # nbval: a notebook's cells run in order in one kernel
+        if path.suffix == ".ipynb" or path.name in HEAVY_MODULES:
             item.add_marker(pytest.mark.heavy)
-            item.add_marker(pytest.mark.xdist_group(f"nbval-{path.stem}"))
-            continue
-        if module in HEAVY_MODULES:
-            item.add_marker(pytest.mark.heavy)
-        params = getattr(item, "callspec", None)
-        if module in LAB_MODULES:
-            group = "jupyterlab"
-        elif module == "test_reports.py":
-            if params is None or "name" not in params.params:
-                continue  # its own unit: the builds it reads are shared between workers anyway
-            group = f"page-{params.params['name']}"  # one visit per page and width serves all its tests
-        else:
-            group = f"module-{module}"
-        item.add_marker(pytest.mark.xdist_group(group))
+
+
+# Report tests without a page parameter that read a page's shared visit.
+PAGE_OF = {
+    "test_the_fixture_map_draws_its_own_shapes_without_the_cdn": "02_fixture_map",
+    "test_a_chart_in_a_narrow_window_draws_at_the_narrow_width": "c5-realignment-briefing",
+    "test_chart_tools_are_reachable_by_keyboard": "01_deal_tracker",
+    "test_markup_in_a_trace_name_or_label_is_text_in_the_csv": "01_deal_tracker",
+    "test_the_deal_list_filters_as_you_type_and_sorts_by_value": "01_deal_tracker",
+    "test_planted_markup_is_shown_as_text": "index",
+}
+
+
+def work_unit(nodeid: str) -> str:
+    """Tests that must share one worker: a notebook's nbval cells (one kernel), the Lab tests (one
+    server), the tests of one report page (one visit per width) and each other module (its fixtures).
+    Other report tests go alone: the builds they read are shared between workers through files."""
+    path, _, rest = nodeid.partition("::")
+    module = Path(path).name
+    if path.endswith(".ipynb") or (module != "test_reports.py" and module not in LAB_MODULES):
+        return path
+    if module in LAB_MODULES:
+        return "jupyterlab"
+    test, _, param = rest.partition("[")
+    if test in PAGE_OF:
+        return f"page {PAGE_OF[test]}"
+    if not param:
+        return nodeid
+    page = param.removesuffix("]").rsplit("/", 1)[-1].removesuffix("-A4").removesuffix("-Letter")
+    return f"page {'c5-realignment-briefing' if page == 'briefing' else page}"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """``--dist loadgroup`` with the work units above (pytest 9.2 ignores xdist_group marks:
+    pytest-xdist 3.8 renames ``item._nodeid``, which pytest no longer reads)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class WorkUnits(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return WorkUnits(config, log)
 
 
 def _fingerprint() -> str:

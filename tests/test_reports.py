@@ -367,7 +367,6 @@ def test_every_chart_draws_offline_when_shown(builds: Builds, browser: object, k
     assert seen["dialogs"] == []
 
 
-@pytest.mark.xdist_group("page-02_fixture_map")
 def test_the_fixture_map_draws_its_own_shapes_without_the_cdn(builds: Builds, browser: object) -> None:
     seen = desktop(browser, builds["fixtures"] / "02_fixture_map.html")
     maps = [c for c in seen["charts"] if c["choropleth"]]
@@ -376,7 +375,6 @@ def test_the_fixture_map_draws_its_own_shapes_without_the_cdn(builds: Builds, br
     assert seen["blocked"] == [] and seen["errors"] == []
 
 
-@pytest.mark.xdist_group(f"page-{BRIEFING_NAME.removesuffix('.html')}")
 def test_a_chart_in_a_narrow_window_draws_at_the_narrow_width(built: Path, browser: object) -> None:
     seen = phone(browser, built / f"{BRIEFING_NAME}")  # the phone visit of the briefing, 390 px wide
     charts = seen["charts"]
@@ -470,7 +468,6 @@ def test_no_serious_accessibility_violations(built: Path, browser: object, name:
     assert seen["lang"] == "en"
 
 
-@pytest.mark.xdist_group(f"page-{REPORTS[0]}")
 def test_chart_tools_are_reachable_by_keyboard(built: Path, browser: object) -> None:
     seen = desktop(browser, built / f"{REPORTS[0]}.html")
     assert seen["tools"] > 0
@@ -533,7 +530,6 @@ def test_planted_markup_in_data_never_becomes_a_link_style_or_script(
     assert found["blocked"] == [] and found["errors"] == []
 
 
-@pytest.mark.xdist_group("page-index")
 def test_planted_markup_is_shown_as_text(hostile_built: Path, browser: object) -> None:
     text = hostile(browser, hostile_built / "index.html")["text"]
     text += without_scripts(browser, hostile_built / BRIEFING_NAME)["text"]
@@ -792,7 +788,6 @@ def test_every_chart_has_a_visible_title_and_one_csv_of_exactly_its_plotted_valu
             assert all(_same(row[column], value) for column, value in cells), (chart["title"], row, cells)
 
 
-@pytest.mark.xdist_group(f"page-{REPORTS[0]}")
 def test_markup_in_a_trace_name_or_label_is_text_in_the_csv(hostile_built: Path, browser: object) -> None:
     charts = hostile(browser, hostile_built / f"{REPORTS[0]}.html")["downloads"]
     tables = [_decoded_csv(c["links"][0]["href"])[1] for c in charts]
@@ -900,7 +895,6 @@ def _deal_rows() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-@pytest.mark.xdist_group("page-01_deal_tracker")
 def test_the_deal_list_filters_as_you_type_and_sorts_by_value(built: Path, browser: object) -> None:
     deals = _deal_rows()
     titles = {d["deal_id"]: d["title"] for d in deals}
