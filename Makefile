@@ -1,12 +1,13 @@
 # Two commands from a fresh clone (see README.md):
 #   make reports   build the HTML reports into reports/ (creates .venv on first use)
 #   make test      lint, then every test: helpers, data, notebooks (strict nbval), reports in a browser
+#   make check     the fast loop: lint, helpers, data and descriptor tests (no notebook run, no browser)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: reports test lint lab benchmark clean
+.PHONY: reports test check lint lab benchmark clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,8 +21,16 @@ reports: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check .
 
+# Across every core (pytest-xdist); tests/conftest.py keeps what shares a notebook run, a report
+# page or the JupyterLab server on one worker. The slowest 15 tests are listed at the end.
+XDIST := -n logical --dist loadgroup
+
 test: lint
-	$(PY) -m pytest --nbval
+	$(PY) -m pytest --nbval $(XDIST)
+
+# Tests marked heavy (tests/conftest.py: notebook execution, report builds, browsers) are left out.
+check: lint
+	$(PY) -m pytest -m "not heavy" $(XDIST)
 
 lab: $(STAMP)
 	IPYTHONDIR=$(CURDIR)/.ipython $(VENV)/bin/jupyter lab notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )

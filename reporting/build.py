@@ -28,7 +28,7 @@ from reporting.images import ImageFormat, ImageRenderError, render_images
 from reporting.messages import one_line
 from reporting.output import OutputError, check_out, publish
 from reporting.page import Report, check_offline, fill_images, render_report
-from reporting.plan import ReportBuildError, execute, plan, set_environ
+from reporting.plan import Job, ReportBuildError, execute, plan, set_environ
 from reporting.project import (
     NOTEBOOKS_DIR,
     REPO,
@@ -53,21 +53,32 @@ def build_date() -> date:
     return datetime.fromtimestamp(int(epoch), UTC).date() if epoch else datetime.now(UTC).date()
 
 
-def execute_all(notebooks_dir: Path, build_dir: Path, workers: int) -> list[Report]:
-    """Execute every planned notebook and render its page body."""
+def reusable(jobs: list[Job], executed_dir: Path | None) -> dict[str, Path]:
+    """Already-executed copies (``<report name>.ipynb`` in ``executed_dir``) that stand in for a fresh run."""
+    if executed_dir is None:
+        return {}
+    copies = {job.name: executed_dir / f"{job.name}.ipynb" for job in jobs}
+    return {name: path for name, path in copies.items() if path.is_file()}
+
+
+def execute_all(notebooks_dir: Path, build_dir: Path, workers: int, executed_dir: Path | None = None) -> list[Report]:
+    """Execute every planned notebook (unless ``executed_dir`` holds it executed) and render its page body."""
     jobs = plan(notebooks_dir)
     if not jobs:
         raise ReportBuildError(f"no notebooks named NN_*.ipynb in {notebooks_dir}")
+    ready = reusable(jobs, executed_dir)
+    todo = [job for job in jobs if job.name not in ready]
     # Kernels start in the notebooks' folder, so they get C5_DATA_DIR as an absolute path.
     env = {"C5_DATA_DIR": str(data_dir())} if os.environ.get("C5_DATA_DIR") else {}
-    with ProcessPoolExecutor(
-        max_workers=max(1, min(workers, len(jobs))),
-        mp_context=get_context("spawn"),
-        initializer=_start_worker,
-        initargs=(env, os.getpid()),
-    ) as pool:
-        executed = list(pool.map(execute, jobs, [build_dir] * len(jobs)))
-    return [render_report(nbformat.read(path, as_version=4), job) for job, path in zip(jobs, executed, strict=True)]
+    if todo:
+        with ProcessPoolExecutor(
+            max_workers=max(1, min(workers, len(todo))),
+            mp_context=get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(env, os.getpid()),
+        ) as pool:
+            ready.update(zip([job.name for job in todo], pool.map(execute, todo, [build_dir] * len(todo)), strict=True))
+    return [render_report(nbformat.read(ready[job.name], as_version=4), job) for job in jobs]
 
 
 def _start_worker(env: dict[str, str], parent: int) -> None:
@@ -127,11 +138,13 @@ def assemble(
     return files
 
 
-def build(out: Path, notebooks_dir: Path = NOTEBOOKS_DIR, workers: int = 2) -> list[Path]:
+def build(
+    out: Path, notebooks_dir: Path = NOTEBOOKS_DIR, workers: int = 2, executed_dir: Path | None = None
+) -> list[Path]:
     """Build every report, the index and the briefing into ``out`` (already checked); return the files."""
     stamp = bf.Stamp(newest_source_date(), trade_coverage_text(), build_date(), data_vintage())
     with tempfile.TemporaryDirectory(prefix="c5-reports-") as tmp:
-        reports = execute_all(notebooks_dir, Path(tmp), workers)
+        reports = execute_all(notebooks_dir, Path(tmp), workers, executed_dir)
     files = assemble(reports, image_urls(reports, IMAGE_FORMAT), stamp, bottom_line())
     return publish(out, files)
 
@@ -152,6 +165,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True, help="folder for the HTML reports (created if missing)")
     parser.add_argument("--notebooks", type=Path, default=NOTEBOOKS_DIR, help="folder of NN_*.ipynb notebooks")
     parser.add_argument("--workers", type=int, default=2, help="notebooks executed at a time")
+    parser.add_argument(
+        "--executed",
+        type=Path,
+        help="folder of notebooks already executed on the same notebooks and data, named <report>.ipynb "
+        "(04_country_profile_KAZ.ipynb, ...): reused instead of executing them again",
+    )
     args = parser.parse_args(argv)
     try:
         out = check_out(args.out, protected_folders(args.notebooks))
@@ -160,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     start = time.perf_counter()
     try:
-        files = build(out, args.notebooks, args.workers)
+        files = build(out, args.notebooks, args.workers, args.executed)
     except (ReportBuildError, ImageRenderError, OutputError) as err:
         print(f"Report build failed: {err}", file=sys.stderr)
         return 1

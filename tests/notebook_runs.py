@@ -52,6 +52,14 @@ def run_notebook(
     return nb
 
 
+def executed_ok(path: Path) -> nbformat.NotebookNode:
+    """A notebook executed once for the session (tests/conftest.py ``executed``); fail on any error or stderr."""
+    nb = nbformat.read(path, as_version=4)
+    problems = errors(nb)
+    assert not problems, problems
+    return nb
+
+
 def errors(nb: nbformat.NotebookNode) -> list[str]:
     """Error outputs and anything written to stderr."""
     return [

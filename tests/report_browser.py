@@ -1,5 +1,8 @@
 """Shared tools of the report tests: building reports with the command line, and Chromium visits.
 
+A page is visited once per width and mode (desktop, phone, print, no scripts) and everything the
+tests need is collected in that visit (``once``); the tests then assert on what was collected.
+
 Not a test module: tests/test_reports.py imports it.
 """
 
@@ -10,7 +13,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,18 +33,28 @@ BAD_CONSOLE = {"error", "warning", "trace", "assert"}
 BUILD_ENV = {"SOURCE_DATE_EPOCH": "1764374400"}  # 29 November 2025
 
 
-def build_command(out: Path | str, notebooks_dir: Path) -> list[str]:
-    """The README's command (``python -m reporting --out DIR``) for a notebooks folder."""
-    return [sys.executable, "-m", "reporting", "--out", str(out), "--notebooks", str(notebooks_dir)]
+def build_command(out: Path | str, notebooks_dir: Path, executed: Path | None = None) -> list[str]:
+    """The README's command (``python -m reporting --out DIR``) for a notebooks folder.
+
+    ``executed``: a folder of those notebooks already executed on the same data, reused by the build.
+    """
+    command = [sys.executable, "-m", "reporting", "--out", str(out), "--notebooks", str(notebooks_dir)]
+    return [*command, "--executed", str(executed)] if executed else command
 
 
 def build_reports(
-    out: Path | str, data_dir: Path, notebooks_dir: Path, **kwargs: object
+    out: Path | str, data_dir: Path, notebooks_dir: Path, executed: Path | None = None, **kwargs: object
 ) -> subprocess.CompletedProcess:
     """Run the build against a data folder; return the finished process (output captured)."""
     env = {**os.environ, **BUILD_ENV, "C5_DATA_DIR": str(data_dir)}
     return subprocess.run(
-        build_command(out, notebooks_dir), cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200, **kwargs
+        build_command(out, notebooks_dir, executed),
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        **kwargs,
     )
 
 
@@ -49,6 +62,16 @@ def digest_tree(folder: Path) -> dict[str, str]:
     """Every file under a folder with its hash (hidden staging folders included)."""
     files = [p for p in sorted(folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts]
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+_COLLECTED: dict[tuple[str, ...], dict] = {}
+
+
+def once(key: tuple[str, ...], collect: Callable[[], dict]) -> dict:
+    """What ``collect`` gathered in its visit, collected on first use in this test process."""
+    if key not in _COLLECTED:
+        _COLLECTED[key] = collect()
+    return _COLLECTED[key]
 
 
 @dataclass

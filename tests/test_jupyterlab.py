@@ -1,19 +1,15 @@
 """The notebooks as an analyst sees them: a real JupyterLab, driven in Debian's Chromium.
 
-One JupyterLab server is started for the module; each committed notebook is opened (its stored
-outputs render before any cell runs) and read from the DOM: no output is typeset as maths, every
-chart shows its title, no chart offers Plotly's cloud "share"/"edit" buttons or logo, and the
-notebook is not marked modified by the mere act of opening it.
+The session's one JupyterLab server (tests/conftest.py, shared with test_text_in_jupyterlab.py)
+serves the repository; each committed notebook is opened (its stored outputs render before any
+cell runs) and read from the DOM: no output is typeset as maths, every chart shows its title, no
+chart offers Plotly's cloud "share"/"edit" buttons or logo, and the notebook is not marked
+modified by the mere act of opening it.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import secrets
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -23,9 +19,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-JUPYTER = Path(sys.executable).with_name("jupyter")
 CHROMIUM = "/usr/bin/chromium"
-STARTUP_SECONDS = 90
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
 INSTALLED_KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
@@ -38,15 +32,8 @@ def within(scope: str, selectors: tuple[str, ...]) -> str:
     return ", ".join(f"{scope} {selector}" for selector in selectors)
 
 
-def free_port() -> int:
-    """A currently free TCP port on the loopback interface."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def list_notebooks(port: int, token: str) -> list[str] | None:
-    """Names in ``notebooks/`` from the contents API, or None while the server is not up yet."""
+    """Names in ``notebooks/`` from the contents API, or None when the server does not answer."""
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/api/contents/notebooks", headers={"Authorization": f"token {token}"}
     )
@@ -59,48 +46,11 @@ def list_notebooks(port: int, token: str) -> list[str] | None:
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, str]]:
-    """A JupyterLab server on the repository (port, token); stopped after the module."""
-    tmp = tmp_path_factory.mktemp("lab")
-    port, token = free_port(), secrets.token_hex(16)
-    command = [
-        str(JUPYTER),
-        "lab",
-        "--no-browser",
-        "--ip=127.0.0.1",
-        f"--port={port}",
-        "--port-retries=0",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={ROOT}",
-        # Opening a notebook must not write to it: autosave off makes any write the test's doing.
-        "--LabApp.user_settings_dir=" + str(tmp / "settings"),
-        "--LabApp.workspaces_dir=" + str(tmp / "workspaces"),
-    ]
-    if os.geteuid() == 0:  # containers and CI often run as root; jupyter refuses that without the flag
-        command.append("--allow-root")
-    log_path = tmp / "lab.log"
-    log = log_path.open("w")
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"), "JUPYTER_CONFIG_DIR": str(tmp / "config")}
-    server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-    try:
-        listed = None
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline and server.poll() is None:
-            listed = list_notebooks(port, token)
-            if listed is not None:
-                break
-            time.sleep(0.5)
-        assert server.poll() is None, f"jupyter lab exited early:\n{log_path.read_text()[-3000:]}"
-        assert listed == NOTEBOOKS, f"listed {listed}, expected {NOTEBOOKS}"
-        yield port, token
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
-        log.close()
+def lab(jupyter_lab: tuple[int, str]) -> tuple[int, str]:
+    """The session's JupyterLab server (tests/conftest.py), listing exactly the committed notebooks."""
+    listed = list_notebooks(*jupyter_lab)
+    assert listed == NOTEBOOKS, f"listed {listed}, expected {NOTEBOOKS}"
+    return jupyter_lab
 
 
 @pytest.fixture(scope="module")

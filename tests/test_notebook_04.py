@@ -1,6 +1,7 @@
 """The country profile runs for every state and its numbers follow the data.
 
-Every state is executed through papermill (the way the reports are built). Then Tajikistan's profile
+Every state is executed through papermill (the way the reports are built; once per session, shared
+with the report build: tests/conftest.py ``executed``). Then Tajikistan's profile
 is executed on a copy of ``data/`` where the Somon Air order is raised by US$1,000m and every
 Tajikistan-Russia trade value is doubled: its Key findings must carry the new deal total, computed
 here from the changed CSV with the csv module, and a different Russia + China share.
@@ -11,11 +12,12 @@ from __future__ import annotations
 import csv
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import papermill
 import pytest
-from notebook_runs import ROOT, errors, markdown_outputs, rewrite_csv, run_notebook
+from notebook_runs import ROOT, errors, executed_ok, markdown_outputs, rewrite_csv, run_notebook
 
 from helpers.text import plain_text
 
@@ -24,16 +26,9 @@ DEAL_ID = "tjk-somon-boeing"
 
 
 @pytest.mark.parametrize("country", ["KAZ", "KGZ", "TJK", "TKM", "UZB"])
-def test_profile_executes_for_every_state(country: str, tmp_path: Path) -> None:
-    out = tmp_path / f"profile_{country}.ipynb"
-    nb = papermill.execute_notebook(
-        str(ROOT / "notebooks" / NOTEBOOK),
-        str(out),
-        parameters={"country": country},
-        cwd=str(ROOT / "notebooks"),
-        progress_bar=False,
-        kernel_name="python3",
-    )
+def test_profile_executes_for_every_state(country: str, executed: Callable[[str], Path]) -> None:
+    nb = executed_ok(executed(f"{Path(NOTEBOOK).stem}_{country}"))
+    assert nb.metadata["papermill"]["parameters"] == {"country": country}
     assert not errors(nb)
     names = {"KAZ": "Kazakhstan", "KGZ": "Kyrgyzstan", "TJK": "Tajikistan", "TKM": "Turkmenistan", "UZB": "Uzbekistan"}
     texts = markdown_outputs(nb)
@@ -69,7 +64,9 @@ def _confirmed_dedup_bn(folder: Path, country: str) -> float:
     )
 
 
-def test_profile_numbers_follow_the_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_profile_numbers_follow_the_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, executed: Callable[[str], Path]
+) -> None:
     folder = tmp_path / "data"
     shutil.copytree(ROOT / "data", folder)
 
@@ -87,7 +84,7 @@ def test_profile_numbers_follow_the_data(tmp_path: Path, monkeypatch: pytest.Mon
 
     assert rewrite_csv(folder / "deals.csv", raise_deal) == 1
     assert rewrite_csv(folder / "trade.csv", double_tjk_russia) > 0
-    before = run_notebook(NOTEBOOK, ROOT / "data", monkeypatch, {"country": "TJK"})
+    before = executed_ok(executed(f"{Path(NOTEBOOK).stem}_TJK"))  # on the real data
     after = run_notebook(NOTEBOOK, folder, monkeypatch, {"country": "TJK"})
     old, new = markdown_outputs(before)[1], markdown_outputs(after)[1]
     expected = _confirmed_dedup_bn(folder, "TJK")

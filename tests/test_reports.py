@@ -23,8 +23,10 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 import pytest
@@ -42,9 +44,13 @@ from tests.report_browser import (
     build_reports,
     digest_tree,
     drawn,
+    once,
     show_every_chart,
     visit,
 )
+
+if TYPE_CHECKING:
+    from tests.conftest import Executed
 
 FIXTURES = ROOT / "tests" / "fixtures" / "notebooks"
 REAL_JOBS = plan(ROOT / "notebooks")
@@ -80,32 +86,44 @@ PAYLOAD = (
 
 
 class Builds:
-    """Each set of notebooks built once per session, on first use (``hostile``: planted data text)."""
+    """Each set of notebooks built once per session, whichever worker asks first (tests/conftest.py ``shared``).
 
-    def __init__(self, factory: pytest.TempPathFactory, hostile: bool = False) -> None:
-        self.factory, self.hostile, self.done = factory, hostile, {}
+    The real notebooks are built from the session's executed copies (``--executed``: the builder's
+    own papermill runs, shared with the notebook tests); the fixtures and the hostile data are
+    executed by the build itself. ``hostile``: planted text in the data; ``label``: a separate build.
+    """
+
+    def __init__(self, shared: Callable, executed: Executed, hostile: bool = False, label: str = "") -> None:
+        self.shared, self.executed, self.hostile, self.label, self.done = shared, executed, hostile, label, {}
 
     def __getitem__(self, kind: str) -> Path:
         if kind not in self.done:
-            folder, data, names = SETS[kind]
-            label = f"{kind}-hostile" if self.hostile else kind
-            if self.hostile:
-                data = shutil.copytree(data, self.factory.mktemp(f"data-{label}") / "data")
-                for table in ("deals", "sources", "brief_claims"):
-                    _inject(data / f"{table}.csv", free_text_fields(table))
-            notebooks = folder
-            if names != sorted({job.notebook.name for job in plan(folder)}):  # a subset: build a copy
-                notebooks = self.factory.mktemp(f"notebooks-{label}")
-                for name in names:
-                    shutil.copy2(folder / name, notebooks / name)
-            before = digest_tree(notebooks)
-            out = self.factory.mktemp(f"reports-{label}")
-            result = build_reports(out, data, notebooks)
-            assert result.returncode == 0, f"report build failed:\n{result.stderr[-4000:]}"
-            if kind == "fixtures":  # nobody else edits these, unlike notebooks/ while the team works
-                assert digest_tree(notebooks) == before, "building reports modified the source notebooks"
-            self.done[kind] = out
+            label = "-".join(filter(None, (kind, "hostile" if self.hostile else "", self.label)))
+            self.done[kind] = self.shared(f"reports-{label}", lambda out: self._build(kind, label, out))
         return self.done[kind]
+
+    def _build(self, kind: str, label: str, out: Path) -> None:
+        folder, data, names = SETS[kind]
+        inputs = out.parent / f"inputs-{label}"
+        if inputs.exists():  # left by a failed attempt of this session
+            shutil.rmtree(inputs)
+        inputs.mkdir()
+        if self.hostile:
+            data = shutil.copytree(data, inputs / "data")
+            for table in ("deals", "sources", "brief_claims"):
+                _inject(data / f"{table}.csv", free_text_fields(table))
+        notebooks = folder
+        if names != sorted({job.notebook.name for job in plan(folder)}):  # a subset: build a copy
+            notebooks = inputs / "notebooks"
+            notebooks.mkdir()
+            for name in names:
+                shutil.copy2(folder / name, notebooks / name)
+        reuse = self.executed.all() if kind == "notebooks" and not self.hostile else None
+        before = digest_tree(notebooks)
+        result = build_reports(out, data, notebooks, executed=reuse)
+        assert result.returncode == 0, f"report build failed:\n{result.stderr[-4000:]}"
+        if kind == "fixtures":  # nobody else edits these, unlike notebooks/ while the team works
+            assert digest_tree(notebooks) == before, "building reports modified the source notebooks"
 
 
 def free_text_fields(table: str) -> list[str]:
@@ -137,9 +155,9 @@ def _inject(csv_path: Path, columns: list[str]) -> None:
 
 
 @pytest.fixture(scope="session")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
+def builds(shared: Callable, executed: Executed) -> Builds:
     """Builds of every set of notebooks (the real ones, the fixtures)."""
-    return Builds(tmp_path_factory)
+    return Builds(shared, executed)
 
 
 @pytest.fixture(scope="session")
@@ -149,9 +167,9 @@ def built(builds: Builds) -> Path:
 
 
 @pytest.fixture(scope="session")
-def hostile_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def hostile_built(shared: Callable, executed: Executed) -> Path:
     """The main set built from data with the payload in every free-text field."""
-    return Builds(tmp_path_factory, hostile=True)[MAIN]
+    return Builds(shared, executed, hostile=True)[MAIN]
 
 
 @pytest.fixture(scope="module")
@@ -228,8 +246,8 @@ def test_every_report_the_index_and_the_briefing_are_built(built: Path) -> None:
     assert not list(built.glob(f"{STAGING_PREFIX}*")), "a staging folder was left behind"
 
 
-def test_rebuilding_gives_byte_identical_files(built: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
-    rebuilt = Builds(tmp_path_factory)[MAIN]
+def test_rebuilding_gives_byte_identical_files(built: Path, shared: Callable, executed: Executed) -> None:
+    rebuilt = Builds(shared, executed, label="again")[MAIN]
     first = {p.name: p.read_bytes() for p in built.glob("*.html")}
     second = {p.name: p.read_bytes() for p in rebuilt.glob("*.html")}
     assert first.keys() == second.keys()
@@ -303,32 +321,67 @@ def test_report_title_and_data_vintage(builds: Builds, kind: str, name: str) -> 
 # --- in the browser --------------------------------------------------------------------------
 
 
+# The page's text as a reader meets it (the footer left out: it names data files on purpose).
+READER_TEXT = """() => { const f = document.querySelector('footer'); const t = document.body.innerText;
+    return f ? t.replace(f.innerText, '') : t; }"""
+HEADINGS = "() => [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => +h.tagName[1])"
+TOOLS_REACHABLE = "bs => bs.every(b => b.tabIndex === 0 && b.getAttribute('aria-label'))"
+
+
+def desktop(browser: object, path: Path) -> dict:
+    """One visit at desktop width with scripts, for every desktop test of the page.
+
+    In order: the reader's text, headings and language as loaded; every chart shown and drawn;
+    chart titles and CSV links; the chart tools' keyboard state; requests, console errors and
+    dialogs so far; then the axe-core accessibility run.
+    """
+
+    def collect() -> dict:
+        import axe_playwright_python
+
+        axe = Path(axe_playwright_python.__file__).with_name("axe.min.js")
+        with visit(browser, path) as seen:
+            page = seen.page
+            found = {"text": page.evaluate(READER_TEXT), "headings": page.evaluate(HEADINGS)}
+            found["lang"] = page.evaluate("() => document.documentElement.lang")
+            found["charts"] = show_every_chart(page)
+            found["downloads"] = page.evaluate(CHART_DOWNLOADS)
+            buttons = page.locator("figure.c5-chart .modebar-btn")
+            found["tools"], found["tools_reachable"] = buttons.count(), buttons.evaluate_all(TOOLS_REACHABLE)
+            found.update(blocked=list(seen.blocked), errors=list(seen.errors), dialogs=list(seen.dialogs))
+            page.add_script_tag(path=str(axe))
+            found["violations"] = page.evaluate("async () => (await axe.run(document)).violations")
+        return found
+
+    return once(("desktop", str(path)), collect)
+
+
 @pytest.mark.parametrize(("kind", "name"), [*ALL_REPORTS, pytest.param(MAIN, "c5-realignment-briefing", id="briefing")])
 def test_every_chart_draws_offline_when_shown(builds: Builds, browser: object, kind: str, name: str) -> None:
     path = builds[kind] / f"{name}.html"
-    with visit(browser, path) as seen:
-        charts = show_every_chart(seen.page)
-        assert len(charts) == path.read_text(encoding="utf-8").count('class="c5-chart"') > 0
-        assert [c for c in charts if not drawn(c)] == [], "charts that did not draw at their slot's width"
-        assert seen.blocked == [], f"network requests attempted: {seen.blocked}"
-        assert seen.errors == [], f"console errors: {seen.errors}"
-        assert seen.dialogs == []
+    seen = desktop(browser, path)
+    charts = seen["charts"]
+    assert len(charts) == path.read_text(encoding="utf-8").count('class="c5-chart"') > 0
+    assert [c for c in charts if not drawn(c)] == [], "charts that did not draw at their slot's width"
+    assert seen["blocked"] == [], f"network requests attempted: {seen['blocked']}"
+    assert seen["errors"] == [], f"console errors: {seen['errors']}"
+    assert seen["dialogs"] == []
 
 
 def test_the_fixture_map_draws_its_own_shapes_without_the_cdn(builds: Builds, browser: object) -> None:
-    with visit(browser, builds["fixtures"] / "02_fixture_map.html") as seen:
-        maps = [c for c in show_every_chart(seen.page) if c["choropleth"]]
-        shapes = json.loads((FIXTURES / "data" / "boundaries" / "central_asia.geojson").read_text(encoding="utf-8"))
-        assert len(maps) == 1 and maps[0]["mapPaths"] == len(shapes["features"])  # every fixture shape
-        assert seen.blocked == [] and seen.errors == []
+    seen = desktop(browser, builds["fixtures"] / "02_fixture_map.html")
+    maps = [c for c in seen["charts"] if c["choropleth"]]
+    shapes = json.loads((FIXTURES / "data" / "boundaries" / "central_asia.geojson").read_text(encoding="utf-8"))
+    assert len(maps) == 1 and maps[0]["mapPaths"] == len(shapes["features"])  # every fixture shape
+    assert seen["blocked"] == [] and seen["errors"] == []
 
 
 def test_a_chart_in_a_narrow_window_draws_at_the_narrow_width(built: Path, browser: object) -> None:
-    with visit(browser, built / f"{BRIEFING_NAME}", width=390) as seen:
-        charts = show_every_chart(seen.page)
-        assert charts and all(drawn(c) and c["width"] <= 390 for c in charts), charts
-        overflow = seen.page.evaluate("() => document.scrollingElement.scrollWidth")
-        assert overflow <= 390, f"the page scrolls sideways at 390 px ({overflow} px wide)"
+    seen = phone(browser, built / f"{BRIEFING_NAME}")  # the phone visit of the briefing, 390 px wide
+    charts = seen["charts"]
+    assert charts and all(drawn(c) and c["width"] <= 390 for c in charts), charts
+    overflow = seen["scroll"]
+    assert overflow <= 390, f"the page scrolls sideways at 390 px ({overflow} px wide)"
 
 
 # Visible state of the chart that has buttons: button labels and which traces show.
@@ -357,64 +410,69 @@ def test_the_records_toggle_switches_records_offline(built: Path, browser: objec
         assert seen.blocked == [] and seen.errors == []
 
 
+def without_scripts(browser: object, path: Path) -> dict:
+    """One visit with scripts off: each chart image scrolled to (shown? alt? decoded?), findings, deal rows."""
+
+    def collect() -> dict:
+        with visit(browser, path, javascript=False) as seen:
+            page = seen.page
+            images, shown = page.locator("figure.c5-chart img"), []
+            for number in range(images.count()):
+                image = images.nth(number)
+                image.scroll_into_view_if_needed()
+                decoded = image.evaluate("i => i.complete && i.naturalWidth > 0")
+                shown.append({"visible": image.is_visible(), "alt": image.get_attribute("alt"), "decoded": decoded})
+            findings = page.locator("blockquote li, .c5-summary")
+            return {
+                "images": shown,
+                "live_charts": page.locator("figure.c5-chart .c5-figure:visible").count(),
+                "findings": findings.count(),
+                "first_finding_shown": findings.count() > 0 and findings.first.is_visible(),
+                "deal_rows": len(page.evaluate(DEAL_ROWS)),
+                "text": page.locator("body").inner_text(),
+                "blocked": list(seen.blocked),
+            }
+
+    return once(("no-scripts", str(path)), collect)
+
+
 @pytest.mark.parametrize("name", MAIN_PAGES)
 def test_without_javascript_every_chart_is_an_image_with_alt_text(built: Path, browser: object, name: str) -> None:
     path = built / f"{name}.html"
     expected = path.read_text(encoding="utf-8").count('class="c5-chart"')
-    with visit(browser, path, javascript=False) as seen:
-        images = seen.page.locator("figure.c5-chart img")
-        assert images.count() == expected
-        for number in range(expected):
-            image = images.nth(number)
-            image.scroll_into_view_if_needed()
-            assert image.is_visible() and image.get_attribute("alt").strip()
-            assert image.evaluate("i => i.complete && i.naturalWidth > 0"), "an image that does not decode"
-        assert seen.page.locator("figure.c5-chart .c5-figure:visible").count() == 0
-        if name != "index":
-            findings = seen.page.locator("blockquote li, .c5-summary")
-            assert findings.count() > 0 and findings.first.is_visible()
-        assert seen.blocked == []
+    seen = without_scripts(browser, path)
+    assert len(seen["images"]) == expected
+    for image in seen["images"]:
+        assert image["visible"] and image["alt"].strip()
+        assert image["decoded"], "an image that does not decode"
+    assert seen["live_charts"] == 0
+    if name != "index":
+        assert seen["findings"] > 0 and seen["first_finding_shown"]
+    assert seen["blocked"] == []
 
 
 @pytest.mark.parametrize("name", CHART_PAGES)
 def test_printing_shows_images_that_fit_the_page(built: Path, browser: object, name: str) -> None:
-    with visit(browser, built / f"{name}.html", width=640) as seen:  # A4 less margins: about 640 CSS px
-        show_every_chart(seen.page)  # interactive charts drawn; print must still use the images
-        seen.page.emulate_media(media="print")
-        widths = seen.page.evaluate(
-            """() => [...document.querySelectorAll('figure.c5-chart')].map(f => [
-                f.querySelector('img').getBoundingClientRect().width,
-                f.querySelector('.c5-figure').getBoundingClientRect().width])"""
-        )
-        assert widths and all(0 < image <= 640 and chart == 0 for image, chart in widths), widths
+    widths = printed(browser, built / f"{name}.html")["drawn_then_printed"]  # A4 less margins: about 640 CSS px
+    assert widths and all(0 < image <= 640 and chart == 0 for image, chart in widths), widths
 
 
 @pytest.mark.parametrize("name", MAIN_PAGES)
 def test_no_serious_accessibility_violations(built: Path, browser: object, name: str) -> None:
-    import axe_playwright_python
-
-    axe = Path(axe_playwright_python.__file__).with_name("axe.min.js")
-    with visit(browser, built / f"{name}.html") as seen:
-        show_every_chart(seen.page, timeout=30)
-        seen.page.add_script_tag(path=str(axe))
-        result = seen.page.evaluate("async () => (await axe.run(document)).violations")
-    serious = [(v["id"], v["impact"], len(v["nodes"])) for v in result if v["impact"] in ("serious", "critical")]
+    seen = desktop(browser, built / f"{name}.html")
+    violations = seen["violations"]
+    serious = [(v["id"], v["impact"], len(v["nodes"])) for v in violations if v["impact"] in ("serious", "critical")]
     assert serious == []
-    with visit(browser, built / f"{name}.html") as seen:
-        headings = seen.page.evaluate(
-            "() => [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => +h.tagName[1])"
-        )
-        assert headings.count(1) == 1 and headings[0] == 1
-        assert all(b - a <= 1 for a, b in itertools.pairwise(headings)), f"skipped levels: {headings}"
-        assert seen.page.evaluate("() => document.documentElement.lang") == "en"
+    headings = seen["headings"]
+    assert headings.count(1) == 1 and headings[0] == 1
+    assert all(b - a <= 1 for a, b in itertools.pairwise(headings)), f"skipped levels: {headings}"
+    assert seen["lang"] == "en"
 
 
 def test_chart_tools_are_reachable_by_keyboard(built: Path, browser: object) -> None:
-    with visit(browser, built / f"{REPORTS[0]}.html") as seen:
-        show_every_chart(seen.page)
-        buttons = seen.page.locator("figure.c5-chart .modebar-btn")
-        assert buttons.count() > 0
-        assert buttons.evaluate_all("bs => bs.every(b => b.tabIndex === 0 && b.getAttribute('aria-label'))")
+    seen = desktop(browser, built / f"{REPORTS[0]}.html")
+    assert seen["tools"] > 0
+    assert seen["tools_reachable"]
 
 
 # --- hostile text in the data ----------------------------------------------------------------
@@ -440,32 +498,42 @@ def _source_urls(data: Path) -> set[str]:
         return {row["url"] for row in csv.DictReader(handle)}
 
 
+def hostile(browser: object, path: Path) -> dict:
+    """One visit of a page built from hostile data: its charts shown, then links, styles, images, text."""
+
+    def collect() -> dict:
+        with visit(browser, path) as seen:
+            if not path.name.startswith("index"):
+                show_every_chart(seen.page, timeout=30)
+            found = seen.page.evaluate(ACTIVE_CONTENT)
+            seen.page.wait_for_timeout(200)
+            found["downloads"] = seen.page.evaluate(CHART_DOWNLOADS)
+            found.update(blocked=list(seen.blocked), errors=list(seen.errors), dialogs=list(seen.dialogs))
+        return found
+
+    return once(("hostile", str(path)), collect)
+
+
 @pytest.mark.parametrize("name", MAIN_PAGES)
 def test_planted_markup_in_data_never_becomes_a_link_style_or_script(
     hostile_built: Path, browser: object, name: str
 ) -> None:
     allowed = {url for url in _source_urls(SETS[MAIN][1]) if url.startswith(("http://", "https://"))}
-    with visit(browser, hostile_built / f"{name}.html") as seen:
-        if name != "index":
-            show_every_chart(seen.page, timeout=30)
-        found = seen.page.evaluate(ACTIVE_CONTENT)
-        seen.page.wait_for_timeout(200)
-        assert seen.dialogs == [], "a script from the data ran"
-        assert [h for h in found["links"] if h.strip().lower().startswith("javascript:")] == []
-        foreign = [h for h in found["links"] if "://" in h and h not in allowed]
-        assert foreign == [], f"links to sites that are not sources: {foreign[:5]}"
-        assert all(EVIL_SITE not in h for h in found["links"])
-        assert found["planted_styles"] == 0, "a style from the data was applied"
-        assert found["planted_images"] == 0 and found["handlers"] == 0, "an element from the data was created"
-        assert all("<" not in alt or "onerror" in alt for alt in found["alts"])  # markup in alt is inert text
-        assert seen.blocked == [] and seen.errors == []
+    found = hostile(browser, hostile_built / f"{name}.html")
+    assert found["dialogs"] == [], "a script from the data ran"
+    assert [h for h in found["links"] if h.strip().lower().startswith("javascript:")] == []
+    foreign = [h for h in found["links"] if "://" in h and h not in allowed]
+    assert foreign == [], f"links to sites that are not sources: {foreign[:5]}"
+    assert all(EVIL_SITE not in h for h in found["links"])
+    assert found["planted_styles"] == 0, "a style from the data was applied"
+    assert found["planted_images"] == 0 and found["handlers"] == 0, "an element from the data was created"
+    assert all("<" not in alt or "onerror" in alt for alt in found["alts"])  # markup in alt is inert text
+    assert found["blocked"] == [] and found["errors"] == []
 
 
 def test_planted_markup_is_shown_as_text(hostile_built: Path, browser: object) -> None:
-    with visit(browser, hostile_built / "index.html") as seen:
-        text = seen.page.evaluate("() => document.body.innerText")
-    with visit(browser, hostile_built / BRIEFING_NAME, javascript=False) as seen:
-        text += seen.page.locator("body").inner_text()
+    text = hostile(browser, hostile_built / "index.html")["text"]
+    text += without_scripts(browser, hostile_built / BRIEFING_NAME)["text"]
     assert "onerror=alert(1)" in text, "the planted text should be visible as plain text somewhere"
 
 
@@ -609,11 +677,7 @@ def test_the_code_check_finds_each_kind_of_code() -> None:
 
 @pytest.mark.parametrize("name", MAIN_PAGES)
 def test_readers_see_words_not_code(built: Path, browser: object, name: str) -> None:
-    with visit(browser, built / f"{name}.html") as seen:
-        text = seen.page.evaluate(
-            "() => { const f = document.querySelector('footer'); const t = document.body.innerText;"
-            " return f ? t.replace(f.innerText, '') : t; }"
-        )
+    text = desktop(browser, built / f"{name}.html")["text"]
     found = code_in_text(text)
     assert found == [], f"{name}: {len(found)} code token(s) a reader sees:\n" + "\n".join(found[:30])
     if name in REPORTS:
@@ -687,10 +751,9 @@ def _expected_points(trace: dict) -> list[tuple[str, tuple[str, object], tuple[s
 def test_every_chart_has_a_visible_title_and_one_csv_of_exactly_its_plotted_values(
     built: Path, browser: object, name: str
 ) -> None:
-    with visit(browser, built / f"{name}.html") as seen:
-        show_every_chart(seen.page)
-        charts = seen.page.evaluate(CHART_DOWNLOADS)
-        assert seen.blocked == [] and seen.errors == []
+    seen = desktop(browser, built / f"{name}.html")
+    charts = seen["downloads"]
+    assert seen["blocked"] == [] and seen["errors"] == []
     assert charts
     for chart in charts:
         assert chart["title"] and chart["titleShown"], f"a chart without a visible title: {chart['title']!r}"
@@ -706,8 +769,7 @@ def test_every_chart_has_a_visible_title_and_one_csv_of_exactly_its_plotted_valu
 
 
 def test_markup_in_a_trace_name_or_label_is_text_in_the_csv(hostile_built: Path, browser: object) -> None:
-    with visit(browser, hostile_built / f"{REPORTS[0]}.html") as seen:
-        charts = seen.page.evaluate(CHART_DOWNLOADS)
+    charts = hostile(browser, hostile_built / f"{REPORTS[0]}.html")["downloads"]
     tables = [_decoded_csv(c["links"][0]["href"])[1] for c in charts]
     cells = [value for rows in tables for row in rows for value in row.values()]
     assert any("<img src=x onerror=alert(1)>" in value for value in cells), "the planted text should be in a CSV"
@@ -716,26 +778,75 @@ def test_markup_in_a_trace_name_or_label_is_text_in_the_csv(hostile_built: Path,
 
 
 PHONE = 390
+SCROLL_WIDTH = "() => document.scrollingElement.scrollWidth"
+
+
+def phone(browser: object, path: Path) -> dict:
+    """One visit at phone width: every chart shown (not on the index), what sticks out, the page's width."""
+
+    def collect() -> dict:
+        with visit(browser, path, width=PHONE) as seen:
+            charts = show_every_chart(seen.page) if not path.name.startswith("index") else []
+            wide = seen.page.evaluate(
+                """(limit) => [...document.querySelectorAll(
+                        'figure.c5-chart, figure.c5-chart > *, .c5-chart .main-svg, .c5-deals-wrap, .c5-deals-tools')]
+                    .filter(e => e.getBoundingClientRect().right > limit + 0.5)
+                    .map(e => e.tagName + ' ' + (e.getAttribute('class') || ''))""",
+                PHONE,
+            )
+            return {"charts": charts, "wide": wide, "scroll": seen.page.evaluate(SCROLL_WIDTH)}
+
+    return once(("phone", str(path)), collect)
 
 
 @pytest.mark.parametrize("name", MAIN_PAGES)
 def test_on_a_phone_nothing_scrolls_sideways_and_every_chart_fits(built: Path, browser: object, name: str) -> None:
-    with visit(browser, built / f"{name}.html", width=PHONE) as seen:
-        charts = show_every_chart(seen.page) if name != "index" else []
-        assert all(drawn(c) and c["width"] <= PHONE for c in charts), charts
-        wide = seen.page.evaluate(
-            """(limit) => [...document.querySelectorAll(
-                    'figure.c5-chart, figure.c5-chart > *, .c5-chart .main-svg, .c5-deals-wrap, .c5-deals-tools')]
-                .filter(e => e.getBoundingClientRect().right > limit + 0.5)
-                .map(e => e.tagName + ' ' + (e.getAttribute('class') || ''))""",
-            PHONE,
-        )
-        assert seen.page.evaluate("() => document.scrollingElement.scrollWidth") <= PHONE
-        assert wide == [], f"wider than the phone: {wide[:5]}"
+    seen = phone(browser, built / f"{name}.html")
+    charts = seen["charts"]
+    assert all(drawn(c) and c["width"] <= PHONE for c in charts), charts
+    assert seen["scroll"] <= PHONE
+    assert seen["wide"] == [], f"wider than the phone: {seen['wide'][:5]}"
 
 
 # Printable width in CSS px: the paper less Chromium's default print margins (about 0.4 in a side).
 PAPERS = {"A4": (8.27, 11.69), "Letter": (8.5, 11.0)}
+
+
+PRINT_BOXES = """() => [...document.querySelectorAll('figure.c5-chart')].map(f => {
+    const box = e => e ? e.getBoundingClientRect() : {left: 0, right: 0, width: 0, height: 0};
+    const image = box(f.querySelector('img')), title = box(f.querySelector('.c5-chart-title'));
+    return {left: image.left, right: image.right, image: image.width, title: title.height,
+            titleRight: title.right, chart: box(f.querySelector('.c5-figure')).width};
+})"""
+PRINT_WIDTHS = """() => [...document.querySelectorAll('figure.c5-chart')].map(f => [
+    f.querySelector('img').getBoundingClientRect().width,
+    f.querySelector('.c5-figure').getBoundingClientRect().width])"""
+
+
+def printed(browser: object, path: Path) -> dict:
+    """One printing visit: at 640 px the charts drawn, then print media (image and chart widths);
+    then, still printing, at each paper's printable width: boxes, page and table widths, a PDF."""
+
+    def collect() -> dict:
+        with visit(browser, path, width=640) as seen:  # A4 less margins: about 640 CSS px
+            page = seen.page
+            show_every_chart(page)  # interactive charts drawn; print must still use the images
+            page.emulate_media(media="print")
+            found: dict = {"drawn_then_printed": page.evaluate(PRINT_WIDTHS)}
+            for paper, (inches, _) in PAPERS.items():
+                width = int((inches - 0.8) * 96)
+                page.set_viewport_size({"width": width, "height": 900})
+                found[paper] = {
+                    "boxes": page.evaluate(PRINT_BOXES),
+                    "scroll": page.evaluate(SCROLL_WIDTH),
+                    "tables": page.evaluate(
+                        "() => [...document.querySelectorAll('table')].map(t => t.getBoundingClientRect().right)"
+                    ),
+                    "pdf": page.pdf(format=paper)[:4],
+                }
+        return found
+
+    return once(("print", str(path)), collect)
 
 
 @pytest.mark.parametrize("paper", PAPERS)
@@ -744,20 +855,9 @@ def test_printed_on_a4_and_letter_every_chart_and_title_fits_the_page(
     built: Path, browser: object, name: str, paper: str
 ) -> None:
     width = int((PAPERS[paper][0] - 0.8) * 96)
-    with visit(browser, built / f"{name}.html", width=width, media="print") as seen:
-        boxes = seen.page.evaluate(
-            """() => [...document.querySelectorAll('figure.c5-chart')].map(f => {
-                const box = e => e ? e.getBoundingClientRect() : {left: 0, right: 0, width: 0, height: 0};
-                const image = box(f.querySelector('img')), title = box(f.querySelector('.c5-chart-title'));
-                return {left: image.left, right: image.right, image: image.width, title: title.height,
-                        titleRight: title.right, chart: box(f.querySelector('.c5-figure')).width};
-            })"""
-        )
-        scroll = seen.page.evaluate("() => document.scrollingElement.scrollWidth")
-        tables = seen.page.evaluate(
-            "() => [...document.querySelectorAll('table')].map(t => t.getBoundingClientRect().right)"
-        )
-        assert seen.page.pdf(format=paper)[:4] == b"%PDF"
+    seen = printed(browser, built / f"{name}.html")[paper]
+    boxes, scroll, tables = seen["boxes"], seen["scroll"], seen["tables"]
+    assert seen["pdf"] == b"%PDF"
     assert boxes and scroll <= width and all(right <= width for right in tables), (scroll, tables)
     for box in boxes:
         assert box["image"] > 0 and box["left"] >= 0 and box["right"] <= width and box["chart"] == 0, box
@@ -788,8 +888,7 @@ def test_the_deal_list_filters_as_you_type_and_sorts_by_value(built: Path, brows
     ]
     expected = sorted(d["title"] for d, text in zip(deals, shown_text, strict=True) if query in text.lower())
     path = built / "01_deal_tracker.html"
-    with visit(browser, path, javascript=False) as seen:
-        assert len(seen.page.evaluate(DEAL_ROWS)) == len(deals), "without scripts every deal shows"
+    assert without_scripts(browser, path)["deal_rows"] == len(deals), "without scripts every deal shows"
     with visit(browser, path) as seen:
         page = seen.page
         assert page.locator(".c5-deals-count").inner_text() == f"{len(deals)} of {len(deals)} deals"

@@ -1,17 +1,15 @@
 """helpers.text in a real JupyterLab (playwright + Debian chromium): no maths, no link, exact text.
 
-A notebook whose stored outputs come from helpers.text is opened in JupyterLab (outputs render
-before any cell runs). A control output escaped the old way ("US\\$1 ... US\\$2") must be
-typeset as maths: that proves MathJax ran and that the check can fail.
+A notebook whose stored outputs come from helpers.text is written under build/ and opened in the
+session's JupyterLab (tests/conftest.py; outputs render before any cell runs). A control output
+escaped the old way ("US\\$1 ... US\\$2") must be typeset as maths: that proves MathJax ran
+and that the check can fail.
 """
 
 from __future__ import annotations
 
-import os
-import secrets
-import subprocess
-import sys
-import time
+import shutil
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -20,7 +18,7 @@ from playwright.sync_api import sync_playwright
 
 from helpers import text
 
-JUPYTER = Path(sys.executable).with_name("jupyter")
+ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 FINDING = "Naive sum US$153.8 bn; deduplicated US$144.4 bn (95% of it); \\(x\\) [x](javascript:alert(1))"
 CONTROL = "control: US\\$1 bn and US\\$2 bn"
@@ -55,28 +53,17 @@ def write_notebook(folder: Path) -> None:
     nbformat.write(notebook, folder / "t.ipynb")
 
 
-def test_text_shows_as_text_in_jupyterlab(tmp_path: Path) -> None:
-    write_notebook(tmp_path)
-    port, token = 20000 + secrets.randbelow(20000), secrets.token_hex(16)
-    command = [str(JUPYTER), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--port-retries=0"]
-    command += [f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={tmp_path}"]
-    if os.geteuid() == 0:
-        command.append("--allow-root")
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
-    log = (tmp_path / "lab.log").open("w")
-    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+def test_text_shows_as_text_in_jupyterlab(jupyter_lab: tuple[int, str]) -> None:
+    port, token = jupyter_lab  # the session's server, whose root is the repository
+    (ROOT / "build").mkdir(exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="lab-text-", dir=ROOT / "build"))
     try:
+        write_notebook(folder)
+        where = folder.relative_to(ROOT).as_posix()
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM)
             page = browser.new_page()
-            deadline = time.monotonic() + 90
-            while True:
-                try:
-                    page.goto(f"http://127.0.0.1:{port}/lab/tree/t.ipynb?token={token}")
-                    break
-                except Exception:  # the server is not listening yet
-                    assert time.monotonic() < deadline and server.poll() is None, (tmp_path / "lab.log").read_text()
-                    time.sleep(1)
+            page.goto(f"http://127.0.0.1:{port}/lab/workspaces/text/tree/{where}/t.ipynb?reset&token={token}")
             control = page.locator(".jp-Cell").nth(4).locator(".jp-OutputArea-output")
             control.locator("mjx-container").first.wait_for(timeout=60_000)  # MathJax has run
             shown = {}
@@ -87,9 +74,7 @@ def test_text_shows_as_text_in_jupyterlab(tmp_path: Path) -> None:
                 shown[name] = (maths, hrefs, " ".join(output.inner_text().split()))
             browser.close()
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
+        shutil.rmtree(folder)  # the folder this test made, nothing else
     assert shown["control"][0] >= 1
     for name in ("findings", "bullets", "table", "sources"):
         assert shown[name][0] == 0, (name, shown[name])
