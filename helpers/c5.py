@@ -323,25 +323,25 @@ def deals_by_stage(state: str | None = None) -> pd.DataFrame:
 
 
 def moved_since(date: str = SUMMIT, state: str | None = None) -> pd.DataFrame:
-    """Deals with a binding step (contract, options converted, financing approved), a first delivery
-    or operation dated after ``date``, with their status today and latest event.
+    """Deals that became binding (definitive agreement or further) after ``date``: their stage at that
+    date and now, when they moved (``known_by``: True when only a later source's date is known).
 
     >>> moved = moved_since("2025-11-06")
-    >>> list(moved.columns)[:3]
-    ['country', 'title', 'status']
+    >>> list(moved.columns)[:4]
+    ['country', 'title', 'stage_then', 'stage_now']
     """
     try:
-        when = pd.Timestamp(date)
+        when = str(pd.Timestamp(date).date())
     except ValueError:
         raise UnknownCodeError("date", date, ["YYYY-MM-DD"]) from None
     deals = tables()["deals"]
     if state is not None:
         deals = deals[deals["country"].eq(check_state(state))]
-    events = load_deal_events()
-    status = follow_through.deal_status(deals, events, load_deal_checks(), str(when.date()))
-    moved = status[status["deal_id"].isin(follow_through.moved_after(events, str(when.date())))]
-    columns = ["country", "title", "status", "last_event", "last_event_date", "value_usd_m", "deal_id"]
-    return moved[columns].reset_index(drop=True)
+    status = follow_through.deal_status(deals, load_deal_events(), load_deal_checks(), when)
+    moved = status[status["deal_id"].isin(follow_through.moved_after(status, when))]
+    names = {"stage_at_summit": "stage_then", "moved_by": "known_by"}
+    columns = ["country", "title", "stage_then", "stage_now", "moved_on", "known_by", "value_usd_m", "deal_id"]
+    return moved.rename(columns=names)[columns].reset_index(drop=True)
 
 
 def scenario(deal_id: str, rates: Sequence[float] = (0.25, 0.5, 1.0)) -> pd.DataFrame:

@@ -45,6 +45,7 @@ def field_enum(resource: str, field: str) -> tuple[str, ...]:
 WORLD = "WLD"
 OTHER = "OTHER"
 COMBINED = "RUS+CHN"
+WATCHED = ("RUS", "CHN", "USA")  # the realignment question: away from Russia and China, toward the US
 STATES: tuple[str, ...] = field_enum("deals", "country")
 PARTNERS: tuple[str, ...] = tuple(p for p in field_enum("trade", "partner") if p != WORLD)
 FLOWS: tuple[str, ...] = field_enum("trade", "flow")

@@ -44,7 +44,7 @@ from reporting.project import (
 BRIEFING_NAME = "c5-realignment-briefing.html"
 MAX_REPORT_BYTES = 2_500_000
 MAX_BRIEFING_BYTES = 4_000_000
-IMAGE_FORMAT = ImageFormat("image/webp", 0.65)
+IMAGE_FORMAT = ImageFormat("image/webp", 0.55)
 
 
 def build_date() -> date:

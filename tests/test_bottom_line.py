@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 import helpers
-from helpers.compute.indicators import WATCHED, key_indicators
+from helpers.codes import WATCHED
+from helpers.compute.indicators import key_indicators
 from helpers.narrative import bottom_line as bl
 
 STATES_ON_OWN_TABLES = ("KAZ", "KGZ", "UZB")

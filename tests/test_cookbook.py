@@ -16,7 +16,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from helpers import c5, load_deal_events, load_trade
+from helpers import c5, load_deal_checks, load_deal_events, load_deals, load_trade
 from helpers.codes import UnknownCodeError
 from helpers.compute import follow_through
 from helpers.compute.records import dataset_shares
@@ -113,8 +113,10 @@ def test_own_records_fall_back_to_the_imf_copy_before_the_agency_table() -> None
 
 def test_deals_moved_since_the_summit_are_notebook_06s() -> None:
     moved = c5.moved_since("2025-11-06")
-    assert sorted(moved["deal_id"]) == follow_through.moved_after(load_deal_events(), "2025-11-06")
-    assert len(moved) and set(moved["status"]) <= {"binding", "in delivery", "in operation"}
+    status = follow_through.deal_status(load_deals(), load_deal_events(), load_deal_checks(), "2025-11-06")
+    assert sorted(moved["deal_id"]) == follow_through.moved_after(status, "2025-11-06")
+    binding = set(follow_through.LADDER[follow_through.BINDING_RUNG :])
+    assert len(moved) and set(moved["stage_now"]) <= binding and not set(moved["stage_then"]) & binding
 
 
 def test_the_trade_chart_plots_the_values_marks_events_and_breaks() -> None:

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.codes import PARTNERS, STATES
+from helpers.codes import PARTNERS, STATES, WATCHED
 from helpers.compute.snapshots import share_snapshot
 
-WATCHED = ("RUS", "CHN", "USA")  # the partners the realignment question is about
 BASE_YEAR = 2021  # the last year before Russia's full-scale invasion of Ukraine
 
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from helpers.codes import country_name, partner_name, words
+from helpers.codes import WATCHED, country_name, partner_name, words
 from helpers.compute import follow_through as ft
-from helpers.compute.indicators import WATCHED, key_indicators
+from helpers.compute.indicators import key_indicators
 from helpers.narrative.common import pct
 from helpers.narrative.follow_through import answer
 from helpers.text import table
