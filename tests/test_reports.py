@@ -299,6 +299,24 @@ def test_index_links_resolve_and_show_the_stamp_and_vintage(built: Path) -> None
     assert re.search(stamp + r"(\(partners. records to \d{4}\))?; built 29 November 2025", page)
 
 
+def _bottom_line_text(page: str) -> str:
+    """The bottom line's words as a reader reads them (tags dropped, links' targets ignored)."""
+    start = page.index('<section class="c5-bottom-line"')
+    section = page[start : page.index("</section>", start)]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", section)).split())
+
+
+def test_the_index_and_the_briefing_open_with_the_same_bottom_line(built: Path) -> None:
+    pages = {name: (built / name).read_text(encoding="utf-8") for name in ("index.html", BRIEFING_NAME)}
+    for page in pages.values():  # before the list of reports, right after the title and stamp
+        assert page.index('id="bottom-line"') < page.index('class="c5-index"')
+    index, briefing = (_bottom_line_text(page) for page in pages.values())
+    assert index == briefing
+    for words in ("Russia", "China", "United States", "Since the summit on 6 Nov 2025", "Key indicators"):
+        assert words in index
+    assert "Evidence:" in index
+
+
 @pytest.mark.parametrize(("kind", "name"), ALL_REPORTS)
 def test_report_title_and_data_vintage(builds: Builds, kind: str, name: str) -> None:
     data = SETS[kind][1]
