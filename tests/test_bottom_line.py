@@ -51,6 +51,13 @@ def test_states_without_recent_own_records_get_no_comparison(trade: pd.DataFrame
     assert stale.evidence == ("04_country_profile_TJK", "04_country_profile_TKM")
 
 
+def test_the_stamp_gives_the_same_latest_year_as_the_key_indicators(trade: pd.DataFrame) -> None:
+    from helpers.compute.snapshots import trade_coverage
+
+    table = key_indicators(trade)
+    assert trade_coverage(trade)["own"] == int(table.loc[table["current"], "year"].max())
+
+
 def frame(rus: tuple[float, float], chn: tuple[float, float], usa: tuple[float, float]) -> pd.DataFrame:
     """Two states with the same 2021 and latest shares (base, latest) per partner."""
     return pd.DataFrame(

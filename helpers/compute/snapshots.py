@@ -254,17 +254,14 @@ def latest_hhi(conc: pd.DataFrame, flow: str = "total") -> pd.DataFrame:
 def trade_coverage(trade: pd.DataFrame, reporters: Sequence[str] = STATES) -> dict[str, int | None]:
     """How far the trade data really reach, by whose records.
 
-    ``own``: the latest year in which a state's own records give its total trade with the world
-    (the denominator of every share); ``partners``: the latest year of any partner-recorded value
-    of trade with a state. E.g. ``{"own": 2023, "partners": 2025}``.
+    ``own``: the latest year that the one latest-year rule shows as current for any state (its own
+    records give a share for every named partner: :func:`helpers.compute.rules.latest_years`), so
+    the stamp and every "latest" in the reports agree; ``partners``: the latest year of any
+    partner-recorded value of trade with a state. E.g. ``{"own": 2023, "partners": 2025}``.
     """
     series = select_series(trade)
-    own = series[
-        series["reporter"].isin(reporters)
-        & series["partner"].eq(WORLD)
-        & series["flow"].eq("total")
-        & series["side"].eq("reporter")
-    ]
+    latest = latest_years(partner_shares(series), PARTNERS, "total")
+    own = latest[latest["reporter"].isin(reporters) & latest["current"] & latest["side"].eq("reporter")]
     mirror = select_series(trade, side="mirror")
     theirs = mirror[mirror["reporter"].isin(reporters) & mirror["side"].eq("mirror")]
     return {
