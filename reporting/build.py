@@ -87,6 +87,10 @@ def _start_worker(env: dict[str, str], parent: int) -> None:
     Linux sends the parent-death signal when the build process ends; a kernel polls its parent
     (``JPY_PARENT_PID``) and exits when the worker is gone. Elsewhere this is a no-op.
     """
+    import logging
+
+    for noisy in ("tornado", "asyncio"):  # a failing kernel's shutdown chatter; the failure itself is reported
+        logging.getLogger(noisy).setLevel(logging.CRITICAL)
     if sys.platform.startswith("linux"):
         import ctypes
         import signal

@@ -295,8 +295,8 @@ def test_index_links_resolve_and_show_the_stamp_and_vintage(built: Path) -> None
     assert all((built / t).is_file() for t in targets)
     assert hashlib.sha256((DATA_DIR / "deals.csv").read_bytes()).hexdigest()[:12] in page
     assert page.count('class="c5-summary"') == len(REPORTS)
-    stamp = r"Data as of \d{0,2} ?[A-Z][a-z]+ \d{4}; trade to \d{4} on the states. own records"
-    assert re.search(stamp + r"( \(partners. records to \d{4}\))?; built 29 November 2025", page)
+    stamp = r"Data as of \d{0,2} ?[A-Z][a-z]+ \d{4}; trade to \d{4} on the states' own records"
+    assert re.search(stamp + r"( \(partners' records to \d{4}\))?; built 29 November 2025", html.unescape(page))
 
 
 def _bottom_line_text(page: str) -> str:
