@@ -27,7 +27,7 @@ def test_a_later_cell_after_a_parameter_change_stops_with_a_message() -> None:
     client = NotebookClient(
         nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
     )
-    combined = _cell_index(nb, "tc.combined_figure(")
+    combined = _cell_index(nb, "trade_charts.combined_figure(")
     with client.setup_kernel():
         for index, cell in enumerate(nb.cells[: combined + 1]):
             if cell.cell_type == "code":
