@@ -1,0 +1,43 @@
+"""The module map in docs/architecture.md names every module of helpers/ and reporting/ with its job."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_script() -> object:
+    spec = importlib.util.spec_from_file_location("architecture", ROOT / "scripts" / "architecture.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+architecture = load_script()
+
+
+def test_the_map_in_the_document_is_the_map_of_the_tree() -> None:
+    doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert architecture.with_map(doc, architecture.module_map()) == doc, "run python scripts/architecture.py"
+
+
+def test_every_module_is_named_with_a_job() -> None:
+    doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    for package in architecture.PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            row = next((line for line in doc.splitlines() if line.startswith(f"| `{path.name}` |")), None)
+            assert row is not None, f"{path.relative_to(ROOT)} is not in docs/architecture.md"
+            assert "(no docstring)" not in row or path.name == "__init__.py", f"{path} has no docstring"
+
+
+def test_a_new_module_fails_the_check(tmp_path: Path) -> None:
+    for package in architecture.PACKAGES:
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "old.py").write_text('"""Old. More."""\n', encoding="utf-8")
+    doc = architecture.with_map("# Map\n", architecture.module_map(tmp_path))
+    assert "| `old.py` | Old. |" in doc
+    (tmp_path / "helpers" / "new.py").write_text('"""A new job."""\n', encoding="utf-8")
+    assert architecture.with_map(doc, architecture.module_map(tmp_path)) != doc
+    assert "| `new.py` | A new job. |" in architecture.module_map(tmp_path)
