@@ -211,8 +211,13 @@ def _remove_stale(out: Path, keep: set[str] | None = None) -> None:
     if keep is not None and sets.is_dir() and not sets.is_symlink():
         candidates += [p for p in sets.iterdir() if _VERSION.match(p.name) and p.name not in keep]
     for folder in candidates:
-        if folder.is_dir() and not folder.is_symlink() and _only_our_files(folder):
+        if folder.is_symlink() or not folder.is_dir():
+            continue
+        if _only_our_files(folder):
             shutil.rmtree(folder, ignore_errors=True)
+        else:  # a build killed between creating its staging folder and writing the marker
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # succeeds only on an empty folder: nothing of anyone's is lost
 
 
 def _write(path: Path, data: bytes) -> None:

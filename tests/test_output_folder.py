@@ -192,6 +192,20 @@ def test_a_failed_write_says_why_and_leaves_the_previous_set(
     assert not list(tmp_path.glob(f"{STAGING_PREFIX}*"))
 
 
+def test_an_empty_staging_folder_of_a_killed_build_is_removed_but_a_foreign_one_is_kept(
+    tmp_path: Path,
+) -> None:
+    publish(tmp_path, a_set("one"))
+    empty = tmp_path / f"{STAGING_PREFIX}abcd1234"  # killed before it wrote its marker
+    empty.mkdir()
+    foreign = tmp_path / f"{STAGING_PREFIX}wxyz9876"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine")
+    publish(tmp_path, a_set("two"))
+    assert not empty.exists()
+    assert (foreign / "notes.txt").read_text() == "mine"
+
+
 PUBLISH_FOREVER = """
 import sys
 from pathlib import Path
