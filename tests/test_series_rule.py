@@ -8,8 +8,6 @@ alone), never from helpers.compute, the code under test.
 from __future__ import annotations
 
 import csv
-import importlib.util
-import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -19,24 +17,17 @@ import pytest
 from helpers.compute.series import select_series, with_totals
 from helpers.compute.shares import combined_share, partner_shares
 from helpers.data.loaders import load_trade
+from pipeline.national import national_cells
 
 REPO = Path(__file__).resolve().parents[1]
 NATSTATS = REPO / "data" / "raw" / "national_statistics"
 UZB_CODES = {"643": "RUS", "156": "CHN"}
 
 
-def _build_module():
-    spec = importlib.util.spec_from_file_location("build_trade", REPO / "scripts" / "build_trade.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["build_trade"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def raw_flows() -> dict[tuple[str, str, int, str], float]:
     """(reporter, partner, year, flow) -> US$ m for every exports/imports cell of the agencies' tables."""
-    cells = _build_module().national_cells(REPO / "data" / "raw")
+    cells = national_cells(REPO / "data" / "raw")
     return {(c.reporter, c.partner, c.year, c.flow): c.value_kusd / 1000 for c in cells}
 
 

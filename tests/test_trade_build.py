@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import importlib.util
 import re
 import shutil
 import subprocess
@@ -20,6 +19,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
+
+from pipeline.research import read_md_table
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -372,21 +373,13 @@ def test_pages_quoting_the_agency_differ_from_its_table_and_are_flagged(
     assert covered >= 20
 
 
-def load_build_module():
-    spec = importlib.util.spec_from_file_location("build_trade", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["build_trade"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_markdown_reader_keeps_the_first_data_row() -> None:
     md = RAW / "research" / "trade_2021_2025.md"
     section = md.read_text(encoding="utf-8").split("## 1. Long-format table", 1)[1].split("\n## ", 1)[0]
     table_lines = [line for line in section.splitlines() if line.startswith("|")]
     first = [c.strip() for c in table_lines[2].strip().strip("|").split("|")]  # header, rule, first row
     data_lines = len(table_lines) - 2
-    table = load_build_module().read_md_table(md)
+    table = read_md_table(md)
     assert len(table) == data_lines
     assert list(table.iloc[0][["reporter_iso3", "partner", "year", "flow", "value"]]) == first[:5]
 
