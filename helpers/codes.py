@@ -49,7 +49,6 @@ WATCHED = ("RUS", "CHN", "USA")  # the realignment question: away from Russia an
 STATES: tuple[str, ...] = field_enum("deals", "country")
 PARTNERS: tuple[str, ...] = tuple(p for p in field_enum("trade", "partner") if p != WORLD)
 FLOWS: tuple[str, ...] = field_enum("trade", "flow")
-SIDES: tuple[str, ...] = field_enum("trade", "side")
 STAGES: tuple[str, ...] = field_enum("deals", "stage")
 BINDING_STAGES = frozenset({"contract", "firm_order", "in_progress"})
 # What a deal's number is (deals.value_measure): only these are a price of goods a state buys, so
@@ -58,15 +57,7 @@ BINDING_STAGES = frozenset({"contract", "firm_order", "in_progress"})
 VALUE_MEASURES: tuple[str, ...] = field_enum("deals", "value_measure")
 TRADE_MEASURES = frozenset({"contract_value", "official_estimate", "list_price"})
 UNCONFIRMED = "unconfirmed"
-# Datasets a trade row can belong to; read from the descriptor once it declares ``dataset``.
-IMF_DOTS = "imf_dots"
-DATASETS: tuple[str, ...] = field_enum("trade", "dataset") or (
-    IMF_DOTS,
-    "national_statistics",
-    "partner_records",
-    "statements",
-    "other",
-)
+IMF_DOTS = "imf_dots"  # the dataset of the IMF's Direction of Trade Statistics rows
 # Without a ``dataset`` column, the dataset of a non-IMF row follows from its side.
 DATASET_OF_SIDE = {"reporter": "national_statistics", "mirror": "partner_records", "statement": "statements"}
 

@@ -5,15 +5,14 @@ One function per output context; call the one for where the string ends up:
 ================================  ===================================================
 context                           function
 ================================  ===================================================
-Markdown (``Markdown(...)``,      :func:`markdown_text` (also :func:`escape_markdown`)
+Markdown (``Markdown(...)``,      :func:`markdown_text`
 notebook Markdown outputs)
-HTML text (tables, reports)       :func:`html_text` (also :func:`escape`)
+HTML text (tables, reports)       :func:`html_text`
 HTML attribute value (quoted)     :func:`html_attribute`
 plotly strings (titles, hover,    :func:`plotly_text`
 labels, annotations)
 a link (only fields the schema    :func:`safe_url` (None unless http/https),
 declares as a URL)                :func:`html_link`
-back to plain text (summaries)    :func:`plain_text`
 ================================  ===================================================
 
 Why each rule (measured in JupyterLab 4.6, nbconvert 7 and plotly 6):
@@ -50,7 +49,6 @@ MATH_CHARACTERS = {"$": "<span>&#36;</span>", "\\": "<span>&#92;</span>"}
 # Runs of whitespace (line breaks included) collapse to one space, as HTML shows them anyway;
 # leading spaces would start an indented code block in Markdown.
 WHITESPACE = re.compile(r"[ \t\r\n\f\v\u2028\u2029]+")
-TAG = re.compile(r"<[^>]*>")
 # Bidirectional controls (embeddings, overrides, isolates, marks): from data they could reorder
 # the text around them ("Trojan Source"), so every escaper removes them.
 BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -134,16 +132,6 @@ def html_link(url: object, label: object = None) -> str:
     if target is None:
         return shown
     return f'<a href="{html_attribute(target)}" rel="noopener noreferrer">{shown}</a>'
-
-
-def plain_text(fragment: str) -> str:
-    """Plain text of a fragment this module wrote (tags dropped, entities decoded), for summaries."""
-    return " ".join(html.unescape(TAG.sub("", fragment)).split())
-
-
-# Kept names: escape = HTML text, escape_markdown = Markdown text.
-escape = html_text
-escape_markdown = markdown_text
 
 
 def key_findings(findings: Iterable[str], heading: str | None = "Key findings") -> Markdown:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import html
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -83,3 +85,8 @@ def markdown_outputs(nb: nbformat.NotebookNode) -> list[str]:
 def figures(nb: nbformat.NotebookNode) -> list[dict]:
     """Plotly figure outputs, in order."""
     return [o["data"][PLOTLY] for c in nb.cells for o in c.get("outputs", []) if PLOTLY in o.get("data", {})]
+
+
+def plain_text(fragment: str) -> str:
+    """What a reader sees of an output fragment: tags dropped, entities decoded, one line."""
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", "", fragment)).split())

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from notebook_runs import plain_text
 
 from helpers import load_deals, load_trade
 from helpers.codes import OTHER, PARTNERS, STATES
@@ -25,7 +26,6 @@ from helpers.compute.rules import CURRENT_FROM, latest_years
 from helpers.narrative import profile as npf
 from helpers.narrative import scenarios as ns
 from helpers.narrative.common import own_records_note, own_records_notes
-from helpers.text import plain_text
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -14,13 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from notebook_runs import ROOT, markdown_outputs, run_notebook
+from notebook_runs import ROOT, markdown_outputs, plain_text, run_notebook
 
 from helpers.compute import follow_through as ft
 from helpers.compute.rules import counted_value, is_counted
 from helpers.compute.scenarios import counted_deals
 from helpers.data import DataValidationError, load_deal_checks, load_deal_events, load_deals
-from helpers.text import plain_text
 
 SUMMIT = "2025-11-06"
 

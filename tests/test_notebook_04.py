@@ -17,9 +17,7 @@ from pathlib import Path
 
 import papermill
 import pytest
-from notebook_runs import ROOT, errors, executed_ok, markdown_outputs, rewrite_csv, run_notebook
-
-from helpers.text import plain_text
+from notebook_runs import ROOT, errors, executed_ok, markdown_outputs, plain_text, rewrite_csv, run_notebook
 
 NOTEBOOK = "04_country_profile.ipynb"
 DEAL_ID = "tjk-somon-boeing"

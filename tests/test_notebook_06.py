@@ -16,9 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from notebook_runs import ROOT, executed_ok, markdown_outputs, run_notebook
-
-from helpers.text import plain_text
+from notebook_runs import ROOT, executed_ok, markdown_outputs, plain_text, run_notebook
 
 NOTEBOOK = "06_deal_follow_through.ipynb"
 DEAL_ID = "kaz-deere-agromash"

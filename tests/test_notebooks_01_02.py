@@ -17,9 +17,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from notebook_runs import ROOT, committed, figures, markdown_outputs, rewrite_csv, run_notebook
-
-from helpers.text import plain_text
+from notebook_runs import ROOT, committed, figures, markdown_outputs, plain_text, rewrite_csv, run_notebook
 
 DEAL_ID = "kaz-wabtec-locos"
 

@@ -17,9 +17,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
-from notebook_runs import ROOT, committed, rewrite_csv, run_notebook
-
-from helpers.text import plain_text
+from notebook_runs import ROOT, committed, plain_text, rewrite_csv, run_notebook
 
 NOTEBOOKS = ("03_dependency_shift.ipynb", "05_deal_scenarios.ipynb")
 NUMBER = re.compile(r"\d+(?:\.\d+)?")

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+from notebook_runs import plain_text
 
 from helpers import text
 
@@ -187,8 +188,8 @@ def test_findings_and_lists_show_text_only() -> None:
 
 def test_plain_text_recovers_the_string() -> None:
     for hostile in HOSTILE:
-        assert text.plain_text(text.markdown_text(hostile)) == " ".join(hostile.split())
-        assert text.plain_text(text.html_text(hostile)) == " ".join(hostile.split())
+        assert plain_text(text.markdown_text(hostile)) == " ".join(hostile.split())
+        assert plain_text(text.html_text(hostile)) == " ".join(hostile.split())
 
 
 # ---------------------------------------------------------------------------

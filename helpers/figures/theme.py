@@ -211,19 +211,6 @@ def source_line(sources: pd.DataFrame, source_ids: Iterable[str], limit: int = 4
     return f"{text} (see Sources)" if hidden or len(carriers) > CARRIERS_SHOWN else text
 
 
-def mark_source_break(fig: go.Figure, x: float, label: str, **position: object) -> go.Figure:
-    """Draw a dotted vertical line where a series changes source, with a short label."""
-    fig.add_vline(
-        x=x,
-        line={"dash": "dot", "color": MUTED_COLOUR, "width": 1},
-        annotation_text=label,
-        annotation_position="top left",
-        annotation_font={"size": 11, "color": MUTED_COLOUR},
-        **position,
-    )
-    return fig
-
-
 def wrap(text: str, width: int = 60) -> str:
     """Break a long label into lines for plotly (``<br>``) at word boundaries.
 
