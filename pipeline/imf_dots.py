@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from pipeline.schema import join_flags
+from pipeline.schema import extract_key, join_flags
 
 IMF_SOURCE = {
     "source_id": "imf-dots",
@@ -84,10 +84,7 @@ def imf_rows(ref: pd.DataFrame) -> pd.DataFrame:
             notes.insert(0, f"{mirror_of.group(1)}-reported")
         rows.append(
             {
-                "reporter": r.reporter_iso3,
-                "partner": r.partner,
-                "year": int(r.year),
-                "flow": r.flow,
+                **extract_key(r),
                 "value_usd_m": round(float(r.value_usd_bn) * 1000, 1),
                 "value_eur_m": None,
                 "dataset": "imf_dots",

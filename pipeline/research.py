@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.registry import source_id_for
-from pipeline.schema import RawDataError, join_flags
+from pipeline.schema import RawDataError, extract_key, join_flags
 
 # Flag fixes after reading each note of trade_2021_2025.md section 1 (keyword rules misfire on
 # wording quoted from *other* sources in the same note). Key: (reporter, partner, year, flow, value bn, side).
@@ -140,10 +140,7 @@ def md_rows(table: pd.DataFrame, taken: dict[str, str], meta: dict[str, dict[str
             note = f"China customs (GACC); {note}".strip("; ")
         rows.append(
             {
-                "reporter": r.reporter_iso3,
-                "partner": r.partner,
-                "year": year,
-                "flow": r.flow,
+                **extract_key(r),
                 "value_usd_m": round(value * 1000, 1) if r.unit == "USD bn" else None,
                 "value_eur_m": round(value * 1000, 1) if r.unit == "EUR bn" else None,
                 "side": side_of(r.side),
@@ -190,10 +187,7 @@ def ref_page_rows(pages: pd.DataFrame, taken: dict[str, str], meta: dict[str, di
         eur = r.unit == "EUR bn"
         rows.append(
             {
-                "reporter": r.reporter_iso3,
-                "partner": r.partner,
-                "year": int(r.year),
-                "flow": r.flow,
+                **extract_key(r),
                 "value_usd_m": None if eur else round(value * 1000, 1),
                 "value_eur_m": round(value * 1000, 1) if eur else None,
                 "side": side,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 # Folders of data/raw the build reads.
 NATSTATS = "national_statistics"
@@ -41,3 +42,8 @@ def join_flags(flags: Iterable[str]) -> str:
     if unknown:
         raise ValueError(f"unknown flags: {unknown}")
     return ";".join(unique)
+
+
+def extract_key(row: Any) -> dict[str, object]:
+    """The first four columns of a trade row, from a row of the research extracts (``reporter_iso3``)."""
+    return {"reporter": row.reporter_iso3, "partner": row.partner, "year": int(row.year), "flow": row.flow}

@@ -6,8 +6,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from helpers.codes import STATES as PROFILE_COUNTRIES
+
 PROFILE_TEMPLATE = "04_country_profile.ipynb"
-PROFILE_COUNTRIES = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
 # The report set, explicit: only these notebooks of notebooks/ are published. The cookbook is checked
 # like them (nbval, structure, lint) but never published; any other notebook an analyst saves in
 # notebooks/, or anything in notebooks/scratch/, is neither checked nor published.

@@ -43,6 +43,10 @@ from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.polygon import orient
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))  # this checkout's helpers, whatever the environment points at
+
+from helpers.codes import STATES  # noqa: E402
+
 DEFAULT_OUTPUT = REPO_ROOT / "data" / "boundaries" / "central_asia.geojson"
 
 WORLD_ATLAS_VERSION = "2.0.2"
@@ -64,7 +68,7 @@ EDGE_STEP = 1.0
 GRID_SIZE = 0.001
 DECIMALS = 3
 
-FOCUS = frozenset({"KAZ", "KGZ", "TJK", "TKM", "UZB"})
+FOCUS = frozenset(STATES)
 
 # ISO 3166-1 numeric id (as used by world-atlas) -> (ISO3, English short name).
 # Every country that reaches into WINDOW is listed; the build fails if one is missing here or

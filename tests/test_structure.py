@@ -1,22 +1,28 @@
 """The layout explains the architecture: one outline for every notebook, one home per code list,
-no copy-paste, small modules, no private names across modules, no import cycles, running doctests."""
+no copy-paste, small modules, no private names across modules, layers and no import cycles, running doctests.
+
+The module rules cover every package: helpers/, pipeline/, reporting/ and scripts/ (the list and the
+layers are in scripts/architecture.py, which also writes the map in docs/architecture.md)."""
 
 from __future__ import annotations
 
 import ast
 import doctest
+import graphlib
 import importlib
+import importlib.util
+import os
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from helpers.codes import COUNTRY_NAMES, STATES
+from reporting.plan import CHECKED_NOTEBOOKS, REPORTS, SCRATCH
 from reporting.plan import COOKBOOK as COOKBOOK_NAME
-from reporting.plan import REPORTS
 
 ROOT = Path(__file__).resolve().parent.parent
-HELPERS = ROOT / "helpers"
 # The reports follow the outline; the cookbook is checked too (kernel, figure config, copy-paste,
 # short recipes); an analyst's own notebooks are not the project's (see conftest.py).
 NOTEBOOKS = [ROOT / "notebooks" / f"{name}.ipynb" for name in REPORTS]
@@ -32,15 +38,28 @@ OUTLINE = [
 ]
 GENERATED = ("## Key findings", "## Data used", "## Sources")
 KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-# Data loading (helpers/data.py or the helpers/data/ package), rendering and the report builder are
-# maintained apart and are outside these rules.
-NOT_OURS = {"data.py", "text.py", "reports.py"}
+
+
+def load_architecture() -> object:
+    """scripts/architecture.py, which lists the packages and their layers."""
+    spec = importlib.util.spec_from_file_location("architecture", ROOT / "scripts" / "architecture.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+architecture = load_architecture()
+PACKAGES = architecture.PACKAGES
+MAX_LINES = 450
 
 
 def own_modules() -> list[Path]:
-    return sorted(
-        p for p in HELPERS.rglob("*.py") if p.name not in NOT_OURS and p.relative_to(HELPERS).parts[0] != "data"
-    )
+    """Every module of helpers/, pipeline/, reporting/ and scripts/."""
+    return architecture.modules(ROOT)
+
+
+def relative(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
 
 
 def headings(nb: nbformat.NotebookNode) -> list[tuple[int, str]]:
@@ -102,18 +121,20 @@ def test_every_figure_carries_the_shared_config(path: Path) -> None:
 
 
 # ---------------------------------------------------------------------------
-# One home per code list
+# One home per code list: helpers/codes.py
 
-STATE_LIST = re.compile(
-    r"""["'](KAZ|KGZ|TJK|TKM|UZB)["']\s*,\s*["'](KAZ|KGZ|TJK|TKM|UZB)["']\s*,\s*["'](KAZ|KGZ|TJK|TKM|UZB)["']"""
-)
 PARTNER_LIST = re.compile(
     r"""["'](RUS|CHN|USA|EU27|TUR)["']\s*,\s*["'](RUS|CHN|USA|EU27|TUR)["']\s*,\s*["'](RUS|CHN|USA|EU27|TUR)["']"""
 )
+FIVE_STATES = (frozenset(STATES), frozenset(COUNTRY_NAMES[code] for code in STATES))
+# Not searched for state lists: tests hold their own expectations (a test of the descriptor writes the
+# five states itself rather than reading them from the code under test); the rest is not code of ours.
+NOT_SEARCHED = {"tests", "build", "reports", "node_modules", "__pycache__"}
 
 
 def code_texts() -> list[tuple[str, str]]:
-    texts = [(str(p.relative_to(ROOT)), p.read_text(encoding="utf-8")) for p in own_modules()]
+    """(name, code) of every project module and of every checked notebook's code cells."""
+    texts = [(relative(p), p.read_text(encoding="utf-8")) for p in own_modules()]
     for path in [*NOTEBOOKS, COOKBOOK]:
         nb = nbformat.read(path, as_version=4)
         code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
@@ -121,20 +142,76 @@ def code_texts() -> list[tuple[str, str]]:
     return texts
 
 
-def test_state_and_partner_lists_live_only_in_the_codes_module() -> None:
+def notebook_code(path: Path) -> str:
+    """A notebook's code cells as one Python text (IPython magics and shell lines commented out)."""
+    nb = nbformat.read(path, as_version=4)
+    lines = [line for c in nb.cells if c.cell_type == "code" for line in c.source.splitlines()]
+    return "\n".join(f"# {line}" if line.lstrip().startswith(("%", "!")) else line for line in lines)
+
+
+def repository_code(root: Path = ROOT) -> list[tuple[str, str]]:
+    """(path, code) of every Python file in the repository and of every checked notebook (the analysts'
+    own notebooks and the scratch folder are theirs)."""
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in NOT_SEARCHED and (not d.startswith(".") or d == ".ipython"))
+        here = Path(folder)
+        for name in sorted(files):
+            path = here / name
+            if name.endswith(".py"):
+                found.append((relative_to(path, root), path.read_text(encoding="utf-8")))
+            elif name.endswith(".ipynb") and path.stem in CHECKED_NOTEBOOKS and SCRATCH not in path.parts:
+                found.append((relative_to(path, root), notebook_code(path)))
+    return found
+
+
+def relative_to(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def literal_state_lists(name: str, code: str) -> list[str]:
+    """Where ``code`` writes all five states (codes or names) as a literal list, tuple or set."""
+    found = []
+    for node in ast.walk(ast.parse(code, filename=name)):
+        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+            values = {e.value for e in node.elts if isinstance(e, ast.Constant)}
+            if any(five <= values for five in FIVE_STATES):
+                found.append(f"{name}:{node.lineno}")
+    return found
+
+
+def test_the_five_states_are_listed_only_in_the_codes_module() -> None:
+    code = [(name, text) for name, text in repository_code() if name != "helpers/codes.py"]
+    strays = [where for name, text in code for where in literal_state_lists(name, text)]
+    assert strays == [], "take the states from helpers.codes (STATES, COUNTRY_NAMES)"
+
+
+def test_the_state_list_check_searches_the_whole_repository_and_can_fail() -> None:
+    names = {name for name, _ in repository_code()}
+    for place in ("pipeline/coverage.py", "reporting/plan.py", "scripts/build_trade.py", "conftest.py"):
+        assert place in names
+    assert {f"notebooks/{n}.ipynb" for n in CHECKED_NOTEBOOKS} <= names
+    assert not any(name.startswith(("tests/", ".venv/")) for name in names)
+    assert literal_state_lists("a.py", 'FOCUS = frozenset({"UZB", "KAZ", "KGZ",\n    "TJK", "TKM"})') == ["a.py:1"]
+    five_names = "['Kazakhstan', 'Kyrgyzstan', 'Tajikistan', 'Turkmenistan', 'Uzbekistan']"
+    assert literal_state_lists("b.py", f"x = 1\nfor n in {five_names}: pass") == ["b.py:2"]
+    assert literal_state_lists("c.py", 'AGENCIES = ("KAZ", "KGZ", "UZB")') == []  # a subset is a choice, not the list
+
+
+def test_partner_lists_live_only_in_the_codes_module() -> None:
     strays = [
         name
         for name, text in code_texts()
-        # The cookbook's recipes name the partners a question is about, as an analyst would.
-        if name not in {"helpers/codes.py", COOKBOOK.name} and (STATE_LIST.search(text) or PARTNER_LIST.search(text))
+        # The cookbook's recipes name the partners a question is about, as an analyst would; the trade
+        # build reads the partners the agencies' tables give (pipeline/names.py: DIRECT_PARTNERS).
+        if name not in {"helpers/codes.py", COOKBOOK.name, "pipeline/names.py"} and PARTNER_LIST.search(text)
     ]
     assert strays == []
 
 
-def test_the_stray_list_check_can_fail() -> None:
-    assert STATE_LIST.search('STATES = ("KAZ", "KGZ", "TJK", "TKM", "UZB")')
+def test_the_partner_list_check_can_fail() -> None:
     assert PARTNER_LIST.search("partners = ['RUS', 'CHN', 'USA']")
-    assert not STATE_LIST.search('{"KAZ": "Kazakhstan", "KGZ": "Kyrgyzstan"}')
+    assert not PARTNER_LIST.search('{"RUS": "Russia", "CHN": "China"}')
 
 
 def test_codes_follow_the_descriptor() -> None:
@@ -146,7 +223,7 @@ def test_codes_follow_the_descriptor() -> None:
 
 
 # ---------------------------------------------------------------------------
-# Copy-paste: no repeated block of six lines inside helpers/ or between notebooks' code cells
+# Copy-paste: no repeated block of six lines between modules or between notebooks' code cells
 
 WINDOW = 6
 
@@ -178,7 +255,7 @@ def repeated_blocks(texts: list[tuple[str, str]], window: int = WINDOW) -> list[
     return repeats
 
 
-def test_no_copy_paste_in_helpers_or_between_notebooks() -> None:
+def test_no_copy_paste_between_modules_or_notebooks() -> None:
     assert repeated_blocks(code_texts()) == []
 
 
@@ -191,19 +268,29 @@ def test_the_copy_paste_check_can_fail() -> None:
 # Small modules, no private names across modules, no cycles
 
 
-@pytest.mark.parametrize("path", own_modules(), ids=lambda p: str(p.relative_to(HELPERS)))
+@pytest.mark.parametrize("path", own_modules(), ids=relative)
 def test_module_is_small(path: Path) -> None:
-    assert len(path.read_text(encoding="utf-8").splitlines()) <= 450
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= MAX_LINES, f"{relative(path)} has {lines} lines (at most {MAX_LINES}): split it by job"
+
+
+def test_every_package_is_covered() -> None:
+    covered = {relative(p).split("/")[0] for p in own_modules()}
+    assert covered == {"helpers", "pipeline", "reporting", "scripts"}
+    assert {"helpers/text.py", "helpers/data/loaders.py", "pipeline/combine.py", "scripts/build_trade.py"} <= {
+        relative(p) for p in own_modules()
+    }
 
 
 def _imports(path: Path) -> list[tuple[str, list[str]]]:
+    """(module, imported names) of every import of a project package in a module."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("helpers"):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in PACKAGES:
             found.append((node.module, [a.name for a in node.names]))
         elif isinstance(node, ast.Import):
-            found += [(a.name, []) for a in node.names if a.name.startswith("helpers")]
+            found += [(a.name, []) for a in node.names if a.name.split(".")[0] in PACKAGES]
     return found
 
 
@@ -212,51 +299,81 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+def _module_path(name: str) -> Path | None:
+    """The file of a dotted module name of the project (None when it is not a module, e.g. a function)."""
+    path = ROOT.joinpath(*name.split("."))
+    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+        if candidate.exists():
+            return candidate
+    return None
+
+
 def test_no_private_name_is_imported_across_modules() -> None:
-    private = [(p.name, m, n) for p in own_modules() for m, names in _imports(p) for n in names if n.startswith("_")]
+    private = [
+        (relative(p), m, n) for p in own_modules() for m, names in _imports(p) for n in names if n.startswith("_")
+    ]
     assert private == []
     for path in own_modules():
-        text = path.read_text(encoding="utf-8")
-        assert not re.search(r"\b[a-z]+\._[a-z]\w*\(", text), path
+        calls = re.findall(r"\b([a-z]+)\._[a-z]\w*\(", path.read_text(encoding="utf-8"))
+        assert set(calls) <= {"os"}, path  # os._exit is the standard library's, not a private name of ours
 
 
-def _is_module(name: str) -> bool:
-    path = ROOT.joinpath(*name.split("."))
-    return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
-
-
-LAYERS = {"codes": 0, "compute": 1, "figures": 2, "narrative": 3}
-
-
-def test_layers_only_import_downwards_and_there_is_no_cycle() -> None:
+def import_graph() -> dict[str, set[str]]:
+    """Module -> the project modules it imports."""
     graph: dict[str, set[str]] = {}
     for path in own_modules():
         name = _module_name(path)
         targets = set()
         for module, names in _imports(path):
             candidates = [f"{module}.{n}" for n in names] + [module]
-            targets |= {c for c in candidates if _is_module(c) and c != name}
+            targets |= {c for c in candidates if _module_path(c) is not None and c != name}
         graph[name] = targets
-        layer = LAYERS.get(name.split(".")[1]) if name.count(".") else None
+    return graph
+
+
+def test_every_module_has_a_layer() -> None:
+    missing = [relative(p) for p in own_modules() if architecture.layer_of(relative(p)) is None]
+    assert missing == [], "give each a layer in scripts/architecture.py (LAYERS)"
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    """Imports from a higher layer than the importing module's (scripts/architecture.py: LAYERS)."""
+    found = []
+    for name, targets in graph.items():
+        layer = architecture.layer_of(relative(_module_path(name)))
         for target in targets:
-            other = LAYERS.get(target.split(".")[1]) if target.count(".") else None
-            if layer is not None and other is not None:
-                assert other <= layer, f"{name} imports {target} from a higher layer"
+            other = architecture.layer_of(relative(_module_path(target)))
+            if layer is not None and other is not None and other > layer:
+                names = architecture.LAYERS[layer][0], architecture.LAYERS[other][0]
+                found.append(f"{name} ({names[0]}) imports {target} ({names[1]})")
+    return sorted(found)
 
-    def visit(node: str, stack: tuple[str, ...]) -> None:
-        assert node not in stack, f"import cycle: {' -> '.join((*stack, node))}"
-        for nxt in graph.get(node, ()):
-            visit(nxt, (*stack, node))
 
-    for node in graph:
-        visit(node, ())
+def test_layers_only_import_downwards_and_there_is_no_cycle() -> None:
+    graph = import_graph()
+    assert upward_imports(graph) == []
+    try:
+        tuple(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as err:
+        raise AssertionError(f"import cycle: {' -> '.join(err.args[1])}") from None
+
+
+def test_the_layer_check_can_fail() -> None:
+    assert upward_imports({"helpers.codes": {"helpers.c5"}}) == [
+        "helpers.codes (data, codes and safe text) imports helpers.c5 (analysts' face)"
+    ]
+    assert upward_imports({"pipeline.schema": {"pipeline.combine"}, "reporting.plan": {"helpers.codes"}}) == [
+        "pipeline.schema (pipeline: shape, names and rules) imports pipeline.combine (pipeline: combine)"
+    ]
+    with pytest.raises(graphlib.CycleError):
+        tuple(graphlib.TopologicalSorter({"a": {"b"}, "b": {"a"}}).static_order())
 
 
 # ---------------------------------------------------------------------------
 # Doctests of the small pure functions run
 
 
-@pytest.mark.parametrize("path", own_modules(), ids=lambda p: str(p.relative_to(HELPERS)))
+@pytest.mark.parametrize("path", own_modules(), ids=relative)
 def test_doctests(path: Path) -> None:
     module = importlib.import_module(_module_name(path))
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
