@@ -18,6 +18,12 @@ $(STAMP): requirements.lock pyproject.toml
 reports: $(STAMP)
 	$(PY) -m reporting --out reports
 
+# Rebuild data/trade.csv, its rows of data/sources.csv and the coverage table of data/README.md from
+# data/raw alone (the pipeline/ package; a second run gives identical files).
+.PHONY: data
+data: $(STAMP)
+	$(PY) scripts/build_trade.py
+
 lint: $(STAMP)
 	$(PY) -m ruff check .
 
