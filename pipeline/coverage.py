@@ -1,6 +1,6 @@
 """The coverage table in data/README.md: which years each reporter has, by dataset, computed from trade.csv."""
 
-# ruff: noqa: RUF001, RUF002  (Russian names and en dashes in the agencies' tables are meant)
+# ruff: noqa: RUF001, RUF002  (the en dashes of year ranges are meant)
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -1,6 +1,5 @@
 """The research extracts' page-quoted figures: the 2021-2025 Markdown table and the reference CSV's page rows."""
 
-
 from __future__ import annotations
 
 import re
