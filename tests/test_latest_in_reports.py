@@ -30,7 +30,7 @@ import pytest
 
 from helpers.codes import country_name
 
-pytestmark = pytest.mark.heavy  # builds every report (make check leaves it out)
+HEAVY = pytest.mark.heavy  # the tests that build every report (make check leaves them out)
 
 STATES = {country_name(code): code for code in ("KAZ", "KGZ", "TJK", "TKM", "UZB")}
 PARTNERS = {"Russia": "RUS", "China": "CHN", "United States": "USA"}
@@ -359,6 +359,7 @@ def claims(pages: dict[str, str]) -> tuple[list[Claim], list[str]]:
 # ------------------------------------------------------------------------- tests on the real reports
 
 
+@HEAVY
 def test_the_reports_state_latest_years_for_every_state_and_question(claims: tuple[list[Claim], list[str]]) -> None:
     found, _ = claims
     seen = {(c.state, c.question) for c in found}
@@ -368,6 +369,7 @@ def test_the_reports_state_latest_years_for_every_state_and_question(claims: tup
     assert {"c5-realignment-briefing", "03_dependency_shift", "04_country_profile_KAZ"} <= pages, sorted(pages)
 
 
+@HEAVY
 def test_every_latest_sentence_is_read(claims: tuple[list[Claim], list[str]]) -> None:
     _, unread = claims
     assert not unread, "sentences with 'latest', a state and a year that no known phrasing reads:\n" + "\n".join(unread)
@@ -387,6 +389,7 @@ KNOWN = {
 }
 
 
+@HEAVY
 @pytest.mark.parametrize(
     "state",
     [
@@ -403,6 +406,7 @@ def test_one_latest_year_per_state_and_question(claims: tuple[list[Claim], list[
     )
 
 
+@HEAVY
 def test_no_latest_year_before_2015_is_presented_as_current(claims: tuple[list[Claim], list[str]]) -> None:
     found, _ = claims
     old = too_old(found)
@@ -412,6 +416,7 @@ def test_no_latest_year_before_2015_is_presented_as_current(claims: tuple[list[C
     )
 
 
+@HEAVY
 def test_the_stamp_is_the_newest_current_year_on_own_records(
     pages: dict[str, str], claims: tuple[list[Claim], list[str]]
 ) -> None:
@@ -433,6 +438,7 @@ def _planted(pages: dict[str, str], name: str, old: str, new: str) -> dict[str, 
     return {**pages, name: pages[name].replace(old, new, 1)}
 
 
+@HEAVY
 def test_a_planted_second_latest_year_is_caught(pages: dict[str, str], claims: tuple[list[Claim], list[str]]) -> None:
     before = {key for key in conflicts(claims[0]) if key[0] == "KAZ"}
     assert not before
@@ -449,12 +455,14 @@ def test_a_planted_second_latest_year_is_caught(pages: dict[str, str], claims: t
     assert clash[("KAZ", "RUS", "own")][2022] == ["04_country_profile_KAZ"]
 
 
+@HEAVY
 def test_a_planted_old_year_shown_as_current_is_caught(pages: dict[str, str]) -> None:
     planted = _planted(pages, "c5-realignment-briefing", "2003 (too old to show)", "2003")
     found, _ = all_claims(planted)
     assert any(c.state == "TKM" and c.year == 2003 and c.page == "c5-realignment-briefing" for c in too_old(found))
 
 
+@HEAVY
 def test_a_planted_new_phrasing_is_not_skipped(pages: dict[str, str]) -> None:
     sentence = "<p>Kazakhstan: latest figure for the US share is from 2019.</p>"
     planted = {**pages, "index": pages["index"].replace("</body>", sentence + "</body>", 1)}
