@@ -240,3 +240,22 @@ def test_the_reports_give_each_state_one_latest_share_year() -> None:
 def test_the_latest_pattern_finds_an_old_year_in_a_sentence() -> None:
     assert LATEST_YEAR.search("Russia was the largest partner in the latest year, 2003 (IMF DOTS)")[1] == "2003"
     assert LATEST_YEAR.search("latest year 2023: 40.9%. Data from 2000")[1] == "2023"
+
+
+def test_a_new_year_on_the_state_s_own_records_moves_every_latest(trade: pd.DataFrame, ctx) -> None:
+    """Outputs move when data move: Kazakhstan's agency table rows repeated for 2024 (a planted year,
+    never shipped) make 2024 its latest year in the rule, the share changes, the scenario baseline
+    and the stamp, while the other states keep theirs."""
+    table = trade["reporter"].eq("KAZ") & trade["year"].eq(2023) & trade["source_id"].str.startswith("stat-")
+    planted = trade[table].assign(year=2024)
+    assert planted["partner"].nunique() >= len(PARTNERS) + 1  # every named partner and the world
+    moved = pd.concat([trade[~(trade["reporter"].eq("KAZ") & trade["year"].eq(2024))], planted], ignore_index=True)
+    before = ctx.latest.set_index("reporter")["year"].astype(int).to_dict()
+    after = trade_context(moved, STATES).latest.set_index("reporter")["year"].astype(int).to_dict()
+    assert before["KAZ"] == 2023 and after["KAZ"] == 2024
+    assert {s: y for s, y in after.items() if s != "KAZ"} == {s: y for s, y in before.items() if s != "KAZ"}
+    changes = sh.share_changes(trade_context(moved, STATES).shares)
+    kaz = changes[changes["reporter"].eq("KAZ") & changes["flow"].eq("total")]
+    assert kaz["latest_year"].dropna().astype(int).eq(2024).all()
+    assert int(scn.baseline_us(moved).set_index("reporter").at["KAZ", "year"]) == 2024
+    assert sn.trade_coverage(moved)["own"] == 2024 and sn.trade_coverage(trade)["own"] == 2023
