@@ -377,16 +377,7 @@ def test_every_latest_sentence_is_read(claims: tuple[list[Claim], list[str]]) ->
 
 # Conflicts the built reports show today (issue 18, left to the helpers' owners): each names the
 # statements; strict, so the test fails once they agree and the mark must go.
-KNOWN = {
-    "KGZ": (
-        "profile: Russia + China share 'latest year 2023' beside 'latest year compared: 2024' "
-        "(values: Kyrgyzstan has no 2024 world total)"
-    ),
-    "UZB": (
-        "Russia + China share 'latest year 2023' beside 'latest year compared: 2024'; US share 2023 in the briefing's "
-        "key table (every-partner rule) but 2024 in 03's key findings and 05's baseline (US-only rule)"
-    ),
-}
+KNOWN: dict[str, str] = {}  # state -> why its latest years still differ (none today)
 
 
 @HEAVY

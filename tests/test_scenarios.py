@@ -72,17 +72,28 @@ def trade_frame(rows):
     return pd.DataFrame.from_records(records)
 
 
+OTHER_PARTNERS = ("RUS", "CHN", "EU27", "TUR")  # the latest year is one where every named partner has a share
+
+
+def with_every_partner(reporter, year, side, source, us_value, missing=()):
+    """The US row and a 1,000 row for each other named partner (except ``missing``) on the same records."""
+    rows = [(reporter, "USA", year, us_value, side, source)]
+    return rows + [(reporter, p, year, 1_000.0, side, source) for p in OTHER_PARTNERS if p not in missing]
+
+
 TRADE = trade_frame(
     [
-        ("KAZ", "USA", 2020, 2_000.0, "reporter", "imf-dots"),
+        *with_every_partner("KAZ", 2020, "reporter", "imf-dots", 2_000.0),
         ("KAZ", "WLD", 2020, 100_000.0, "reporter", "imf-dots"),
-        ("KAZ", "USA", 2022, 3_000.0, "reporter", "stat"),
+        *with_every_partner("KAZ", 2022, "reporter", "stat", 3_000.0),
         ("KAZ", "WLD", 2022, 120_000.0, "reporter", "stat"),
         # a mixed-basis year: US from national statistics, world total from a statement
-        ("KAZ", "USA", 2024, 4_200.0, "reporter", "stat"),
+        *with_every_partner("KAZ", 2024, "reporter", "stat", 4_200.0),
         ("KAZ", "WLD", 2024, 140_000.0, "statement", "pm"),
-        ("TJK", "USA", 2020, 40.0, "reporter", "imf-dots"),
+        *with_every_partner("TJK", 2020, "reporter", "imf-dots", 40.0),
         ("TJK", "WLD", 2020, 4_000.0, "reporter", "imf-dots"),
+        # a US share in 2024 but no Türkiye figure: not the latest year for partner shares
+        *with_every_partner("TJK", 2024, "reporter", "stat", 80.0, missing=("TUR",)),
         ("TJK", "WLD", 2024, 8_000.0, "reporter", "stat"),
     ]
 )
@@ -132,8 +143,8 @@ def test_baseline_is_the_latest_year_on_one_basis_and_missing_states_say_why():
     base = scn.baseline_us(TRADE, states=("KAZ", "TJK", "TKM")).set_index("reporter")
     assert base.loc["KAZ", "year"] == 2022  # 2024 mixes a statement world total with national data
     assert base.loc["KAZ", "us_share_pct"] == pytest.approx(2.5)
-    assert base.loc["TJK", "year"] == 2020
-    assert pd.isna(base.loc["TKM", "year"]) and "no US figure" in base.loc["TKM", "reason"]
+    assert base.loc["TJK", "year"] == 2020  # 2024 has a US share but no Türkiye figure: one latest year for shares
+    assert pd.isna(base.loc["TKM", "year"]) and "every named partner" in base.loc["TKM", "reason"]
 
 
 def test_scenario_shares_by_hand():

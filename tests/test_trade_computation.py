@@ -304,7 +304,9 @@ def test_share_snapshot_latest_year_and_missing_stays_missing():
             row("KAZ", "WLD", 2024, "total", 142900.0, source="bns"),
         ]
     )
-    snap = sn.share_snapshot(trade, partners=("CHN", "RUS"), reporters=("KAZ", "TKM"))
+    every = sn.share_snapshot(trade, partners=("CHN", "RUS"), reporters=("KAZ",))
+    assert set(every["year"]) == {2020}  # by default the one latest year: every named partner has a share
+    snap = sn.share_snapshot(trade, partners=("CHN", "RUS"), reporters=("KAZ", "TKM"), question=("CHN", "RUS"))
     kaz = snap[snap["reporter"].eq("KAZ")].set_index("partner")
     assert set(kaz["year"]) == {2022}  # 2024 lacks Russia, so both are shown for 2022
     assert kaz.loc["CHN", "share_pct"] == pytest.approx(100 * 24200 / 134800)

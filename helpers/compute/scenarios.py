@@ -36,7 +36,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from helpers.codes import STATES, TRADE_MEASURES, UNCONFIRMED, WORLD, words
+from helpers.codes import PARTNERS, STATES, TRADE_MEASURES, UNCONFIRMED, WORLD, words
 from helpers.compute.deals import NON_BINDING, binding_class, deduplicated
 from helpers.compute.rules import CURRENT_FROM, counted_value, latest_years
 from helpers.compute.series import select_series
@@ -128,8 +128,9 @@ def deal_schedule(
 def baseline_us(trade: pd.DataFrame, states: Sequence[str] = STATES) -> pd.DataFrame:
     """The latest year with a US share of total trade (US figure and world total on the same records).
 
-    The year is :func:`helpers.compute.rules.latest_years` for the US-share question (the same
-    year notebook 03 reports). A year before ``CURRENT_FROM`` is no baseline (``reason`` names
+    The year is the product's one latest year for partner shares (:func:`helpers.compute.rules.latest_years`
+    over every named partner, the year notebooks 03 and 04 and the briefing report).
+    A year before ``CURRENT_FROM`` is no baseline (``reason`` names
     where the state's own records stop). ``old`` marks a baseline more than ``OLD_AFTER`` years
     before ``REFERENCE_YEAR``; for every state the alternatives are listed beside it:
     ``world_latest_*`` (the state's newest world total on its own records, when newer) and
@@ -139,7 +140,7 @@ def baseline_us(trade: pd.DataFrame, states: Sequence[str] = STATES) -> pd.DataF
     series = select_series(trade)
     shares = partner_shares(series)
     us = shares[shares["partner"].eq("USA") & shares["flow"].eq("total")]
-    latest = latest_years(shares, ["USA"], "total").set_index("reporter")
+    latest = latest_years(shares, PARTNERS, "total").set_index("reporter")
     world = series[series["partner"].eq(WORLD) & series["flow"].eq("total") & series["side"].eq("reporter")]
     mirror = select_series(trade, side="mirror")
     us_records = mirror[mirror["partner"].eq("USA") & mirror["flow"].eq("total") & mirror["side"].eq("mirror")]
@@ -147,11 +148,11 @@ def baseline_us(trade: pd.DataFrame, states: Sequence[str] = STATES) -> pd.DataF
     for state in states:
         record: dict[str, object] = {"reporter": state, "reason": ""}
         if state not in latest.index:
-            record["reason"] = "no US figure with a world total from the same records"
+            record["reason"] = "no year with every named partner and a world total on the same records"
         elif not latest.at[state, "current"]:
             end = int(latest.at[state, "year"])
             record["reason"] = (
-                f"its own records with a US figure and a world total stop in {end}, before {CURRENT_FROM}"
+                f"its own records with every named partner and a world total stop in {end}, before {CURRENT_FROM}"
             )
             record["own_records_end"] = end
         else:

@@ -102,8 +102,8 @@ def share_snapshot(
 
     With ``year=None`` the year is, per reporter, the one latest year of
     :func:`helpers.compute.rules.latest_years` for the partners of the question (``question``,
-    default ``partners``: every one has a share, all on the same records), so a map of China's
-    share shows the same year as the table of all partners' shares; a latest year before
+    default every named partner: each has a share, all on the same records), so a map of China's
+    share, the US share and the table of all partners' shares show one latest year per state; a latest year before
     ``CURRENT_FROM`` is not shown (``reason`` says where the state's own records stop). A missing
     value stays missing (NaN) and ``reason`` says why; it is never 0.
     """
@@ -113,7 +113,7 @@ def share_snapshot(
     check_codes("state", reporters, STATES)
     every = partner_shares(select_series(trade))
     shares = every[every["flow"].eq(flow) & every["partner"].isin(partners)]
-    latest = latest_years(every, question or partners, flow).set_index("reporter")
+    latest = latest_years(every, question or PARTNERS, flow).set_index("reporter")
     columns = ["share_pct", "side", "world_side", "share_basis", "source_label", "estimate"]
     records = []
     for reporter in reporters:

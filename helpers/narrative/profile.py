@@ -63,12 +63,12 @@ def profile_findings(
         records = over.iloc[0]["records"]
         if first == last:
             lines.append(
-                f"China moved ahead of Russia in {name}'s total trade in {first}, the latest year compared "
-                f"({records})."
+                f"China moved ahead of Russia in {name}'s total trade in {first}, the last year both values are "
+                f"recorded ({records})."
             )
         else:
             lines.append(
-                f"China has been ahead of Russia in {name}'s total trade since {first} (latest year compared: "
+                f"China has been ahead of Russia in {name}'s total trade since {first} (values compared to "
                 f"{last}, {records})."
             )
     elif len(over):
