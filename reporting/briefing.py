@@ -31,8 +31,10 @@ from reporting.project import Appendix, BottomLine, country_name
 
 SITE_TITLE = "C5 Realignment: Central Asia's economic ties after the C5+1 summit"
 BRIEFING_TAG = "briefing"  # cell tag: the cell's source and outputs go into the briefing
-WORDS_PER_MINUTE = 200  # stated reading time of the prose
-MINUTES_PER_CHART = 0.5  # and of each chart or table
+BRIEFING_OUTPUTS = "briefing_outputs"  # optional cell metadata: which of a tagged cell's outputs (0-based) go in
+# Stated reading time, the convention of Medium's read time: 265 words a minute, 12 seconds per picture.
+WORDS_PER_MINUTE = 265
+MINUTES_PER_CHART = 0.2  # each chart or table
 PROFILE = PROFILE_TEMPLATE.removesuffix(".ipynb")
 # The briefing's order and headings; a profile section is headed by its state's name. Reports not
 # listed here with tagged cells follow, under their own titles.
@@ -68,8 +70,8 @@ class Stamp:
         """The data version in plain words (no file hashes)."""
         version = self.vintage.get("package version", "unknown")
         return (
-            f"C5 Realignment dataset version {version}, newest source of {readable_date(self.data_as_of) or 'unknown'}, "
-            f"built on {readable_date(self.built.isoformat())}"
+            f"C5 Realignment dataset version {version}, newest source of "
+            f"{readable_date(self.data_as_of) or 'unknown'}, built on {readable_date(self.built.isoformat())}"
         )
 
 
@@ -195,6 +197,7 @@ def tagged(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
 def excerpt(report: Report, section: Section, images: dict[str, str], anchors: dict[str, str]) -> None:
     """Fill ``section`` with the tagged cells of the report's executed notebook, as readers see them.
 
+    A cell's ``briefing_outputs`` metadata, when present, lists which of its outputs go in.
     Figures keep the report's numbering (the n-th chart of the report is ``<section id>-c5-figure-n``)
     so each reuses the image drawn for the report; a figure that differs from the report's is an error.
     """
@@ -209,8 +212,10 @@ def excerpt(report: Report, section: Section, images: dict[str, str], anchors: d
             if chosen:
                 section.parts.append(Markup(to_html(cell.source)))
             continue
-        for output in cell.get("outputs", []):
+        wanted = cell.get("metadata", {}).get(BRIEFING_OUTPUTS)
+        for number, output in enumerate(cell.get("outputs", [])):
             data = output.get("data", {})
+            chosen = BRIEFING_TAG in cell.get("metadata", {}).get("tags", []) and (wanted is None or number in wanted)
             if PLOTLY_MIMETYPE in data:
                 report_id = next(ids)
                 if not chosen:
@@ -236,7 +241,8 @@ def sections(reports: list[Report], images: dict[str, dict[str, str]], bottom: B
     order = list(SECTIONS)
     rank = {r.job.name: (order.index(r.job.notebook.stem) if r.job.notebook.stem in order else len(order), n)
             for n, r in enumerate(reports)}  # fmt: skip
-    chosen = sorted((r for r in reports if r.notebook is not None and tagged(r.notebook)), key=lambda r: rank[r.job.name])
+    with_cells = [r for r in reports if r.notebook is not None and tagged(r.notebook)]
+    chosen = sorted(with_cells, key=lambda r: rank[r.job.name])
     anchors = {f"{r.job.name}.html": f"#{section_id(r)}" for r in chosen}
     out = []
     for report in chosen:

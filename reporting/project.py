@@ -94,8 +94,9 @@ class Appendix:
 
 CONFLICTS_RULE = (
     "Where sources give different figures for the same state, partner, year and flow, the figures stay side "
-    "by side in the data and one documented rule picks the one a chart uses: IMF DOTS where it has the year (to 2020), "
-    "else the state's own records first, then the partner's records, then official statements, then other compilations; never an average."
+    "by side in the data and one documented rule picks the one a chart uses: IMF DOTS where it has the "
+    "year (to 2020), else the state's own records first, then the partner's records, then official "
+    "statements, then other compilations; never an average."
 )
 
 
