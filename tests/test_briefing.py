@@ -143,7 +143,7 @@ def test_the_glossary_holds_the_abbreviations_readers_meet(abbreviation: str) ->
 
 
 def test_an_unknown_abbreviation_names_the_known_ones() -> None:
-    with pytest.raises(KeyError, match="'XYZ' is not in the glossary; known: C5\\+1, DFC"):
+    with pytest.raises(KeyError, match="'XYZ' is not in the glossary; known: C5\\+1, CSV, DFC"):
         spelled_out("XYZ")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 # Abbreviation -> what it stands for, in the order the glossary shows them (alphabetical).
 ABBREVIATIONS: dict[str, str] = {
     "C5+1": "the diplomatic format of the five Central Asian states plus the United States",
+    "CSV": "comma-separated values (a table file that opens in any spreadsheet)",
     "DFC": "US International Development Finance Corporation",
     "DOTS": "Direction of Trade Statistics (the IMF's partner trade tables)",
     "EU27": "the European Union's 27 member states",
@@ -21,6 +22,7 @@ ABBREVIATIONS: dict[str, str] = {
     "MoU": "memorandum of understanding (a statement of intent, not a binding contract)",
     "pp": "percentage points (the difference between two percentages)",
     "PPP": "public-private partnership",
+    "US": "United States",
     "US$ bn / US$ m": "billions / millions of US dollars",
 }
 
