@@ -44,6 +44,7 @@ SECTIONS = {
     PROFILE: "",
     "05_deal_scenarios": "What the deals could add: scenarios",
 }
+APPENDIX_ID = "appendix"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -186,7 +187,6 @@ class Section:
     figures: dict[str, dict] = field(default_factory=dict)
     key_row: Markup | None = None
     state: bool = False
-    exhibits: int = 0
 
 
 def tagged(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
@@ -228,12 +228,10 @@ def excerpt(report: Report, section: Section, images: dict[str, str], anchors: d
                 section.figures[new_id] = plain
                 markup = figure_markup(figure, new_id, min(markdown.level + 1, 6))
                 section.parts.append(Markup(fill_images(markup, {new_id: images[report_id]})))
-                section.exhibits += 1
             elif chosen and "text/markdown" in data:
                 section.parts.append(Markup(to_html(data["text/markdown"])))
             elif chosen and "text/html" in data:
                 section.parts.append(Markup(data["text/html"]))
-                section.exhibits += 1
 
 
 def sections(reports: list[Report], images: dict[str, dict[str, str]], bottom: BottomLine | None) -> list[Section]:
@@ -256,24 +254,29 @@ def sections(reports: list[Report], images: dict[str, dict[str, str]], bottom: B
     return out
 
 
-class _WordCount(HTMLParser):
-    """Counts the words in markup's text."""
+class _Reading(HTMLParser):
+    """Counts what a reader reads before the appendix: words of text, and charts and tables."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.words = 0
+        self.words = self.exhibits = 0
+        self.done = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.done = self.done or (tag == "section" and ("id", APPENDIX_ID) in attrs)
+        self.exhibits += not self.done and tag in ("figure", "table")
 
     def handle_data(self, data: str) -> None:
-        self.words += len(data.split())
+        self.words += 0 if self.done else len(data.split())
 
 
-def reading_minutes(parts: list[str], exhibits: int) -> int:
-    """Stated reading time: prose at :data:`WORDS_PER_MINUTE`, plus :data:`MINUTES_PER_CHART` per chart
-    or table, rounded up to a whole minute."""
-    counter = _WordCount()
-    for part in parts:
-        counter.feed(part)
-    return max(1, math.ceil(counter.words / WORDS_PER_MINUTE + exhibits * MINUTES_PER_CHART))
+def reading_minutes(body: str) -> int:
+    """Stated reading time of a briefing body up to its appendix: words at :data:`WORDS_PER_MINUTE`
+    plus :data:`MINUTES_PER_CHART` per chart or table, rounded up to a whole minute."""
+    reading = _Reading()
+    reading.feed(body)
+    reading.close()
+    return max(1, math.ceil(reading.words / WORDS_PER_MINUTE + reading.exhibits * MINUTES_PER_CHART))
 
 
 def briefing_body(
@@ -293,20 +296,19 @@ def briefing_body(
     in_sections = {s.report.job.name for s in parts}
     others = [{"href": f"{r.job.name}.html", "title": r.title, "summary": r.summary}
               for r in reports if r.job.name not in in_sections]  # fmt: skip
-    minutes = reading_minutes(
-        [bottom_html, *(str(p) for s in parts for p in s.parts)], sum(s.exhibits for s in parts) + bool(bottom_html)
-    )
-    body = render(
-        "briefing.html.j2",
-        site_title=SITE_TITLE,
-        stamp=stamp.line(),
-        version=stamp.version_line(),
-        bottom_line=bottom_html,
-        sections=parts,
-        others=others,
-        minutes=minutes,
-        appendix=appendix,
-        conflicts=Markup(appendix.conflicts_html) if appendix else None,
-    )
+    context = {
+        "site_title": SITE_TITLE,
+        "stamp": stamp.line(),
+        "version": stamp.version_line(),
+        "bottom_line": bottom_html,
+        "sections": parts,
+        "others": others,
+        "appendix": appendix,
+        "appendix_id": APPENDIX_ID,
+        "conflicts": Markup(appendix.conflicts_html) if appendix else None,
+    }
+    # the stated time counts the whole text before the appendix, its own sentence included
+    minutes = reading_minutes(render("briefing.html.j2", minutes=99, **context))
+    body = render("briefing.html.j2", minutes=minutes, **context)
     figures = {figure_id: figure for s in parts for figure_id, figure in s.figures.items()}
     return body, figures

@@ -147,7 +147,9 @@ def test_an_unknown_abbreviation_names_the_known_ones() -> None:
         spelled_out("XYZ")
 
 
-def test_reading_time_counts_words_and_exhibits() -> None:
-    assert reading_minutes(["<p>" + "word " * 265 + "</p>"], 0) == 1
-    assert reading_minutes(["<p>" + "word " * 530 + "</p>", "<b>x</b>"], 5) == 4  # 2.0 + 1 word + 5 x 0.2
-    assert reading_minutes(["<p>tiny</p>"], 0) == 1
+def test_reading_time_counts_words_charts_and_tables_before_the_appendix() -> None:
+    assert reading_minutes("<p>" + "word " * 265 + "</p>") == 1
+    words = "<p>" + "word " * 530 + "</p><b>x</b>"  # 2.0 minutes and a word, and 5 pictures at 0.2
+    assert reading_minutes(words + "<figure></figure>" * 3 + "<table></table>" * 2) == 4
+    appendix = '<section id="appendix"><p>' + "word " * 2650 + "</p><table></table></section>"
+    assert reading_minutes("<p>tiny</p>" + appendix) == 1
