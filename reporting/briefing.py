@@ -26,7 +26,7 @@ from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from reporting.bundle import TEMPLATES
 from reporting.chart_text import without_text
 from reporting.page import PLOTLY_MIMETYPE, Report, figure_markup, fill_images, for_readers
-from reporting.plan import PROFILE_TEMPLATE
+from reporting.plan import PROFILE_TEMPLATE, ReportBuildError
 from reporting.project import Appendix, BottomLine, country_name
 
 SITE_TITLE = "C5 Realignment: Central Asia's economic ties after the C5+1 summit"
@@ -206,32 +206,46 @@ def excerpt(report: Report, section: Section, images: dict[str, str], anchors: d
     markdown = SectionRenderer(section.id, 1, anchors)
     to_html = MarkdownWithMath(renderer=markdown).render
     ids = iter(report.figures)
-    for cell in nb.cells:
-        chosen = BRIEFING_TAG in cell.get("metadata", {}).get("tags", [])
+    for number, cell in enumerate(nb.cells):
+        metadata = cell.get("metadata", {})
+        tagged_cell = BRIEFING_TAG in metadata.get("tags", [])
         if cell.cell_type == "markdown":
-            if chosen:
+            if tagged_cell:
                 section.parts.append(Markup(to_html(cell.source)))
             continue
-        wanted = cell.get("metadata", {}).get(BRIEFING_OUTPUTS)
-        for number, output in enumerate(cell.get("outputs", [])):
+        wanted = metadata.get(BRIEFING_OUTPUTS)
+        for place, output in enumerate(cell.get("outputs", [])):
             data = output.get("data", {})
-            chosen = BRIEFING_TAG in cell.get("metadata", {}).get("tags", []) and (wanted is None or number in wanted)
+            chosen = tagged_cell and (wanted is None or place in wanted)
             if PLOTLY_MIMETYPE in data:
                 report_id = next(ids)
-                if not chosen:
-                    continue
-                figure = data[PLOTLY_MIMETYPE]
-                plain = without_text({key: figure.get(key, {}) for key in ("data", "layout", "config")})
-                if plain != report.figures[report_id]:
-                    raise ValueError(f"briefing: chart {report_id} of {report.job.name} differs from its report's")
-                new_id = f"{section.id}-{report_id}"
-                section.figures[new_id] = plain
-                markup = figure_markup(figure, new_id, min(markdown.level + 1, 6))
-                section.parts.append(Markup(fill_images(markup, {new_id: images[report_id]})))
-            elif chosen and "text/markdown" in data:
+                if chosen:
+                    section.parts.append(_chart(report, report_id, data[PLOTLY_MIMETYPE], section, images, markdown))
+            elif not chosen or output.get("name") == "stderr":  # warnings never reach readers (as in the reports)
+                continue
+            elif "text/markdown" in data:
                 section.parts.append(Markup(to_html(data["text/markdown"])))
-            elif chosen and "text/html" in data:
+            elif "text/html" in data:
                 section.parts.append(Markup(data["text/html"]))
+            else:
+                raise ReportBuildError(
+                    f"{report.job.notebook.name}: output {place + 1} of cell {number + 1} is tagged for the briefing "
+                    "but is neither a chart, Markdown nor HTML"
+                )
+
+
+def _chart(
+    report: Report, report_id: str, figure: dict, section: Section, images: dict[str, str], markdown: SectionRenderer
+) -> Markup:
+    """A chart of the report in the section: its figure markup (title one level below the last heading)
+    with the report's image, the figure kept for the page's script under the section's id."""
+    plain = without_text({key: figure.get(key, {}) for key in ("data", "layout", "config")})
+    if plain != report.figures[report_id]:
+        raise ReportBuildError(f"briefing: chart {report_id} of {report.job.name} differs from its report's")
+    new_id = f"{section.id}-{report_id}"
+    section.figures[new_id] = plain
+    markup = figure_markup(figure, new_id, min(markdown.level + 1, 6))
+    return Markup(fill_images(markup, {new_id: images[report_id]}))
 
 
 def sections(reports: list[Report], images: dict[str, dict[str, str]], bottom: BottomLine | None) -> list[Section]:

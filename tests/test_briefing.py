@@ -17,7 +17,7 @@ from helpers.narrative.bottom_line import Point
 from helpers.narrative.glossary import ABBREVIATIONS, glossary, spelled_out
 from reporting.briefing import Stamp, briefing_body, footer, reading_minutes
 from reporting.page import PLOTLY_MIMETYPE, render_report
-from reporting.plan import PROFILE_TEMPLATE, Job
+from reporting.plan import PROFILE_TEMPLATE, Job, ReportBuildError
 from reporting.project import Appendix, BottomLine
 
 STAMP = Stamp("2025-12-03", 2023, date(2026, 12, 5), {"package version": "2026.12.0", "deals.csv": "34d44d0a1b2c"})
@@ -153,3 +153,10 @@ def test_reading_time_counts_words_charts_and_tables_before_the_appendix() -> No
     assert reading_minutes(words + "<figure></figure>" * 3 + "<table></table>" * 2) == 4
     appendix = '<section id="appendix"><p>' + "word " * 2650 + "</p><table></table></section>"
     assert reading_minutes("<p>tiny</p>" + appendix) == 1
+
+
+def test_a_tagged_output_the_briefing_cannot_show_is_an_error_naming_the_cell() -> None:
+    printed = nbformat.v4.new_output("stream", name="stdout", text="12 rows")
+    report, images = _report("05_deal_scenarios", [_cell("code", outputs=[printed], tags=("briefing",))])
+    with pytest.raises(ReportBuildError, match=r"05_deal_scenarios.ipynb: output 1 of cell 2 is tagged"):
+        _body((report, images))
