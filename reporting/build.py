@@ -33,7 +33,9 @@ from reporting.project import (
     NOTEBOOKS_DIR,
     REPO,
     REPO_DATA_DIR,
+    Appendix,
     BottomLine,
+    appendix,
     bottom_line,
     data_dir,
     data_vintage,
@@ -124,7 +126,11 @@ def _checked(name: str, html_text: str, limit: int) -> bytes:
 
 
 def assemble(
-    reports: list[Report], images: dict[str, dict[str, str]], stamp: bf.Stamp, bottom: BottomLine | None = None
+    reports: list[Report],
+    images: dict[str, dict[str, str]],
+    stamp: bf.Stamp,
+    bottom: BottomLine | None = None,
+    appendix: Appendix | None = None,
 ) -> dict[str, bytes]:
     """Every output file's bytes: the reports, the index and the briefing."""
     files: dict[str, bytes] = {}
@@ -135,7 +141,7 @@ def assemble(
         files[f"{report.job.name}.html"] = _checked(report.job.name, text, MAX_REPORT_BYTES)
     index = page("C5 Realignment reports", bf.index_body(reports, stamp, BRIEFING_NAME, bottom), head, foot, {})
     files["index.html"] = _checked("index", index, MAX_REPORT_BYTES)
-    body, figures = bf.briefing_body(reports, stamp, bodies, bottom)
+    body, figures = bf.briefing_body(reports, stamp, images, bottom, appendix)
     briefing_head = bf.header("#contents", "C5 Realignment briefing: contents", stamp)
     text = page(f"{bf.SITE_TITLE} (briefing)", body, briefing_head, foot, figures)
     files[BRIEFING_NAME] = _checked("briefing", text, MAX_BRIEFING_BYTES)
@@ -149,7 +155,7 @@ def build(
     stamp = bf.Stamp(newest_source_date(), trade_coverage_text(), build_date(), data_vintage())
     with tempfile.TemporaryDirectory(prefix="c5-reports-") as tmp:
         reports = execute_all(notebooks_dir, Path(tmp), workers, executed_dir)
-    files = assemble(reports, image_urls(reports, IMAGE_FORMAT), stamp, bottom_line())
+    files = assemble(reports, image_urls(reports, IMAGE_FORMAT), stamp, bottom_line(), appendix())
     return publish(out, files)
 
 

@@ -7,6 +7,7 @@ chart into. Code, prompts and stderr never reach readers.
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 from dataclasses import dataclass, field
@@ -70,6 +71,7 @@ class Report:
     summary: str
     body: str
     figures: dict[str, dict] = field(default_factory=dict)  # figure id -> {"data", "layout", "config"}
+    notebook: nbformat.NotebookNode | None = None  # as executed: the briefing takes its tagged cells from it
 
 
 def figure_markup(figure: dict, figure_id: str, level: int = 3) -> str:
@@ -248,6 +250,7 @@ def check_offline(page: str, name: str) -> None:
 
 def render_report(nb: nbformat.NotebookNode, job: Job) -> Report:
     """The body of an executed notebook's page: no code, no prompts, figures as image + slot."""
+    executed = copy.deepcopy(nb)
     for_readers(nb, job)
     title, summary = title_of(nb, job), summary_of(nb)
     figures = prepare(nb)
@@ -257,7 +260,7 @@ def render_report(nb: nbformat.NotebookNode, job: Job) -> Report:
     body, _ = exporter.from_notebook_node(nb)
     body = body.strip()
     check_offline(body, job.name)
-    return Report(job, title, summary, body, figures)
+    return Report(job, title, summary, body, figures, executed)
 
 
 def fill_images(body: str, images: dict[str, str]) -> str:

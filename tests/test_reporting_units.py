@@ -19,7 +19,7 @@ import pytest
 from plotly.offline import get_plotlyjs
 from plotly.subplots import make_subplots
 
-from reporting.briefing import Report, Stamp, briefing_body, index_body, readable_date
+from reporting.briefing import Report, Stamp, index_body, readable_date
 from reporting.bundle import (
     BUNDLE_FILES,
     PLOTLY_VERSION,
@@ -167,24 +167,12 @@ def _report(name: str, title: str, summary: str, body: str = "<h1 id='T'>T</h1>"
 def test_index_escapes_titles_and_summaries_and_shows_the_stamp() -> None:
     page = index_body([_report("01_a", "<b>Deals</b>", PAYLOAD)], STAMP, "briefing.html")
     assert PAYLOAD not in page and "&lt;img src=x onerror=alert(1)&gt;" in page and "&lt;b&gt;Deals" in page
-    assert "Data as of 5 December 2025; trade to 2025; built 2 January 2026" in page
-
-
-def test_briefing_demotes_headings_prefixes_ids_and_links_reports_in_page() -> None:
-    first = _report(
-        "01_a", "A", "a", '<h1 id="Top">A</h1><h2 id="Key">K</h2><a href="#Key">k</a><a href="02_b.html">b</a>'
-    )
-    second = _report("02_b", "B", "b", '<h1 id="Top">B</h1><a href="index.html">home</a>')
-    body, _ = briefing_body([first, second], STAMP, {"01_a": first.body, "02_b": second.body})
-    assert len(re.findall(r"<h1[\s>]", body)) == 1
-    assert '<h2 id="s-01_a-Top">A</h2>' in body and '<h3 id="s-01_a-Key">' in body
-    assert 'href="#s-01_a-Key"' in body and 'href="#s-02_b"' in body and 'href="#contents"' in body
-    assert "02_b.html" not in body and "index.html" not in body
+    assert "Data as of 5 Dec 2025; trade to 2025; built 2 Jan 2026" in page
 
 
 @pytest.mark.parametrize(
     ("iso", "shown"),
-    [("2025-12-03", "3 December 2025"), ("2025-12", "December 2025"), ("2025", "2025"), ("2025-99", "2025-99")],
+    [("2025-12-03", "3 Dec 2025"), ("2025-12", "Dec 2025"), ("2025", "2025"), ("2025-99", "2025-99")],
 )
 def test_dates_read_as_words(iso: str, shown: str) -> None:
     assert readable_date(iso) == shown
@@ -294,17 +282,6 @@ def test_notebook_only_cells_never_reach_the_report() -> None:
     assert nb.cells[1].outputs[0].data["text/markdown"] == "- see [it](05_x.html)"
     body = render_report(nbformat.v4.new_notebook(cells=[note, hidden, shown]), Job(Path("05_x.ipynb"), "05_x")).body
     assert "papermill" not in body and "abc123" not in body and 'href="05_x.html"' in body
-
-
-def test_a_link_between_reports_becomes_an_anchor_in_the_briefing() -> None:
-    markdown = nbformat.v4.new_markdown_cell("# Scenarios?\n\nSee the [deal tracker](01_deal_tracker.ipynb).")
-    tracker = render_report(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Deals?")]),
-                            Job(Path("01_deal_tracker.ipynb"), "01_deal_tracker"))  # fmt: skip
-    scenarios = render_report(nbformat.v4.new_notebook(cells=[markdown]), Job(Path("05_s.ipynb"), "05_s"))
-    assert 'href="01_deal_tracker.html"' in scenarios.body
-    body, _ = briefing_body([tracker, scenarios], STAMP, {r.job.name: r.body for r in (tracker, scenarios)})
-    assert 'href="#s-01_deal_tracker"' in body and 'id="s-01_deal_tracker"' in body
-    assert ".html" not in re.sub(r"https?://\S+", "", body.split('id="s-05_s"')[1])
 
 
 # --- chart words as page text, and the CSV of each chart -------------------------------------

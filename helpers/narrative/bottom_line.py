@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from helpers.codes import WATCHED, country_name, partner_name, words
+from helpers.codes import SIDE_WORDS, WATCHED, country_name, partner_name, words
 from helpers.compute import follow_through as ft
 from helpers.compute.indicators import key_indicators
 from helpers.narrative.common import pct
@@ -26,6 +26,7 @@ LATEST_RULE = (
     "(exports plus imports) as its own records count it."
 )
 
+KEY_TABLE_CAPTION = "Key indicators: shares of each state's total trade, 2021 → latest year, on its own records"
 TRADE_REPORT = "03_dependency_shift"
 PROFILE_REPORT = "04_country_profile"  # one report per state: 04_country_profile_KAZ, ...
 DEALS_REPORT = "06_deal_follow_through"
@@ -174,5 +175,34 @@ def bottom_line(
     status = ft.deal_status(deals, events, checks)
     as_of, _ = ft.check_dates(checks)
     points = [*trade_points(indicators), *deal_points(status, events, as_of)]
-    caption = "Key indicators: shares of each state's total trade, 2021 → latest year, on its own records"
-    return points, table(indicator_table(indicators), caption=caption), LATEST_RULE
+    return points, table(indicator_table(indicators), caption=KEY_TABLE_CAPTION), LATEST_RULE
+
+
+def conflicts_in_brief(conflicts: pd.DataFrame) -> pd.DataFrame:
+    """The conflicting-figures table in compact form, one row per state and partner, for the briefing.
+
+    ``conflicts`` is :func:`helpers.compute.series.conflicts` (one row per figure). Each row says
+    in which years and for how many keys (year and flow) the sources differ, by how much at most, and
+    whose records the charts use there.
+
+    >>> rows = pd.DataFrame({"reporter": ["KAZ"] * 3, "partner": ["CHN"] * 3, "year": [2022, 2022, 2023],
+    ...                      "flow": ["total"] * 3, "spread_pct": [10.0, 10.0, 4.0],
+    ...                      "side": ["reporter", "mirror", "reporter"], "chosen": [True, False, True]})
+    >>> conflicts_in_brief(rows).astype(str).iloc[0].tolist()
+    ['Kazakhstan', 'China', '2022-2023', '2', '10.0%', "the state's own records"]
+    """
+    out = []
+    for (state, partner), rows in conflicts.groupby(["reporter", "partner"], sort=True):
+        first, last = int(rows["year"].min()), int(rows["year"].max())
+        used = sorted(set(rows.loc[rows["chosen"], "side"]), key=list(SIDE_WORDS).index)
+        out.append(
+            {
+                "State": country_name(state),
+                "Partner": partner_name(partner),
+                "Years": str(first) if first == last else f"{first}-{last}",
+                "Figures that differ (year and flow)": len(rows[["year", "flow"]].drop_duplicates()),
+                "Largest gap": pct(rows["spread_pct"].max()),
+                "Charts use": "; ".join(SIDE_WORDS[side] for side in used) or "none of these figures",
+            }
+        )
+    return pd.DataFrame(out)
