@@ -188,10 +188,7 @@ def slug(title: str, number: int) -> str:
     return f"chart-{number}-{words}.csv" if words else f"chart-{number}.csv"
 
 
-def download_link(figure: dict, text: ChartText, number: int) -> str:
-    """The "Download the data (CSV)" link: a ``data:`` URL (base64, so no text of it reads as a URL)."""
+def download(figure: dict, text: ChartText, number: int) -> tuple[str, str]:
+    """The file name and ``data:`` URL (base64, so no text of it reads as a URL) of a chart's CSV."""
     payload = base64.b64encode(chart_csv(figure, text).encode("utf-8")).decode("ascii")
-    return (
-        f'<a class="c5-csv" download="{slug(text.title, number)}" '
-        f'href="data:text/csv;charset=utf-8;base64,{payload}">Download the data (CSV)</a>'
-    )
+    return slug(text.title, number), f"data:text/csv;charset=utf-8;base64,{payload}"

@@ -105,14 +105,3 @@ def without_text(figure: dict) -> dict:
     if cut and layout.get("height"):
         layout["height"] = int(layout["height"]) - cut
     return stripped
-
-
-def caption_markup(text: ChartText, level: int, figure_id: str) -> tuple[str, str]:
-    """The HTML above a chart (heading, subtitle) and the notes below it, escaped."""
-    level = min(max(level, 2), 6)
-    heading = html.escape(text.title or "Chart")
-    above = f'<h{level} class="c5-chart-title" id="{figure_id}-title">{heading}</h{level}>'
-    if text.subtitle:
-        above += f'<p class="c5-chart-subtitle">{html.escape(text.subtitle)}</p>'
-    below = "".join(f'<p class="c5-chart-note">{html.escape(note)}</p>' for note in text.notes)
-    return above, below

@@ -15,8 +15,9 @@ from html.parser import HTMLParser
 import nbformat
 from nbconvert import HTMLExporter
 
-from reporting.chart_data import download_link
-from reporting.chart_text import caption_markup, chart_text, without_text
+from reporting.bundle import render
+from reporting.chart_data import download
+from reporting.chart_text import chart_text, without_text
 from reporting.images import figure_size
 from reporting.plan import PROFILE_TEMPLATE, Job, ReportBuildError
 from reporting.project import country_name
@@ -73,24 +74,32 @@ class Report:
 
 
 def figure_markup(figure: dict, figure_id: str, level: int = 3) -> str:
-    """The ``<figure>``: title (a heading of ``level``) and subtitle, a static image (``src`` is a
-    token until images exist) and the chart slot, then the notes and the CSV download link.
+    """The ``<figure>`` (templates/figure.html.j2): title (a heading of ``level``) and subtitle, a
+    static image (``src`` is a token until images exist) and the chart slot, then the notes and the
+    CSV download link.
 
     The figure drawn there is :func:`reporting.chart_text.without_text` of this one.
     """
     text = chart_text(figure)
     width, height = figure_size(without_text(figure))
-    alt = text.alt() or "Chart"
-    above, below = caption_markup(text, level, figure_id)
-    number = int(figure_id.rsplit("-", 1)[-1]) if figure_id.rsplit("-", 1)[-1].isdigit() else 1
-    return (
-        f'<figure class="c5-chart" data-figure="{figure_id}">{above}'
-        f'<img class="c5-static" src="{IMAGE_TOKEN.format(figure_id)}" alt="{html.escape(alt)}" '
-        f'width="{width}" height="{height}">'
-        f'<div id="{figure_id}" class="c5-figure" style="height:{height}px"></div>'
-        f'<figcaption class="c5-chart-notes">{below}'
-        f'<p class="c5-chart-data">{download_link(figure, text, number)}</p></figcaption></figure>\n'
-    )
+    last = figure_id.rsplit("-", 1)[-1]
+    number = int(last) if last.isdigit() else 1
+    csv_name, csv_url = download(figure, text, number)
+    return render(
+        "figure.html.j2",
+        id=figure_id,
+        level=min(max(level, 2), 6),
+        title=text.title,
+        subtitle=text.subtitle,
+        notes=text.notes,
+        image=IMAGE_TOKEN.format(figure_id),
+        narrow=None,
+        alt=text.alt(),
+        width=width,
+        height=height,
+        csv_name=csv_name,
+        csv_url=csv_url,
+    ) + "\n"
 
 
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s", re.MULTILINE)

@@ -27,8 +27,7 @@ from reporting.bundle import (
     bundle_for,
     figures_payload,
     pack,
-    scripts,
-    table_script,
+    page,
 )
 from reporting.chart_text import chart_text, without_text
 from reporting.output import MANIFEST, STAGING_PREFIX, OutputError, check_out, publish, read_manifest
@@ -96,7 +95,7 @@ def test_figure_data_cannot_close_the_script_and_shares_map_outlines() -> None:
         "f2": {"data": [{"type": "choropleth", "geojson": geojson}], "layout": {}},
         "f3": {"data": [{"type": "choropleth", "geojson": dict(geojson)}], "layout": {}},
     }
-    html_text = scripts(figures)
+    html_text = page("t", "<p>b</p>", "<header></header>", "<footer></footer>", figures)
     assert html_text.lower().count("</script") == html_text.lower().count("<script")
     blob = re.search(r'id="c5-figures">([^<]*)<', html_text)[1]
     payload = json.loads(gzip.decompress(base64.b64decode(blob)))
@@ -411,8 +410,12 @@ def test_a_chart_title_is_a_heading_one_level_below_the_heading_it_follows() -> 
     assert '<h3 class="c5-chart-title"' in shown[0] and '<h4 class="c5-chart-title"' in shown[1]
 
 
+def _page(body: str, figures: dict | None = None) -> str:
+    return page("t", body, "<header></header>", "<footer></footer>", figures or {})
+
+
 def test_the_table_script_ships_only_with_a_table() -> None:
-    assert table_script("<p>no table</p>") == ""
-    assert "scrollWidth" in table_script('<div class="c5-table-wrap"><table class="c5-table"></table></div>')
-    script = table_script('<div class="c5-table-wrap c5-deals-wrap"><table class="c5-table c5-deals"></table></div>')
-    assert script.startswith("<script>") and "aria-sort" in script and script.lower().count("</script") == 1
+    assert "<script" not in _page("<p>no table</p>")
+    assert "scrollWidth" in _page('<div class="c5-table-wrap"><table class="c5-table"></table></div>')
+    script = _page('<div class="c5-table-wrap c5-deals-wrap"><table class="c5-table c5-deals"></table></div>')
+    assert "aria-sort" in script and script.lower().count("</script") == script.lower().count("<script") == 1
