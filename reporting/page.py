@@ -99,7 +99,7 @@ def figure_markup(figure: dict, figure_id: str, level: int = 3) -> str:
         height=height,
         csv_name=csv_name,
         csv_url=csv_url,
-    ) + "\n"
+    )
 
 
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s", re.MULTILINE)
