@@ -35,9 +35,7 @@ from reporting.page import (
     NOTEBOOK_ONLY,
     check_offline,
     figure_markup,
-    for_readers,
     prepare,
-    reader_markdown,
     render_report,
     summary_of,
     title_of,
@@ -269,14 +267,14 @@ def test_a_profile_title_leads_with_its_state_and_reads_as_a_sentence() -> None:
 def test_links_to_notebooks_lead_to_reports_and_this_notebook_is_this_report() -> None:
     markdown = (
         "See the [deal tracker](01_deal_tracker.ipynb), its [totals](01_deal_tracker.ipynb#totals) and the "
-        "[profiles](04_country_profile.ipynb). This notebook counts; so does this notebook."
+        "[profiles](04_country_profile.ipynb). This notebook counts; so does this notebook. "
+        "[source](https://example.org/01_deal_tracker.ipynb) and notebooks in general"
     )
-    assert reader_markdown(markdown) == (
-        "See the [deal tracker](01_deal_tracker.html), its [totals](01_deal_tracker.html#totals) and the "
-        "[profiles](index.html). This report counts; so does this report."
-    )
-    kept = "[source](https://example.org/01_deal_tracker.ipynb.txt) and notebooks in general"
-    assert reader_markdown(kept) == kept
+    body = render_report(_notebook("# Title?", markdown), Job(Path("05_x.ipynb"), "05_x")).body
+    assert 'href="01_deal_tracker.html"' in body and 'href="01_deal_tracker.html#totals"' in body
+    assert 'href="index.html"' in body and 'href="https://example.org/01_deal_tracker.ipynb"' in body
+    assert "This report counts; so does this report." in body and "notebooks in general" in body
+    assert "notebook counts" not in body
 
 
 def test_notebook_only_cells_never_reach_the_report() -> None:
@@ -284,15 +282,22 @@ def test_notebook_only_cells_never_reach_the_report() -> None:
     note.metadata["tags"] = [NOTEBOOK_ONLY]
     hidden = nbformat.v4.new_code_cell("versions()")
     hidden.metadata["tags"] = [NOTEBOOK_ONLY]
-    hidden.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": "- deals.csv abc123"})]
+    hidden.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": "deals.csv abc123"})]
     shown = nbformat.v4.new_code_cell("findings()")
-    shown.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": "- see [it](05_x.ipynb)"})]
+    shown.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": "See [it](05_x.ipynb)."})]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Title?"), note, hidden, shown])
-    for_readers(nb, Job(Path("05_x.ipynb"), "05_x"))
-    assert len(nb.cells) == 2
-    assert nb.cells[1].outputs[0].data["text/markdown"] == "- see [it](05_x.html)"
-    body = render_report(nbformat.v4.new_notebook(cells=[note, hidden, shown]), Job(Path("05_x.ipynb"), "05_x")).body
-    assert "papermill" not in body and "abc123" not in body and 'href="05_x.html"' in body
+    report = render_report(nb, Job(Path("05_x.ipynb"), "05_x"))
+    assert "papermill" not in report.body and "abc123" not in report.body and 'href="05_x.html"' in report.body
+    assert report.summary == "See it.", "the summary is read after the notebook-only cells are gone"
+
+
+def test_text_from_data_stays_text_in_titles_summaries_and_figures() -> None:
+    nb = _notebook(f"# Is &lt;b&gt; \\<i>x</i> shifting?\n\n{PAYLOAD.replace('<', '&lt;')} trade.")
+    assert title_of(nb, Job(Path("03_x.ipynb"), "03_x")) == "Is <b> <i>x shifting?", "escaped markup is text"
+    assert summary_of(nb) == f"{PAYLOAD} trade."
+    figure = {"layout": {"title": {"text": "<b>A &lt;script&gt;</b>"}, "annotations": []}}
+    markup = figure_markup(figure, "c5-figure-1")
+    assert "<script" not in markup and "A &lt;script&gt;" in markup
 
 
 def test_a_link_between_reports_becomes_an_anchor_in_the_briefing() -> None:
