@@ -63,6 +63,7 @@ def safe_cell(value: object) -> object:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return int(value)
     if isinstance(value, str):
+        # A regex, not a parser: there is no grammar here, only the places a spreadsheet may split a cell.
         return _SUB_CELL.sub(lambda m: _quoted(m, value), value)
     return value
 
@@ -184,7 +185,8 @@ def slug(title: str, number: int) -> str:
     >>> slug("China's share rose to 30% (2023)", 2)
     'chart-2-china-s-share-rose-to-30-2023.csv'
     """
-    words = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60].rstrip("-")
+    kept = "".join(c if c.isascii() and c.isalnum() else " " for c in title.lower())
+    words = "-".join(kept.split())[:60].rstrip("-")
     return f"chart-{number}-{words}.csv" if words else f"chart-{number}.csv"
 
 

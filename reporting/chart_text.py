@@ -33,8 +33,10 @@ class ChartText:
 
     def alt(self) -> str:
         """One line for an image's alt text: the title and the subtitle."""
-        parts = [p for p in (self.title, self.subtitle) if p]
-        return re.sub(r"([.:;!?])\.(\s|$)", r"\1\2", ". ".join(parts)).strip()
+        if not (self.title and self.subtitle):
+            return (self.title or self.subtitle).strip()
+        stop = "" if self.title.endswith((".", ":", ";", "!", "?")) else "."
+        return f"{self.title}{stop} {self.subtitle}".strip()
 
 
 class _PlainText(HTMLParser):

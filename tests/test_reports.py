@@ -33,6 +33,7 @@ import pytest
 
 from helpers.codes import country_name
 from reporting.build import BRIEFING_NAME, MAX_BRIEFING_BYTES, MAX_REPORT_BYTES
+from reporting.chart_text import plain
 from reporting.output import MANIFEST, STAGING_PREFIX
 from reporting.plan import PROFILE_TEMPLATE, Job, plan
 from tests.report_browser import (
@@ -726,7 +727,7 @@ POSITIONS = {"scatter": ("x", "y"), "bar": ("x", "y"), "choropleth": ("locations
 
 def _plain(text: object) -> str:
     """Plotly text as a reader sees it (plotly's tags dropped, entities decoded)."""
-    return " ".join(html.unescape(re.sub(r"</?(b|i|span|br|sup|sub)\b[^>]*>", " ", str(text or ""))).split())
+    return plain(text)
 
 
 def _same(shown: str, plotted: object) -> bool:
