@@ -139,7 +139,8 @@ def chart_text(figure: dict) -> ChartText:
     return ChartText(title, subtitle, tuple(n for n in notes if n))
 
 
-def _buttons_above(layout: dict) -> bool:
+def buttons_above(layout: dict) -> bool:
+    """Whether a layout has buttons drawn above its plot."""
     menus = layout.get("updatemenus", [])
     return any(float(menu.get("y", 1)) >= 1 and menu.get("yanchor", "top") == "bottom" for menu in menus)
 
@@ -160,7 +161,7 @@ def without_text(figure: dict) -> dict:
     margin = dict(layout.get("margin", {}))
     cut = 0
     if had_text and "t" in margin:
-        top = TOP_MARGIN + (BUTTONS_MARGIN if _buttons_above(layout) else 0)
+        top = TOP_MARGIN + (BUTTONS_MARGIN if buttons_above(layout) else 0)
         cut += max(0, int(margin["t"]) - top)
         margin["t"] = min(int(margin["t"]), top)
     if had_notes and "b" in margin:

@@ -22,12 +22,13 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 from reporting.bundle import render
 from reporting.chart_data import download
 from reporting.chart_text import chart_text, markdown_plain, without_text
-from reporting.images import figure_size
+from reporting.images import NARROW_BREAKPOINT, NARROW_WIDTH, figure_size, picture
 from reporting.plan import PROFILE_TEMPLATE, Job, ReportBuildError
 from reporting.project import country_name
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
-IMAGE_TOKEN = "c5-image-{}"
+IMAGE_TOKEN = "c5-image-{}"  # an image's src until it is drawn: the figure id, + NARROW for the phone picture
+NARROW = "-narrow"
 NOTEBOOK_ONLY = "notebook-only"  # cell tag: technical notes kept in the notebook, never in its report
 MARKDOWN = mistune.create_markdown(renderer=None)  # Markdown to tokens, the parser nbconvert uses
 # Headings that ask about "this state": a profile's title reads "Kazakhstan: who does it trade with?".
@@ -86,7 +87,9 @@ def figure_markup(figure: dict, figure_id: str, level: int = 3) -> str:
     The figure drawn there is :func:`reporting.chart_text.without_text` of this one.
     """
     text = chart_text(figure)
-    width, height = figure_size(without_text(figure))
+    drawn = without_text(figure)
+    width, height = figure_size(picture(drawn))
+    narrow_width, narrow_height = figure_size(picture(drawn, NARROW_WIDTH))
     last = figure_id.rsplit("-", 1)[-1]
     number = int(last) if last.isdigit() else 1
     csv_name, csv_url = download(figure, text, number)
@@ -98,7 +101,13 @@ def figure_markup(figure: dict, figure_id: str, level: int = 3) -> str:
         subtitle=text.subtitle,
         notes=text.notes,
         image=IMAGE_TOKEN.format(figure_id),
-        narrow=None,
+        narrow={
+            "src": IMAGE_TOKEN.format(f"{figure_id}{NARROW}"),
+            "width": narrow_width,
+            "height": narrow_height,
+            "breakpoint": NARROW_BREAKPOINT,
+        },
+        slot_height=figure_size(drawn)[1],
         alt=text.alt(),
         width=width,
         height=height,
@@ -333,8 +342,14 @@ def render_report(nb: nbformat.NotebookNode, job: Job) -> Report:
     return Report(job, title, summary, body, figures)
 
 
-def fill_images(body: str, images: dict[str, str]) -> str:
-    """Replace each figure's image token with its ``data:`` URL."""
-    for figure_id, url in images.items():
-        body = body.replace(f'src="{IMAGE_TOKEN.format(figure_id)}"', f'src="{url}"', 1)
+def fill_images(body: str, images: dict[str, str], phone: bool = True) -> str:
+    """Replace each image token with its ``data:`` URL; ``images`` maps a figure id (the phone
+    picture's: the id + ``NARROW``) to the URL.
+
+    Without ``phone`` the phone pictures are left out: their ``<source>`` gets an empty
+    ``srcset``, which browsers skip, so every screen shows the wide picture.
+    """
+    for key, url in images.items():
+        shown = url if phone or not key.endswith(NARROW) else ""
+        body = body.replace(f'="{IMAGE_TOKEN.format(key)}"', f'="{shown}"', 1)
     return body
