@@ -29,12 +29,15 @@ from reporting.bundle import (
     pack,
     page,
 )
-from reporting.chart_text import chart_text, without_text
+from reporting.chart_text import BUTTONS_MARGIN, chart_text, without_text
+from reporting.images import NARROW_BREAKPOINT, NARROW_WIDTH, figure_size, picture
 from reporting.output import MANIFEST, STAGING_PREFIX, OutputError, check_out, publish, read_manifest
 from reporting.page import (
+    NARROW,
     NOTEBOOK_ONLY,
     check_offline,
     figure_markup,
+    fill_images,
     prepare,
     render_report,
     summary_of,
@@ -424,3 +427,62 @@ def test_the_table_script_ships_only_with_a_table() -> None:
     assert "scrollWidth" in _page('<div class="c5-table-wrap"><table class="c5-table"></table></div>')
     script = _page('<div class="c5-table-wrap c5-deals-wrap"><table class="c5-table c5-deals"></table></div>')
     assert "aria-sort" in script and script.lower().count("</script") == script.lower().count("<script") == 1
+
+
+# --- pictures and templates -------------------------------------------------------------------
+
+
+def _figure_with_buttons() -> dict:
+    """A text-less figure with buttons above the plot and a slider, as without_text leaves it."""
+    return {
+        "data": [{"type": "scatter", "x": [1, 2], "y": [3, 4]}],
+        "layout": {
+            "height": 450,
+            "margin": {"t": 90, "b": 130},
+            "updatemenus": [{"type": "buttons", "y": 1.1, "yanchor": "bottom", "buttons": [{"label": "Partner"}]}],
+            "sliders": [{"steps": [{"label": "2020"}]}],
+        },
+    }
+
+
+def test_a_picture_has_no_buttons_or_sliders_and_loses_their_margin() -> None:
+    figure = _figure_with_buttons()
+    drawn = picture(figure)
+    assert "updatemenus" not in drawn["layout"] and "sliders" not in drawn["layout"]
+    assert drawn["layout"]["margin"]["t"] == 90 - BUTTONS_MARGIN and drawn["layout"]["height"] == 450 - BUTTONS_MARGIN
+    assert figure["layout"]["updatemenus"], "the interactive figure keeps its buttons"
+    assert figure_size(picture(figure, NARROW_WIDTH)) == (NARROW_WIDTH, 450 - BUTTONS_MARGIN)
+    plain_figure = {"layout": {"height": 300, "margin": {"t": 40}}}
+    assert picture(plain_figure) == plain_figure, "a figure without controls is drawn as it is"
+
+
+def test_each_chart_has_a_phone_picture_and_its_slot_keeps_the_interactive_height() -> None:
+    figure = _finished_figure()
+    figure["layout"]["updatemenus"] = _figure_with_buttons()["layout"]["updatemenus"]
+    markup = figure_markup(figure, "c5-figure-4")
+    slot_height = figure_size(without_text(figure))[1]
+    wide = figure_size(picture(without_text(figure)))
+    assert f'<source media="(max-width: {NARROW_BREAKPOINT}px)" srcset="c5-image-c5-figure-4{NARROW}"' in markup
+    assert 'src="c5-image-c5-figure-4" alt=' in markup and f'width="{wide[0]}" height="{wide[1]}"' in markup
+    assert f'style="height:{slot_height}px"' in markup and slot_height == wide[1] + BUTTONS_MARGIN
+    filled = fill_images(markup, {"c5-figure-4": "data:image/webp;base64,AAA", f"c5-figure-4{NARROW}": "data:N"})
+    assert 'src="data:image/webp;base64,AAA"' in filled and 'srcset="data:N"' in filled and "c5-image" not in filled
+    without_phone = fill_images(markup, {"c5-figure-4": "data:W", f"c5-figure-4{NARROW}": "data:N"}, phone=False)
+    assert 'srcset=""' in without_phone and "data:N" not in without_phone
+
+
+def test_templates_escape_text_from_data_and_write_one_valid_page() -> None:
+    body = '<p>body</p><div class="c5-table-wrap"><table class="c5-table"><tr><td>1</td></tr></table></div>'
+    text = page(PAYLOAD + " & 'quotes'", body, "<header>h</header>", "<footer>f</footer>", {})
+    assert text.startswith("<!DOCTYPE html>\n<html lang=\"en\">") and text.endswith("</body>\n</html>\n")
+    assert PAYLOAD not in text and "<title>&lt;img src=x onerror=alert(1)&gt; &amp; &#39;quotes&#39;</title>" in text
+    assert "<main>\n" + body + "\n</main>" in text, "markup made by the exporter goes in as it is"
+    assert "c5-figures" not in text and "c5-plotly" not in text, "no chart scripts without charts"
+    assert text.count("<style>") == 1 and "c5-scroll-hint" in text
+
+
+def test_alt_text_joins_title_and_subtitle_with_one_stop() -> None:
+    why = {"layout": {"title": {"text": "Why?", "subtitle": {"text": "Share, %"}}}}
+    assert chart_text(why).alt() == "Why? Share, %"
+    assert chart_text({"layout": {"title": {"text": "Rise", "subtitle": {"text": "Share"}}}}).alt() == "Rise. Share"
+    assert chart_text({"layout": {"title": {"subtitle": {"text": "Share"}}}}).alt() == "Share"
