@@ -16,6 +16,8 @@ from html.parser import HTMLParser
 
 # The tags plotly draws (https://plotly.com/chart-studio-help/adding-HTML-and-links-to-charts/).
 PLOTLY_TAGS = frozenset({"b", "i", "em", "sup", "sub", "span", "a", "s", "u", "br"})
+# helpers.figures.theme.finish still writes "<b>title</b><br><span ...>subtitle</span>" into
+# layout.title.text; a figure that carries plotly's own layout.title.subtitle is read without it.
 _TITLE_AND_SUBTITLE = re.compile(r"^\s*<b>(.*?)</b>\s*<br\s*/?>\s*<span[^<>]*>(.*)</span>\s*$", re.S | re.I)
 NOTE_NAMES = ("source", "note")
 TOP_MARGIN = 40  # room for panel titles and marks drawn just above the plot
