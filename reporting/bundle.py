@@ -6,6 +6,7 @@ plotly.js and the figure JSON travel gzip-compressed and base64-encoded inside
 bundle smaller than the full one (4.8 MB) holds every trace type the charts use, so each chart is
 drawn by the smallest official bundle that has its traces (``basic``: scatter and bar; ``geo``:
 the maps; vendored in reporting/vendor) and a page ships only the bundles its charts need.
+The page's markup is templates/page.html.j2 (Jinja2, autoescaped), filled by :func:`render`.
 """
 
 from __future__ import annotations
