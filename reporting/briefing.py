@@ -9,7 +9,6 @@ page is a Jinja2 template (templates/*.html.j2, autoescaped).
 
 from __future__ import annotations
 
-import copy
 import math
 import re
 from collections.abc import Callable
@@ -25,7 +24,7 @@ from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
 from reporting.bundle import TEMPLATES
 from reporting.chart_text import without_text
-from reporting.page import PLOTLY_MIMETYPE, Report, figure_markup, fill_images, for_readers
+from reporting.page import NARROW, PLOTLY_MIMETYPE, Report, figure_markup, fill_images, reader_url, reader_words
 from reporting.plan import PROFILE_TEMPLATE, ReportBuildError
 from reporting.project import Appendix, BottomLine, country_name
 
@@ -171,8 +170,12 @@ class SectionRenderer(IPythonRenderer):
         self.level = min(level + self.offset, 6)
         return super().heading(text, self.level, id=f"{self.prefix}-h{self.headings}")
 
+    def text(self, text: str) -> str:
+        return super().text(reader_words(text))
+
     def link(self, text: str, url: str, title: str | None = None) -> str:
-        """A link; one to a report with a section of the briefing leads to that section."""
+        """A link as readers follow it; one to a report with a section of the briefing leads to that section."""
+        url = reader_url(url)
         return super().link(text, self.anchors.get(url.split("#")[0], url), title)
 
 
@@ -201,8 +204,7 @@ def excerpt(report: Report, section: Section, images: dict[str, str], anchors: d
     Figures keep the report's numbering (the n-th chart of the report is ``<section id>-c5-figure-n``)
     so each reuses the image drawn for the report; a figure that differs from the report's is an error.
     """
-    nb = copy.deepcopy(report.notebook)
-    for_readers(nb, report.job)
+    nb = report.notebook  # as executed, without notebook-only cells; read, never changed
     markdown = SectionRenderer(section.id, 1, anchors)
     to_html = MarkdownWithMath(renderer=markdown).render
     ids = iter(report.figures)
@@ -245,7 +247,7 @@ def _chart(
     new_id = f"{section.id}-{report_id}"
     section.figures[new_id] = plain
     markup = figure_markup(figure, new_id, min(markdown.level + 1, 6))
-    return Markup(fill_images(markup, {new_id: images[report_id]}))
+    return Markup(fill_images(markup, {new_id: images[report_id], new_id + NARROW: images[report_id + NARROW]}))
 
 
 def sections(reports: list[Report], images: dict[str, dict[str, str]], bottom: BottomLine | None) -> list[Section]:

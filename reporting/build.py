@@ -24,10 +24,10 @@ import nbformat
 
 from reporting import briefing as bf
 from reporting.bundle import page
-from reporting.images import ImageFormat, ImageRenderError, render_images
+from reporting.images import NARROW_WIDTH, ImageFormat, ImageRenderError, picture, render_images
 from reporting.messages import one_line
 from reporting.output import OutputError, check_out, publish
-from reporting.page import Report, check_offline, fill_images, render_report
+from reporting.page import NARROW, Report, check_offline, fill_images, render_report
 from reporting.plan import Job, ReportBuildError, execute, plan, set_environ
 from reporting.project import (
     NOTEBOOKS_DIR,
@@ -105,15 +105,20 @@ def _start_worker(env: dict[str, str], parent: int) -> None:
 
 
 def image_urls(reports: list[Report], image_format: ImageFormat) -> dict[str, dict[str, str]]:
-    """Every chart drawn as an image: report name -> figure id -> ``data:`` URL."""
+    """Every chart drawn as pictures (wide, and narrow for phones; no buttons, see
+    :func:`reporting.images.picture`): report name -> figure id (+ ``NARROW``) -> ``data:`` URL."""
     from reporting.bundle import figure_config
 
-    keys = [(r.job.name, fid) for r in reports for fid in r.figures]
-    figures = {(r.job.name, fid): f for r in reports for fid, f in r.figures.items()}
-    drawn = render_images([{**figures[k], "config": figure_config(figures[k])} for k in keys], image_format)
+    keys, pictures = [], []
+    for report in reports:
+        for figure_id, figure in report.figures.items():
+            drawable = {**figure, "config": figure_config(figure)}
+            keys += [(report.job.name, figure_id), (report.job.name, f"{figure_id}{NARROW}")]
+            pictures += [picture(drawable), picture(drawable, NARROW_WIDTH)]
+    drawn = render_images(pictures, image_format)
     urls: dict[str, dict[str, str]] = {r.job.name: {} for r in reports}
-    for (name, figure_id), image in zip(keys, drawn, strict=True):
-        urls[name][figure_id] = f"data:{image_format.mime};base64,{base64.b64encode(image).decode('ascii')}"
+    for (name, key), image in zip(keys, drawn, strict=True):
+        urls[name][key] = f"data:{image_format.mime};base64,{base64.b64encode(image).decode('ascii')}"
     return urls
 
 
@@ -141,8 +146,8 @@ def assemble(
         files[f"{report.job.name}.html"] = _checked(report.job.name, text, MAX_REPORT_BYTES)
     index = page("C5 Realignment reports", bf.index_body(reports, stamp, BRIEFING_NAME, bottom), head, foot, {})
     files["index.html"] = _checked("index", index, MAX_REPORT_BYTES)
-    body, figures = bf.briefing_body(reports, stamp, images, bottom, appendix)
     briefing_head = bf.header("#contents", "C5 Realignment briefing: contents", stamp)
+    body, figures = bf.briefing_body(reports, stamp, images, bottom, appendix)
     text = page(f"{bf.SITE_TITLE} (briefing)", body, briefing_head, foot, figures)
     files[BRIEFING_NAME] = _checked("briefing", text, MAX_BRIEFING_BYTES)
     return files

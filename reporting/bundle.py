@@ -6,18 +6,21 @@ plotly.js and the figure JSON travel gzip-compressed and base64-encoded inside
 bundle smaller than the full one (4.8 MB) holds every trace type the charts use, so each chart is
 drawn by the smallest official bundle that has its traces (``basic``: scatter and bar; ``geo``:
 the maps; vendored in reporting/vendor) and a page ships only the bundles its charts need.
+The page's markup is templates/page.html.j2 (Jinja2, autoescaped), filled by :func:`render`.
 """
 
 from __future__ import annotations
 
 import base64
 import gzip
-import html
 import json
 from functools import cache
 from pathlib import Path
-from urllib.parse import quote
 
+import jinja2
+from markupsafe import Markup
+
+from helpers.figures.theme import PLOTLY_CONFIG
 from reporting.plan import ReportBuildError
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -28,12 +31,29 @@ BUNDLE_FILES = {
     "basic": (f"plotly-basic-{PLOTLY_VERSION}.min.js.gz", {"scatter", "bar", "pie"}),
     "geo": (f"plotly-geo-{PLOTLY_VERSION}.min.js.gz", {"scatter", "scattergeo", "choropleth"}),
 }
-EMPTY_TOPOLOGY = '{"type":"Topology","objects":{},"arcs":[]}'
-# plotly.js requests ``topojsonURL + "/" + "<scope>_<resolution>m.json"``; after the ``#`` that
-# suffix is a fragment, which a data: URL ignores, so every request resolves to the empty topology.
-TOPOJSON_URL = "data:application/json," + quote(EMPTY_TOPOLOGY, safe="") + "#"
-# typesetMath off: reports carry no MathJax, so "US$ 5 bn ... US$ 7 bn" must stay text (and not warn).
-PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "topojsonURL": TOPOJSON_URL, "typesetMath": False}
+# Markup is written only in templates/*.j2; every value a template shows is escaped unless it is
+# markup made by another template or the notebook exporter (passed as Markup).
+ENVIRONMENT = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES),
+    autoescape=True,
+    trim_blocks=True,
+    keep_trailing_newline=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+def render(template: str, **context: object) -> str:
+    """A template of templates/ filled in (values escaped unless they are :class:`Markup`)."""
+    return ENVIRONMENT.get_template(template).render(**context)
+
+
+def template_text(name: str) -> Markup:
+    """A script or style sheet of templates/, to be inlined as it is (it must not close its element)."""
+    text = (TEMPLATES / name).read_text(encoding="utf-8")
+    closing = "</style" if name.endswith(".css") else "</script"
+    if closing in text.lower():
+        raise ReportBuildError(f"templates/{name} must not contain {closing!r}")
+    return Markup(text)
 
 
 def pack(data: bytes) -> str:
@@ -86,44 +106,26 @@ def figures_payload(figures: dict[str, dict]) -> dict:
     return {"shared": shared, "figures": packed}
 
 
-def scripts(figures: dict[str, dict]) -> str:
-    """The compressed plotly.js bundles, figure data and the loader, or "" without figures."""
-    if not figures:
-        return ""
-    payload = figures_payload(figures)
-    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    bundles = sorted({figure["bundle"] for figure in payload["figures"].values()})
-    loader = (TEMPLATES / "loader.js").read_text(encoding="utf-8")
-    if "</script" in loader.lower():
-        raise ReportBuildError("templates/loader.js must not contain '</script'")
-    return (
-        "".join(
-            f'<script type="application/octet-stream" class="c5-plotly" data-bundle="{name}">'
-            f"{packed_bundle(name)}</script>\n"
-            for name in bundles
-        )
-        + f'<script type="application/octet-stream" id="c5-figures">{pack(data)}</script>\n'
-        + f"<script>\n{loader}</script>\n"
-    )
-
-
-def table_script(body: str) -> str:
-    """The table script (templates/tables.js: deal search and sort, keyboard stops on scrolling
-    tables) if the body has a table box, else ""."""
-    if "c5-table-wrap" not in body:
-        return ""
-    code = (TEMPLATES / "tables.js").read_text(encoding="utf-8")
-    if "</script" in code.lower():
-        raise ReportBuildError("templates/tables.js must not contain '</script'")
-    return f"<script>\n{code}</script>\n"
-
-
 def page(title: str, body: str, header: str, footer: str, figures: dict[str, dict]) -> str:
-    """A whole HTML page: escaped title, inline CSS, the body, the table and chart scripts if any."""
-    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(title)}</title>\n<style>\n{css}</style>\n</head>\n<body>\n"
-        f"{header}\n<main>\n{body}\n</main>\n{footer}\n{table_script(body)}{scripts(figures)}</body>\n</html>\n"
+    """A whole HTML page (templates/page.html.j2): escaped title, inline CSS, header, body and footer
+    (markup), the table script if the body has a table box, and the chart scripts if it has charts."""
+    context: dict[str, object] = {"bundles": [], "figures": "", "loader": ""}
+    if figures:
+        payload = figures_payload(figures)
+        data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        names = sorted({figure["bundle"] for figure in payload["figures"].values()})
+        context |= {
+            "bundles": [(name, packed_bundle(name)) for name in names],
+            "figures": pack(data),
+            "loader": template_text("loader.js"),
+        }
+    return render(
+        "page.html.j2",
+        title=title,
+        css=template_text("report.css"),
+        header=Markup(header),
+        body=Markup(body),
+        footer=Markup(footer),
+        table_script=template_text("tables.js") if "c5-table-wrap" in body else "",
+        **context,
     )

@@ -63,6 +63,7 @@ def safe_cell(value: object) -> object:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return int(value)
     if isinstance(value, str):
+        # A regex, not a parser: there is no grammar here, only the places a spreadsheet may split a cell.
         return _SUB_CELL.sub(lambda m: _quoted(m, value), value)
     return value
 
@@ -184,14 +185,12 @@ def slug(title: str, number: int) -> str:
     >>> slug("China's share rose to 30% (2023)", 2)
     'chart-2-china-s-share-rose-to-30-2023.csv'
     """
-    words = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60].rstrip("-")
+    kept = "".join(c if c.isascii() and c.isalnum() else " " for c in title.lower())
+    words = "-".join(kept.split())[:60].rstrip("-")
     return f"chart-{number}-{words}.csv" if words else f"chart-{number}.csv"
 
 
-def download_link(figure: dict, text: ChartText, number: int) -> str:
-    """The "Download the data (CSV)" link: a ``data:`` URL (base64, so no text of it reads as a URL)."""
+def download(figure: dict, text: ChartText, number: int) -> tuple[str, str]:
+    """The file name and ``data:`` URL (base64, so no text of it reads as a URL) of a chart's CSV."""
     payload = base64.b64encode(chart_csv(figure, text).encode("utf-8")).decode("ascii")
-    return (
-        f'<a class="c5-csv" download="{slug(text.title, number)}" '
-        f'href="data:text/csv;charset=utf-8;base64,{payload}">Download the data (CSV)</a>'
-    )
+    return slug(text.title, number), f"data:text/csv;charset=utf-8;base64,{payload}"

@@ -10,12 +10,14 @@ are structure, its entities are decoded, and anything else is shown as it reads.
 from __future__ import annotations
 
 import copy
-import html
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 # The tags plotly draws (https://plotly.com/chart-studio-help/adding-HTML-and-links-to-charts/).
-_PLOTLY_TAG = re.compile(r"</?(?:b|i|em|sup|sub|span|a|s|u)(?:\s[^<>]*)?>|<br\s*/?>", re.IGNORECASE)
+PLOTLY_TAGS = frozenset({"b", "i", "em", "sup", "sub", "span", "a", "s", "u", "br"})
+# helpers.figures.theme.finish still writes "<b>title</b><br><span ...>subtitle</span>" into
+# layout.title.text; a figure that carries plotly's own layout.title.subtitle is read without it.
 _TITLE_AND_SUBTITLE = re.compile(r"^\s*<b>(.*?)</b>\s*<br\s*/?>\s*<span[^<>]*>(.*)</span>\s*$", re.S | re.I)
 NOTE_NAMES = ("source", "note")
 TOP_MARGIN = 40  # room for panel titles and marks drawn just above the plot
@@ -33,20 +35,87 @@ class ChartText:
 
     def alt(self) -> str:
         """One line for an image's alt text: the title and the subtitle."""
-        parts = [p for p in (self.title, self.subtitle) if p]
-        return re.sub(r"([.:;!?])\.(\s|$)", r"\1\2", ". ".join(parts)).strip()
+        if not (self.title and self.subtitle):
+            return (self.title or self.subtitle).strip()
+        stop = "" if self.title.endswith((".", ":", ";", "!", "?")) else "."
+        return f"{self.title}{stop} {self.subtitle}".strip()
 
 
-def plain(text: object) -> str:
-    """Plotly text as plain text: plotly's tags dropped (``<br>`` is a space), entities decoded.
+class _PlainText(HTMLParser):
+    """Text of markup: ``<br>`` is a space, entities are decoded, the tags in ``dropped`` go (all
+    tags if it is None) and any other tag is shown as it reads, as plotly shows it."""
+
+    def __init__(self, dropped: frozenset[str] | None) -> None:
+        super().__init__(convert_charrefs=True)
+        self.dropped = dropped
+        self.parts: list[str] = []
+
+    def set_cdata_mode(self, elem: str) -> None:
+        """Text after ``<script>`` or ``<style>`` is text like any other (plotly draws no script)."""
+
+    def _shown(self, tag: str) -> bool:
+        return self.dropped is not None and tag not in self.dropped
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br":
+            self.parts.append(" ")
+        elif self._shown(tag):
+            self.parts.append(self.get_starttag_text() or "")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._shown(tag):
+            self.parts.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain(text: object, dropped: frozenset[str] | None = PLOTLY_TAGS) -> str:
+    """Markup as one line of plain text: the one converter of the report builder.
+
+    Plotly text by default (plotly's tags dropped, ``<br>`` a space, entities decoded, any other
+    tag shown as text, as plotly shows it); ``dropped=None`` drops every tag (HTML, and the inline
+    HTML of Markdown, see :func:`markdown_plain`).
 
     >>> plain("<b>US&#36; 5 bn</b><br>in <i>2025</i> &lt;b&gt;")
     'US$ 5 bn in 2025 <b>'
     >>> plain("a <script>b")
     'a <script>b'
+    >>> plain("<p>US<span>&#36;</span>5</p> <div>&lt;b&gt; &amp; c</div>", dropped=None)
+    'US$5 <b> & c'
     """
-    spaced = _PLOTLY_TAG.sub(lambda m: " " if m[0].lower().startswith("<br") else "", str(text or ""))
-    return " ".join(html.unescape(spaced).split())
+    parser = _PlainText(dropped)
+    parser.feed(str(text or ""))
+    parser.close()
+    return " ".join("".join(parser.parts).split())
+
+
+_INLINE = frozenset({"emphasis", "strong", "link", "image", "strikethrough", "mark", "insert", "superscript"})
+
+
+def _markup(tokens: list[dict]) -> str:
+    """Markdown tokens (mistune's) back to markup: text escaped (so it stays text), inline HTML as
+    it is, blocks and line breaks as spaces."""
+    parts = []
+    for token in tokens:
+        if "children" in token:
+            parts.append(_markup(token["children"]) + ("" if token["type"] in _INLINE else " "))
+        elif token["type"] in ("text", "codespan"):
+            parts.append(token["raw"].replace("<", "&lt;"))  # entities in it still read as characters
+        elif token["type"] in ("inline_html", "block_html"):
+            parts.append(token["raw"])
+        else:
+            parts.append(" ")
+    return "".join(parts)
+
+
+def markdown_plain(tokens: list[dict]) -> str:
+    """Markdown (as mistune's tokens) as one line of plain text: links keep their text; tags,
+    emphasis and entities go (see :func:`plain`)."""
+    return plain(_markup(tokens), dropped=None)
 
 
 def _title_parts(layout: dict) -> tuple[str, str]:
@@ -72,7 +141,8 @@ def chart_text(figure: dict) -> ChartText:
     return ChartText(title, subtitle, tuple(n for n in notes if n))
 
 
-def _buttons_above(layout: dict) -> bool:
+def buttons_above(layout: dict) -> bool:
+    """Whether a layout has buttons drawn above its plot."""
     menus = layout.get("updatemenus", [])
     return any(float(menu.get("y", 1)) >= 1 and menu.get("yanchor", "top") == "bottom" for menu in menus)
 
@@ -93,7 +163,7 @@ def without_text(figure: dict) -> dict:
     margin = dict(layout.get("margin", {}))
     cut = 0
     if had_text and "t" in margin:
-        top = TOP_MARGIN + (BUTTONS_MARGIN if _buttons_above(layout) else 0)
+        top = TOP_MARGIN + (BUTTONS_MARGIN if buttons_above(layout) else 0)
         cut += max(0, int(margin["t"]) - top)
         margin["t"] = min(int(margin["t"]), top)
     if had_notes and "b" in margin:
@@ -105,14 +175,3 @@ def without_text(figure: dict) -> dict:
     if cut and layout.get("height"):
         layout["height"] = int(layout["height"]) - cut
     return stripped
-
-
-def caption_markup(text: ChartText, level: int, figure_id: str) -> tuple[str, str]:
-    """The HTML above a chart (heading, subtitle) and the notes below it, escaped."""
-    level = min(max(level, 2), 6)
-    heading = html.escape(text.title or "Chart")
-    above = f'<h{level} class="c5-chart-title" id="{figure_id}-title">{heading}</h{level}>'
-    if text.subtitle:
-        above += f'<p class="c5-chart-subtitle">{html.escape(text.subtitle)}</p>'
-    below = "".join(f'<p class="c5-chart-note">{html.escape(note)}</p>' for note in text.notes)
-    return above, below

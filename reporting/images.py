@@ -8,14 +8,19 @@ where scripts do not run (mail previewers) and on paper.
 from __future__ import annotations
 
 import base64
+import copy
 from dataclasses import dataclass
 
 from plotly.offline import get_plotlyjs
+
+from reporting.chart_text import BUTTONS_MARGIN, TOP_MARGIN, buttons_above
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 DEFAULT_WIDTH = 900
 DEFAULT_HEIGHT = 520
+NARROW_WIDTH = 400  # the phone picture: drawn this wide, it reads at its size on a 390 px screen
+NARROW_BREAKPOINT = 600  # screens up to this many CSS pixels wide show the phone picture
 
 _DRAW = """async ([figure, width, height, mime, quality]) => {
     const png = await Plotly.toImage(figure, {format: 'png', width, height, scale: 1});
@@ -58,6 +63,29 @@ def figure_size(figure: dict) -> tuple[int, int]:
     """The pixel size a figure is drawn at: its layout's width/height, else the theme's default."""
     layout = figure.get("layout", {})
     return int(layout.get("width") or DEFAULT_WIDTH), int(layout.get("height") or DEFAULT_HEIGHT)
+
+
+def picture(figure: dict, width: int | None = None) -> dict:
+    """A copy of a figure (already without its words) as its picture is drawn, ``width`` wide if given.
+
+    Buttons and sliders only work where scripts run, so the picture has none, and loses the top
+    margin that held them (its height shrinks to match).
+    """
+    drawn = copy.deepcopy(figure)
+    layout = drawn.setdefault("layout", {})
+    had_buttons = buttons_above(layout)
+    for control in ("updatemenus", "sliders"):
+        layout.pop(control, None)
+    margin = layout.get("margin", {})
+    if had_buttons and "t" in margin:
+        top = max(TOP_MARGIN, int(margin["t"]) - BUTTONS_MARGIN)
+        cut = int(margin["t"]) - top
+        layout["margin"] = {**margin, "t": top}
+        if layout.get("height"):
+            layout["height"] = int(layout["height"]) - cut
+    if width:
+        layout["width"] = width
+    return drawn
 
 
 def render_images(figures: list[dict], image_format: ImageFormat = ImageFormat()) -> list[bytes]:

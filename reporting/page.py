@@ -8,28 +8,35 @@ chart into. Code, prompts and stderr never reach readers.
 from __future__ import annotations
 
 import copy
-import html
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
+import jinja2
+import mistune
 import nbformat
 from nbconvert import HTMLExporter
+from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+from nbconvert.preprocessors import TagRemovePreprocessor
 
-from reporting.chart_data import download_link
-from reporting.chart_text import caption_markup, chart_text, without_text
-from reporting.images import figure_size
+from reporting.bundle import render
+from reporting.chart_data import download
+from reporting.chart_text import chart_text, markdown_plain, without_text
+from reporting.images import NARROW_BREAKPOINT, NARROW_WIDTH, figure_size, picture
 from reporting.plan import PROFILE_TEMPLATE, Job, ReportBuildError
 from reporting.project import country_name
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
-IMAGE_TOKEN = "c5-image-{}"
+IMAGE_TOKEN = "c5-image-{}"  # an image's src until it is drawn: the figure id, + NARROW for the phone picture
+NARROW = "-narrow"
 NOTEBOOK_ONLY = "notebook-only"  # cell tag: technical notes kept in the notebook, never in its report
-_NOTEBOOK_LINK = re.compile(r"\]\((\d\d_\w+)\.ipynb(#[^)\s]*)?\)")
-_THIS_NOTEBOOK = re.compile(r"\b([Tt])his notebook\b")
-_ABOUT_THIS_STATE = re.compile(
-    r"^(Who|What|How|Where|Which|Why|When|Is|Are|Does|Do|Did|Has|Have)\b(.*)\bthis (?:Central Asian )?state\b"
+MARKDOWN = mistune.create_markdown(renderer=None)  # Markdown to tokens, the parser nbconvert uses
+# Headings that ask about "this state": a profile's title reads "Kazakhstan: who does it trade with?".
+QUESTION_WORDS = frozenset(
+    ["Who", "What", "How", "Where", "Which", "Why", "When", "Is", "Are", "Does", "Do", "Did", "Has", "Have"]
 )
+STATE_PHRASES = ("this Central Asian state", "this state")
 _REMOTE_URL = re.compile(r"^\s*(?:https?:)?//", re.IGNORECASE)
 _REMOTE_CSS = re.compile(
     r"url\(\s*[\"']?\s*(?:https?:)?//|@import\s+(?:url\()?\s*[\"']?\s*(?:https?:)?//", re.IGNORECASE
@@ -75,38 +82,78 @@ class Report:
 
 
 def figure_markup(figure: dict, figure_id: str, level: int = 3) -> str:
-    """The ``<figure>``: title (a heading of ``level``) and subtitle, a static image (``src`` is a
-    token until images exist) and the chart slot, then the notes and the CSV download link.
+    """The ``<figure>`` (templates/figure.html.j2): title (a heading of ``level``) and subtitle, a
+    static image (``src`` is a token until images exist) and the chart slot, then the notes and the
+    CSV download link.
 
     The figure drawn there is :func:`reporting.chart_text.without_text` of this one.
     """
     text = chart_text(figure)
-    width, height = figure_size(without_text(figure))
-    alt = text.alt() or "Chart"
-    above, below = caption_markup(text, level, figure_id)
-    number = int(figure_id.rsplit("-", 1)[-1]) if figure_id.rsplit("-", 1)[-1].isdigit() else 1
-    return (
-        f'<figure class="c5-chart" data-figure="{figure_id}">{above}'
-        f'<img class="c5-static" src="{IMAGE_TOKEN.format(figure_id)}" alt="{html.escape(alt)}" '
-        f'width="{width}" height="{height}">'
-        f'<div id="{figure_id}" class="c5-figure" style="height:{height}px"></div>'
-        f'<figcaption class="c5-chart-notes">{below}'
-        f'<p class="c5-chart-data">{download_link(figure, text, number)}</p></figcaption></figure>\n'
+    drawn = without_text(figure)
+    width, height = figure_size(picture(drawn))
+    narrow_width, narrow_height = figure_size(picture(drawn, NARROW_WIDTH))
+    last = figure_id.rsplit("-", 1)[-1]
+    number = int(last) if last.isdigit() else 1
+    csv_name, csv_url = download(figure, text, number)
+    return render(
+        "figure.html.j2",
+        id=figure_id,
+        level=min(max(level, 2), 6),
+        title=text.title,
+        subtitle=text.subtitle,
+        notes=text.notes,
+        image=IMAGE_TOKEN.format(figure_id),
+        narrow={
+            "src": IMAGE_TOKEN.format(f"{figure_id}{NARROW}"),
+            "width": narrow_width,
+            "height": narrow_height,
+            "breakpoint": NARROW_BREAKPOINT,
+        },
+        slot_height=figure_size(drawn)[1],
+        alt=text.alt(),
+        width=width,
+        height=height,
+        csv_name=csv_name,
+        csv_url=csv_url,
     )
 
 
-_MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s", re.MULTILINE)
-_HTML_HEADING = re.compile(r"<h([1-6])[\s>]", re.IGNORECASE)
+class _HeadingLevels(HTMLParser):
+    """The levels of the ``<h1>``..``<h6>`` tags in HTML, in order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.levels: list[int] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
+            self.levels.append(int(tag[1]))
 
 
-def _last_heading(texts: list[str], level: int) -> int:
-    """The level of the last heading in Markdown or HTML texts, else ``level``."""
-    for text in texts:
-        for match in _MARKDOWN_HEADING.finditer(text):
-            level = len(match[1])
-        for match in _HTML_HEADING.finditer(text):
-            level = int(match[1])
-    return level
+def _html_heading_levels(text: str) -> list[int]:
+    finder = _HeadingLevels()
+    finder.feed(text)
+    finder.close()
+    return finder.levels
+
+
+def _heading_levels(tokens: list[dict]) -> list[int]:
+    """The levels of the headings in Markdown tokens, Markdown and HTML blocks alike, in order."""
+    levels: list[int] = []
+    for token in tokens:
+        if token["type"] == "heading":
+            levels.append(token["attrs"]["level"])
+        elif token["type"] == "block_html":
+            levels += _html_heading_levels(token["raw"])
+        levels += _heading_levels(token.get("children", []))
+    return levels
+
+
+def _last_heading(markdown: list[str], html_texts: list[str], level: int) -> int:
+    """The level of the last heading in Markdown and HTML texts, else ``level``."""
+    levels = [n for text in markdown for n in _heading_levels(MARKDOWN(text))]
+    levels += [n for text in html_texts for n in _html_heading_levels(text)]
+    return levels[-1] if levels else level
 
 
 def prepare(nb: nbformat.NotebookNode) -> dict[str, dict]:
@@ -122,7 +169,7 @@ def prepare(nb: nbformat.NotebookNode) -> dict[str, dict]:
     for number, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{number}"
         if cell.cell_type != "code":
-            level = _last_heading([cell.source], level)
+            level = _last_heading([cell.source], [], level)
             continue
         kept = []
         for output in cell.outputs:
@@ -135,7 +182,7 @@ def prepare(nb: nbformat.NotebookNode) -> dict[str, dict]:
                 figures[figure_id] = without_text({key: figure.get(key, {}) for key in ("data", "layout", "config")})
                 output.data = {"text/html": figure_markup(figure, figure_id, level + 1)}
             else:
-                level = _last_heading([str(data.get(m, "")) for m in ("text/markdown", "text/html")], level)
+                level = _last_heading([str(data.get("text/markdown", ""))], [str(data.get("text/html", ""))], level)
             kept.append(output)
         cell.outputs = kept
     return figures
@@ -152,15 +199,6 @@ def _markdown_sources(nb: nbformat.NotebookNode) -> list[str]:
     return texts
 
 
-def _plain(markdown: str) -> str:
-    """Markdown to one plain-text line: links keep their text; tags, emphasis and entities go."""
-    text = re.sub(r"<[^>]*>", "", markdown)  # e.g. the <span>&#36;</span> that keeps "$" out of maths
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"(?<!\\)[*_`]+", "", text)
-    text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!$|<>~])", r"\1", text)  # Markdown escapes such as US\$
-    return " ".join(html.unescape(text).split())
-
-
 def state_heading(heading: str, state: str) -> str:
     """A profile's heading led by its state: "Who does this state trade with?" -> "Kazakhstan: who does it trade with?".
 
@@ -168,19 +206,32 @@ def state_heading(heading: str, state: str) -> str:
     """
     if state in heading:
         return heading
-    question = _ABOUT_THIS_STATE.match(heading)
-    if question:
-        heading = f"{question[1].lower()}{question[2]}it{heading[question.end() :]}"
+    first, _, rest = heading.partition(" ")
+    phrase = next((p for p in STATE_PHRASES if p in rest), None)
+    if first in QUESTION_WORDS and phrase:
+        before, _, after = rest.rpartition(phrase)
+        heading = f"{first.lower()} {before}it{after}"
     return f"{state}: {heading}"
+
+
+def _first(tokens: list[dict], kind: str, level: int | None = None) -> dict | None:
+    """The first token of a kind (and heading level) in Markdown tokens, depth first."""
+    for token in tokens:
+        if token["type"] == kind and (level is None or token.get("attrs", {}).get("level") == level):
+            return token
+        found = _first(token.get("children", []), kind, level)
+        if found:
+            return found
+    return None
 
 
 def title_of(nb: nbformat.NotebookNode, job: Job) -> str:
     """The report title: the notebook's first ``# `` heading (led by the state for a profile)."""
     title = job.name
     for text in _markdown_sources(nb):
-        match = re.search(r"^# (.+)$", text, re.MULTILINE)
-        if match:
-            title = _plain(match[1])
+        heading = _first(MARKDOWN(text), "heading", level=1)
+        if heading:
+            title = markdown_plain(heading["children"])
             break
     country = job.parameters.get("country")
     return state_heading(title, country_name(country)) if country else title
@@ -194,48 +245,81 @@ def report_link(notebook: str) -> str:
     return "index.html" if notebook == PROFILE_TEMPLATE else f"{notebook.removesuffix('.ipynb')}.html"
 
 
-def reader_markdown(markdown: str) -> str:
-    """Markdown as report readers get it: links to notebooks lead to their reports; "this notebook" is "this report"."""
-    markdown = _NOTEBOOK_LINK.sub(lambda m: f"]({report_link(m[1] + '.ipynb')}{m[2] or ''})", markdown)
-    return _THIS_NOTEBOOK.sub(lambda m: f"{m[1]}his report", markdown)
+def reader_url(url: str) -> str:
+    """A link as report readers follow it: a notebook's (``01_x.ipynb#a``) leads to its report."""
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or "/" in parts.path or not parts.path.endswith(".ipynb"):
+        return url
+    return report_link(parts.path) + (f"#{parts.fragment}" if parts.fragment else "")
 
 
-def for_readers(nb: nbformat.NotebookNode, job: Job) -> None:
-    """Make a notebook's words the report's, in place.
+def reader_words(text: str) -> str:
+    """Words as report readers get them: "this notebook" is "this report"."""
+    return text.replace("this notebook", "this report").replace("This notebook", "This report")
 
-    Cells tagged ``notebook-only`` (technical notes) are dropped; Markdown, in cells and outputs,
-    goes through :func:`reader_markdown`; a profile's first heading is led by its state.
-    """
-    nb.cells = [c for c in nb.cells if NOTEBOOK_ONLY not in c.get("metadata", {}).get("tags", [])]
-    country = job.parameters.get("country")
-    name = country_name(country) if country else None
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            cell.source = reader_markdown(cell.source)
-            heading = re.search(r"^# (.+)$", cell.source, re.MULTILINE) if name else None
-            if heading:
-                start, end = heading.span(1)
-                cell.source = cell.source[:start] + state_heading(heading[1], name) + cell.source[end:]
-                name = None
-        elif cell.cell_type == "code":
-            for output in cell.outputs:
-                if "text/markdown" in output.get("data", {}):
-                    output.data["text/markdown"] = reader_markdown(output.data["text/markdown"])
+
+class _ReaderRenderer(IPythonRenderer):
+    """nbconvert's Markdown renderer, deciding what readers see as it renders: links to notebooks
+    lead to their reports, "this notebook" reads "this report", and a profile's first ``# `` heading
+    is led by its state."""
+
+    def __init__(self, exporter: ReportExporter, **options: object) -> None:
+        super().__init__(**options)
+        self.exporter = exporter
+
+    def text(self, text: str) -> str:
+        return super().text(reader_words(text))
+
+    def link(self, text: str, url: str, title: str | None = None) -> str:
+        return super().link(text, reader_url(url), title)
+
+    def heading(self, text: str, level: int, **attrs: object) -> str:
+        if level == 1 and self.exporter.state and not self.exporter.titled:
+            self.exporter.titled = True
+            text = state_heading(text, self.exporter.state)
+        return super().heading(text, level, **attrs)
+
+
+class ReportExporter(HTMLExporter):
+    """nbconvert's HTML exporter (basic template, no code, no prompts, no ``notebook-only`` cells)
+    with Markdown rendered for report readers."""
+
+    def __init__(self, state: str | None = None) -> None:
+        super().__init__(
+            template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+        )
+        self.state = state  # a profile's state name
+        self.titled = False
+
+    @jinja2.pass_context
+    def markdown2html(self, context: jinja2.runtime.Context, source: str) -> str:
+        """Markdown to HTML with :class:`_ReaderRenderer`."""
+        cell = context.get("cell", {})
+        renderer = _ReaderRenderer(
+            self,
+            escape=False,
+            attachments=cell.get("attachments", {}),
+            embed_images=self.embed_images,
+            path=context.get("resources", {}).get("metadata", {}).get("path", ""),
+            anchor_link_text=self.anchor_link_text,
+            exclude_anchor_links=self.exclude_anchor_links,
+        )
+        return MarkdownWithMath(renderer=renderer).render(source)
 
 
 def summary_of(nb: nbformat.NotebookNode) -> str:
     """One line for the index: the first Key findings item, else the first paragraph of prose."""
-    texts = _markdown_sources(nb)
-    for number, text in enumerate(texts):
-        if "Key findings" in text:
+    texts = [MARKDOWN(text) for text in _markdown_sources(nb)]
+    for number, tokens in enumerate(texts):
+        if "Key findings" in markdown_plain(tokens):
             for candidate in texts[number : number + 2]:  # the heading may be its own cell
-                items = re.findall(r"^>?\s*[-*] (.+)$", candidate, re.MULTILINE)
-                if items:
-                    return _plain(items[0])
-    for text in texts:
-        for paragraph in re.split(r"\n\s*\n", text):
-            if paragraph.strip() and not paragraph.lstrip().startswith(("#", ">", "|", "<", "-", "*")):
-                return _plain(paragraph)
+                item = _first(candidate, "list_item")
+                if item:
+                    return reader_words(markdown_plain(item["children"]))
+    for tokens in texts:
+        paragraph = next((t for t in tokens if t["type"] == "paragraph"), None)
+        if paragraph:
+            return reader_words(markdown_plain(paragraph["children"]))
     return ""
 
 
@@ -250,21 +334,25 @@ def check_offline(page: str, name: str) -> None:
 
 def render_report(nb: nbformat.NotebookNode, job: Job) -> Report:
     """The body of an executed notebook's page: no code, no prompts, figures as image + slot."""
-    executed = copy.deepcopy(nb)
-    for_readers(nb, job)
+    nb, _ = TagRemovePreprocessor(remove_cell_tags={NOTEBOOK_ONLY}, enabled=True).preprocess(nb, {})
+    executed = copy.deepcopy(nb)  # as executed, without notebook-only cells: the briefing's excerpts
     title, summary = title_of(nb, job), summary_of(nb)
     figures = prepare(nb)
-    exporter = HTMLExporter(
-        template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
-    )
-    body, _ = exporter.from_notebook_node(nb)
+    country = job.parameters.get("country")
+    body, _ = ReportExporter(country_name(country) if country else None).from_notebook_node(nb)
     body = body.strip()
     check_offline(body, job.name)
     return Report(job, title, summary, body, figures, executed)
 
 
-def fill_images(body: str, images: dict[str, str]) -> str:
-    """Replace each figure's image token with its ``data:`` URL."""
-    for figure_id, url in images.items():
-        body = body.replace(f'src="{IMAGE_TOKEN.format(figure_id)}"', f'src="{url}"', 1)
+def fill_images(body: str, images: dict[str, str], phone: bool = True) -> str:
+    """Replace each image token with its ``data:`` URL; ``images`` maps a figure id (the phone
+    picture's: the id + ``NARROW``) to the URL.
+
+    Without ``phone`` the phone pictures are left out: their ``<source>`` gets an empty
+    ``srcset``, which browsers skip, so every screen shows the wide picture.
+    """
+    for key, url in images.items():
+        shown = url if phone or not key.endswith(NARROW) else ""
+        body = body.replace(f'="{IMAGE_TOKEN.format(key)}"', f'="{shown}"', 1)
     return body

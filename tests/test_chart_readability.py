@@ -6,15 +6,15 @@ the default year and the rules below are written here from the brief, not taken 
 
 from __future__ import annotations
 
-import base64
 import math
 import re
 from pathlib import Path
 
 import nbformat
-import numpy as np
 import pandas as pd
 import pytest
+
+from reporting.chart_data import values
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[1-6]_*.ipynb"))
@@ -26,8 +26,7 @@ DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def decoded(value: object) -> object:
     """plotly's JSON stores number arrays as base64 (``{"dtype", "bdata"}``): a list again, NaN as None."""
     if isinstance(value, dict) and "bdata" in value:
-        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-        return [None if isinstance(v, float) and math.isnan(v) else v for v in array.tolist()]
+        return [None if isinstance(v, float) and math.isnan(v) else v for v in values(value)]
     if isinstance(value, dict):
         return {k: decoded(v) for k, v in value.items()}
     if isinstance(value, list):

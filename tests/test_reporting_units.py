@@ -27,18 +27,18 @@ from reporting.bundle import (
     bundle_for,
     figures_payload,
     pack,
-    scripts,
-    table_script,
+    page,
 )
-from reporting.chart_text import chart_text, without_text
+from reporting.chart_text import BUTTONS_MARGIN, chart_text, without_text
+from reporting.images import NARROW_BREAKPOINT, NARROW_WIDTH, figure_size, picture
 from reporting.output import MANIFEST, STAGING_PREFIX, OutputError, check_out, publish, read_manifest
 from reporting.page import (
+    NARROW,
     NOTEBOOK_ONLY,
     check_offline,
     figure_markup,
-    for_readers,
+    fill_images,
     prepare,
-    reader_markdown,
     render_report,
     summary_of,
     title_of,
@@ -96,7 +96,7 @@ def test_figure_data_cannot_close_the_script_and_shares_map_outlines() -> None:
         "f2": {"data": [{"type": "choropleth", "geojson": geojson}], "layout": {}},
         "f3": {"data": [{"type": "choropleth", "geojson": dict(geojson)}], "layout": {}},
     }
-    html_text = scripts(figures)
+    html_text = page("t", "<p>b</p>", "<header></header>", "<footer></footer>", figures)
     assert html_text.lower().count("</script") == html_text.lower().count("<script")
     blob = re.search(r'id="c5-figures">([^<]*)<', html_text)[1]
     payload = json.loads(gzip.decompress(base64.b64decode(blob)))
@@ -258,14 +258,14 @@ def test_a_profile_title_leads_with_its_state_and_reads_as_a_sentence() -> None:
 def test_links_to_notebooks_lead_to_reports_and_this_notebook_is_this_report() -> None:
     markdown = (
         "See the [deal tracker](01_deal_tracker.ipynb), its [totals](01_deal_tracker.ipynb#totals) and the "
-        "[profiles](04_country_profile.ipynb). This notebook counts; so does this notebook."
+        "[profiles](04_country_profile.ipynb). This notebook counts; so does this notebook. "
+        "[source](https://example.org/01_deal_tracker.ipynb) and notebooks in general"
     )
-    assert reader_markdown(markdown) == (
-        "See the [deal tracker](01_deal_tracker.html), its [totals](01_deal_tracker.html#totals) and the "
-        "[profiles](index.html). This report counts; so does this report."
-    )
-    kept = "[source](https://example.org/01_deal_tracker.ipynb.txt) and notebooks in general"
-    assert reader_markdown(kept) == kept
+    body = render_report(_notebook("# Title?", markdown), Job(Path("05_x.ipynb"), "05_x")).body
+    assert 'href="01_deal_tracker.html"' in body and 'href="01_deal_tracker.html#totals"' in body
+    assert 'href="index.html"' in body and 'href="https://example.org/01_deal_tracker.ipynb"' in body
+    assert "This report counts; so does this report." in body and "notebooks in general" in body
+    assert "notebook counts" not in body
 
 
 def test_notebook_only_cells_never_reach_the_report() -> None:
@@ -273,15 +273,22 @@ def test_notebook_only_cells_never_reach_the_report() -> None:
     note.metadata["tags"] = [NOTEBOOK_ONLY]
     hidden = nbformat.v4.new_code_cell("versions()")
     hidden.metadata["tags"] = [NOTEBOOK_ONLY]
-    hidden.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": "- deals.csv abc123"})]
+    hidden.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": "deals.csv abc123"})]
     shown = nbformat.v4.new_code_cell("findings()")
-    shown.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": "- see [it](05_x.ipynb)"})]
+    shown.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": "See [it](05_x.ipynb)."})]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Title?"), note, hidden, shown])
-    for_readers(nb, Job(Path("05_x.ipynb"), "05_x"))
-    assert len(nb.cells) == 2
-    assert nb.cells[1].outputs[0].data["text/markdown"] == "- see [it](05_x.html)"
-    body = render_report(nbformat.v4.new_notebook(cells=[note, hidden, shown]), Job(Path("05_x.ipynb"), "05_x")).body
-    assert "papermill" not in body and "abc123" not in body and 'href="05_x.html"' in body
+    report = render_report(nb, Job(Path("05_x.ipynb"), "05_x"))
+    assert "papermill" not in report.body and "abc123" not in report.body and 'href="05_x.html"' in report.body
+    assert report.summary == "See it.", "the summary is read after the notebook-only cells are gone"
+
+
+def test_text_from_data_stays_text_in_titles_summaries_and_figures() -> None:
+    nb = _notebook(f"# Is &lt;b&gt; \\<i>x</i> shifting?\n\n{PAYLOAD.replace('<', '&lt;')} trade.")
+    assert title_of(nb, Job(Path("03_x.ipynb"), "03_x")) == "Is <b> <i>x shifting?", "escaped markup is text"
+    assert summary_of(nb) == f"{PAYLOAD} trade."
+    figure = {"layout": {"title": {"text": "<b>A &lt;script&gt;</b>"}, "annotations": []}}
+    markup = figure_markup(figure, "c5-figure-1")
+    assert "<script" not in markup and "A &lt;script&gt;" in markup
 
 
 # --- chart words as page text, and the CSV of each chart -------------------------------------
@@ -388,8 +395,71 @@ def test_a_chart_title_is_a_heading_one_level_below_the_heading_it_follows() -> 
     assert '<h3 class="c5-chart-title"' in shown[0] and '<h4 class="c5-chart-title"' in shown[1]
 
 
+def _page(body: str, figures: dict | None = None) -> str:
+    return page("t", body, "<header></header>", "<footer></footer>", figures or {})
+
+
 def test_the_table_script_ships_only_with_a_table() -> None:
-    assert table_script("<p>no table</p>") == ""
-    assert "scrollWidth" in table_script('<div class="c5-table-wrap"><table class="c5-table"></table></div>')
-    script = table_script('<div class="c5-table-wrap c5-deals-wrap"><table class="c5-table c5-deals"></table></div>')
-    assert script.startswith("<script>") and "aria-sort" in script and script.lower().count("</script") == 1
+    assert "<script" not in _page("<p>no table</p>")
+    assert "scrollWidth" in _page('<div class="c5-table-wrap"><table class="c5-table"></table></div>')
+    script = _page('<div class="c5-table-wrap c5-deals-wrap"><table class="c5-table c5-deals"></table></div>')
+    assert "aria-sort" in script and script.lower().count("</script") == script.lower().count("<script") == 1
+
+
+# --- pictures and templates -------------------------------------------------------------------
+
+
+def _figure_with_buttons() -> dict:
+    """A text-less figure with buttons above the plot and a slider, as without_text leaves it."""
+    return {
+        "data": [{"type": "scatter", "x": [1, 2], "y": [3, 4]}],
+        "layout": {
+            "height": 450,
+            "margin": {"t": 90, "b": 130},
+            "updatemenus": [{"type": "buttons", "y": 1.1, "yanchor": "bottom", "buttons": [{"label": "Partner"}]}],
+            "sliders": [{"steps": [{"label": "2020"}]}],
+        },
+    }
+
+
+def test_a_picture_has_no_buttons_or_sliders_and_loses_their_margin() -> None:
+    figure = _figure_with_buttons()
+    drawn = picture(figure)
+    assert "updatemenus" not in drawn["layout"] and "sliders" not in drawn["layout"]
+    assert drawn["layout"]["margin"]["t"] == 90 - BUTTONS_MARGIN and drawn["layout"]["height"] == 450 - BUTTONS_MARGIN
+    assert figure["layout"]["updatemenus"], "the interactive figure keeps its buttons"
+    assert figure_size(picture(figure, NARROW_WIDTH)) == (NARROW_WIDTH, 450 - BUTTONS_MARGIN)
+    plain_figure = {"layout": {"height": 300, "margin": {"t": 40}}}
+    assert picture(plain_figure) == plain_figure, "a figure without controls is drawn as it is"
+
+
+def test_each_chart_has_a_phone_picture_and_its_slot_keeps_the_interactive_height() -> None:
+    figure = _finished_figure()
+    figure["layout"]["updatemenus"] = _figure_with_buttons()["layout"]["updatemenus"]
+    markup = figure_markup(figure, "c5-figure-4")
+    slot_height = figure_size(without_text(figure))[1]
+    wide = figure_size(picture(without_text(figure)))
+    assert f'<source media="(max-width: {NARROW_BREAKPOINT}px)" srcset="c5-image-c5-figure-4{NARROW}"' in markup
+    assert 'src="c5-image-c5-figure-4" alt=' in markup and f'width="{wide[0]}" height="{wide[1]}"' in markup
+    assert f'style="height:{slot_height}px"' in markup and slot_height == wide[1] + BUTTONS_MARGIN
+    filled = fill_images(markup, {"c5-figure-4": "data:image/webp;base64,AAA", f"c5-figure-4{NARROW}": "data:N"})
+    assert 'src="data:image/webp;base64,AAA"' in filled and 'srcset="data:N"' in filled and "c5-image" not in filled
+    without_phone = fill_images(markup, {"c5-figure-4": "data:W", f"c5-figure-4{NARROW}": "data:N"}, phone=False)
+    assert 'srcset=""' in without_phone and "data:N" not in without_phone
+
+
+def test_templates_escape_text_from_data_and_write_one_valid_page() -> None:
+    body = '<p>body</p><div class="c5-table-wrap"><table class="c5-table"><tr><td>1</td></tr></table></div>'
+    text = page(PAYLOAD + " & 'quotes'", body, "<header>h</header>", "<footer>f</footer>", {})
+    assert text.startswith("<!DOCTYPE html>\n<html lang=\"en\">") and text.endswith("</body>\n</html>\n")
+    assert PAYLOAD not in text and "<title>&lt;img src=x onerror=alert(1)&gt; &amp; &#39;quotes&#39;</title>" in text
+    assert "<main>\n" + body + "\n</main>" in text, "markup made by the exporter goes in as it is"
+    assert "c5-figures" not in text and "c5-plotly" not in text, "no chart scripts without charts"
+    assert text.count("<style>") == 1 and "c5-scroll-hint" in text
+
+
+def test_alt_text_joins_title_and_subtitle_with_one_stop() -> None:
+    why = {"layout": {"title": {"text": "Why?", "subtitle": {"text": "Share, %"}}}}
+    assert chart_text(why).alt() == "Why? Share, %"
+    assert chart_text({"layout": {"title": {"text": "Rise", "subtitle": {"text": "Share"}}}}).alt() == "Rise. Share"
+    assert chart_text({"layout": {"title": {"subtitle": {"text": "Share"}}}}).alt() == "Share"

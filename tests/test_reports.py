@@ -33,6 +33,8 @@ import pytest
 
 from helpers.codes import country_name
 from reporting.build import BRIEFING_NAME, MAX_BRIEFING_BYTES, MAX_REPORT_BYTES
+from reporting.chart_text import plain
+from reporting.images import NARROW_WIDTH
 from reporting.output import MANIFEST, STAGING_PREFIX
 from reporting.plan import PROFILE_TEMPLATE, Job, plan
 from tests.report_browser import (
@@ -725,7 +727,7 @@ POSITIONS = {"scatter": ("x", "y"), "bar": ("x", "y"), "choropleth": ("locations
 
 def _plain(text: object) -> str:
     """Plotly text as a reader sees it (plotly's tags dropped, entities decoded)."""
-    return " ".join(html.unescape(re.sub(r"</?(b|i|span|br|sup|sub)\b[^>]*>", " ", str(text or ""))).split())
+    return plain(text)
 
 
 def _same(shown: str, plotted: object) -> bool:
@@ -823,6 +825,25 @@ def test_on_a_phone_nothing_scrolls_sideways_and_every_chart_fits(built: Path, b
     assert all(drawn(c) and c["width"] <= PHONE for c in charts), charts
     assert seen["scroll"] <= PHONE
     assert seen["wide"] == [], f"wider than the phone: {seen['wide'][:5]}"
+
+
+PICTURES = """() => [...document.querySelectorAll('figure.c5-chart img.c5-static')].map(i => ({
+    natural: i.naturalWidth, shown: i.getBoundingClientRect().width,
+    inPicture: i.closest('picture') !== null}))"""
+
+
+def test_without_scripts_a_phone_gets_the_phone_picture(built: Path, browser: object) -> None:
+    path = built / "03_dependency_shift.html"
+    for width, natural in ((PHONE, NARROW_WIDTH), (1280, None)):
+        with visit(browser, path, javascript=False, width=width) as seen:
+            seen.page.wait_for_function("() => [...document.images].every(i => i.complete)")
+            pictures = seen.page.evaluate(PICTURES)
+        assert pictures and all(p["inPicture"] for p in pictures), "every chart image sits in a <picture>"
+        if natural:
+            assert all(p["natural"] == natural and p["shown"] <= PHONE for p in pictures), pictures
+        else:
+            assert all(p["natural"] > NARROW_WIDTH for p in pictures), pictures
+        assert seen.blocked == []
 
 
 # Printable width in CSS px: the paper less Chromium's default print margins (about 0.4 in a side).

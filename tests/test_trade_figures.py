@@ -7,7 +7,6 @@ offers the three views and each shows exactly its own lines.
 
 from __future__ import annotations
 
-import base64
 import re
 from itertools import pairwise
 from pathlib import Path
@@ -16,17 +15,12 @@ import nbformat
 import numpy as np
 import pytest
 
+from reporting.chart_data import values
+
 ROOT = Path(__file__).resolve().parent.parent
 PLOTLY = "application/vnd.plotly.v1+json"
 NOTEBOOKS = ["03_dependency_shift.ipynb", "04_country_profile.ipynb"]
 RECORDS_IN_HOVER = re.compile(r"(?:Source|Records): ([^<]+)|US&#36; [\d.,]+ bn, [^<]+<br>([^<]+)")
-
-
-def values(array: object) -> list:
-    """Plotly 6+ stores numeric arrays as {"dtype", "bdata"} (base64): decode them to a list."""
-    if isinstance(array, dict) and "bdata" in array:
-        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"])).tolist()
-    return list(array or [])
 
 
 def figures(name: str) -> list[dict]:

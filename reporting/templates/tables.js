@@ -1,5 +1,6 @@
 /* C5 Realignment reports: a search box and sortable columns for tables of class c5-deals, and a
-   keyboard stop (with the table's caption as its name) on any table box that scrolls sideways.
+   keyboard stop (with the table's caption as its name) and a line saying it scrolls on any table box
+   that scrolls sideways.
    Without scripts the whole table shows. Sorting uses a cell's data-sort key when it has one
    (numbers, ISO dates; cells without a value go last), else its text, numbers compared as numbers. */
 (() => {
@@ -62,6 +63,20 @@
 
   document.querySelectorAll("table.c5-deals").forEach(enhance);
 
+  /* A line above a table box that scrolls: how many columns it has, and that it scrolls. */
+  const hintFor = (box) => {
+    let hint = box.previousElementSibling;
+    if (!hint || !hint.classList.contains("c5-scroll-hint")) {
+      hint = document.createElement("p");
+      hint.className = "c5-scroll-hint";
+      const row = box.querySelector("tr");
+      const columns = row ? row.cells.length : 0;
+      hint.textContent = columns > 1 ? `${columns} columns: scroll sideways to see them all` : "Scroll sideways";
+      box.before(hint);
+    }
+    return hint;
+  };
+
   const scrollStops = () => {
     document.querySelectorAll(".c5-table-wrap").forEach((box) => {
       if (box.scrollWidth > box.clientWidth + 1) {
@@ -69,8 +84,11 @@
         box.tabIndex = 0;
         box.setAttribute("role", "region");
         box.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table");
+        hintFor(box).hidden = false;
       } else {
         ["tabindex", "role", "aria-label"].forEach((name) => box.removeAttribute(name));
+        const hint = box.previousElementSibling;
+        if (hint && hint.classList.contains("c5-scroll-hint")) hint.hidden = true;
       }
     });
   };
