@@ -310,7 +310,7 @@ def share_map(partner: str = "CHN", year: int | None = None, flow: str = "total"
 
 
 def deals_by_stage(state: str | None = None) -> pd.DataFrame:
-    """Deal value by stage, least to most binding, each deal counted once (US$ bn).
+    """Deal value by stage, least to most binding, each deal counted once (amounts as text in the unit that fits).
 
     >>> table = deals_by_stage("KAZ")
     >>> table.columns[0]

@@ -35,6 +35,7 @@ import pandas as pd
 from helpers.codes import UNCONFIRMED, words
 from helpers.compute.rules import is_counted, require
 from helpers.compute.scenarios import DEFAULT_PERIOD_YEARS, deal_schedule, scenario_share
+from helpers.text import day
 
 LADDER = (
     "announced",
@@ -62,15 +63,6 @@ NEW, MOVED, BINDING, NEWS, SILENT = (
 MOVEMENT_ORDER = (NEW, MOVED, BINDING, NEWS, SILENT)
 OVERDUE = "overdue"
 SUMMIT_DAYS = 3
-
-
-def day(value: object) -> str:
-    """A date as readers read it: ``6 Nov 2025``; empty for a missing date.
-
-    >>> day(pd.Timestamp("2025-11-06")), day(pd.NaT)
-    ('6 Nov 2025', '')
-    """
-    return "" if pd.isna(value) else f"{pd.Timestamp(value).day} {pd.Timestamp(value):%b %Y}"
 
 
 def rung_of(events: pd.DataFrame) -> pd.Series:

@@ -7,20 +7,7 @@ import pandas as pd
 from helpers.codes import country_name, words
 from helpers.compute import follow_through as ft
 from helpers.figures.follow_through_charts import EVENT_WORDS
-from helpers.narrative.common import money
-
-
-def event_date(value: object, precision: str) -> str:
-    """An event date to its precision, for readers.
-
-    >>> event_date(pd.Timestamp("2026-03-12"), "by"), event_date(pd.Timestamp("2026-02-01"), "month")
-    ('by 12 Mar 2026', 'Feb 2026')
-    """
-    if precision == "month":
-        return f"{pd.Timestamp(value):%b %Y}"
-    if precision == "year":
-        return f"{pd.Timestamp(value):%Y}"
-    return ("by " if precision == "by" else "") + ft.day(value)
+from helpers.text import date_words, day, money
 
 
 def answer(status: pd.DataFrame, summit: str = "2025-11-06") -> str:
@@ -39,7 +26,7 @@ def answer(status: pd.DataFrame, summit: str = "2025-11-06") -> str:
     """
     h = ft.headline(status)
     return (
-        f"Since the summit on {ft.day(summit)}, {deals(h['n_moved'])} worth {money(h['moved_usd_m'])} moved up a "
+        f"Since the summit on {day(summit)}, {deals(h['n_moved'])} worth {money(h['moved_usd_m'])} moved up a "
         f"stage ({h['n_became_binding']} to a binding stage{_known_by(h['n_moved_by'])}); "
         f"{money(h['binding_at_signing_usd_m'])} in "
         f"{deals(h['n_binding_at_signing'])} was binding when signed; {deals(h['n_silent'])} worth "
@@ -84,11 +71,11 @@ def new_since_line(events: pd.DataFrame, checks: pd.DataFrame, deals_frame: pd.D
     """One sentence: what was recorded since the previous check."""
     latest, previous = ft.check_dates(checks)
     if previous is None:
-        return f"The deals were first checked on {ft.day(latest)}; nothing to compare with yet."
+        return f"The deals were first checked on {day(latest)}; nothing to compare with yet."
     new = ft.new_since_last_check(events, checks, deals_frame)
     added = set(checks["deal_id"]) - set(checks.loc[checks["checked_on"].le(previous), "deal_id"])
     return (
-        f"New since the last check ({ft.day(previous)}; this check {ft.day(latest)}): {len(new)} events recorded or "
+        f"New since the last check ({day(previous)}; this check {day(latest)}): {len(new)} events recorded or "
         f"corrected for {new['deal_id'].nunique()} deals, {len(added)} of them deals not tracked before"
     )
 
@@ -113,7 +100,7 @@ def key_findings(
             "Moved up since the summit: "
             + "; ".join(
                 f"{r.title} ({r.stage_at_summit} to {r.stage_now}, {'known by' if r.moved_by else 'on'} "
-                f"{ft.day(r.moved_on)})"
+                f"{day(r.moved_on)})"
                 for r in moved.itertuples()
             )
             + "."
@@ -128,11 +115,11 @@ def key_findings(
     lines.append(
         f"{h['n_after_summit']} deal rows show dated news or a step after the summit ({h['n_announced_after']} "
         f"of them announced after it). No public news found for {deals(h['n_silent'])} counted "
-        f"({money(h['silent_usd_m'])}), searched on {ft.day(latest)}; silence is not called a stall."
+        f"({money(h['silent_usd_m'])}), searched on {day(latest)}; silence is not called a stall."
     )
     lines.append(
         f"How far the sources reach: the latest development found with a date of its own is from "
-        f"{ft.day(ft.sources_reach(events))}; later silence may be missing coverage, not inaction."
+        f"{day(ft.sources_reach(events))}; later silence may be missing coverage, not inaction."
     )
     claims_today = ft.claim_status(claims, status)
     firm = claims_today["status_today"].isin(ft.LADDER[ft.BINDING_RUNG :])
@@ -161,7 +148,7 @@ def new_since_table(events: pd.DataFrame, checks: pd.DataFrame, deals_frame: pd.
             "state": new["country"].map(country_name),
             "deal": new["title"],
             "what": new["event"].map(EVENT_WORDS),
-            "when": [event_date(d, p) for d, p in zip(new["event_date"], new["date_precision"], strict=True)],
+            "when": [date_words(d, p) for d, p in zip(new["event_date"], new["date_precision"], strict=True)],
             "value_usd_m": new["value_usd_m"],
         }
     )
@@ -178,10 +165,10 @@ def overdue_table(status: pd.DataFrame, events: pd.DataFrame, sources: pd.DataFr
             "state": late["deal_id"].map(info["country"]).map(country_name),
             "deal": late["deal_id"].map(info["title"]),
             "target": [
-                f"{words(e)} by {ft.day(d)}" for e, d in zip(late["target_event"], late["target_date"], strict=True)
+                f"{words(e)} by {day(d)}" for e, d in zip(late["target_event"], late["target_date"], strict=True)
             ],
             "stated": [
-                f"{publisher.get(s, s)}, {ft.day(d)}" for s, d in zip(late["source_id"], late["stated_on"], strict=True)
+                f"{publisher.get(s, s)}, {day(d)}" for s, d in zip(late["source_id"], late["stated_on"], strict=True)
             ],
             "finding": late["deal_id"].map(info["finding"]),
         }
@@ -192,14 +179,14 @@ def data_used(events: pd.DataFrame, checks: pd.DataFrame) -> list[str]:
     """Plain lines describing the monitoring tables (coverage from the data)."""
     later = events[events["event"].ne("announced")]
     latest, previous = ft.check_dates(checks)
-    since = "" if previous is None else f" (previous check {ft.day(previous)})"
+    since = "" if previous is None else f" (previous check {day(previous)})"
     return [
         f"Events: {len(events)} dated events of {events['deal_id'].nunique()} deals, "
         f"{events['event_date'].min():%b %Y} to {events['event_date'].max():%b %Y}; {len(later)} of them come after "
         "an announcement. Each event cites a source; a step a source reports without a date is dated 'by' the "
         "source's date.",
         f"Checks: every one of {ft.latest_checks(checks)['deal_id'].nunique()} deals searched for news on "
-        f"{ft.day(latest)}{since}; silence is recorded as silence.",
+        f"{day(latest)}{since}; silence is recorded as silence.",
         "Deals: counted once by the rule of the deal tracker; trade: the US share and world total the scheduled "
         "deliveries are added to.",
     ]
@@ -216,14 +203,14 @@ def deal_table(status: pd.DataFrame) -> pd.DataFrame:
             "now": status["stage_now"],
             "movement": status["movement"],
             "moved_on": [
-                "" if pd.isna(d) else ("by " if b else "") + ft.day(d)
+                "" if pd.isna(d) else ("by " if b else "") + day(d)
                 for d, b in zip(status["moved_on"], status["moved_by"], strict=True)
             ],
             "flag": flag,
             "value_usd_m": status["value_usd_m"],
             "value_is": status["value_measure"].map(lambda m: "" if m == "none" else words(m)),
             "latest_stated_usd_m": status["latest_stated_usd_m"],
-            "checked": status["checked_on"].map(ft.day),
+            "checked": status["checked_on"].map(day),
             "finding": status["finding"],
         }
     )

@@ -8,7 +8,8 @@ import pandas as pd
 
 from helpers.codes import DATASET_NAMES, PARTNERS, country_name, partner_name
 from helpers.compute.snapshots import latest_comparable, latest_hhi, latest_top_partner, stale_latest
-from helpers.narrative.common import pct, top_row
+from helpers.narrative.common import top_row
+from helpers.text import capital, pct, year_span
 
 
 def top_partner_title(shares: pd.DataFrame, flow: str, partners: Sequence[str]) -> str:
@@ -189,6 +190,6 @@ def data_used(trade: pd.DataFrame, coverage: pd.DataFrame) -> list[str]:
     ]
     for dataset, rows in coverage.groupby("dataset", sort=True):
         states = ", ".join(country_name(c) for c in sorted(rows["reporter"]))
-        span = f"{int(rows['first'].min())}-{int(rows['last'].max())}"
-        lines.append(f"{DATASET_NAMES.get(dataset, dataset).capitalize()}: {span} ({states}).")
+        span = year_span(rows["first"].min(), rows["last"].max())
+        lines.append(f"{capital(DATASET_NAMES.get(dataset, dataset))}: {span} ({states}).")
     return lines
