@@ -312,6 +312,15 @@ class UnknownSourceError(KeyError):
     """A source id is cited that the source registry does not hold."""
 
 
+def _published(value: object) -> str:
+    """A source's publication date (YYYY, YYYY-MM or YYYY-MM-DD) in words; empty when not stated.
+
+    >>> _published("2025-11"), _published(float("nan"))
+    ('Nov 2025', '')
+    """
+    return "" if value is None or pd.isna(value) or not str(value).strip() else date_words(str(value).strip(), None)
+
+
 def sources_table(sources: pd.DataFrame, source_ids: Iterable[str], caption: str = "Sources") -> HTML:
     """The registry rows for the cited ids, grouped by the institution that produced the figures.
 
@@ -330,7 +339,7 @@ def sources_table(sources: pd.DataFrame, source_ids: Iterable[str], caption: str
         "<tr>"
         + (f"<td>{html_text(r.originator)}</td>" if by_originator else "")
         + f"<td>{html_text(r.publisher)}</td><td>{html_text(r.title)}</td>"
-        f"<td>{html_text(r.published)}</td>"
+        f"<td>{html_text(_published(r.published))}</td>"
         f"<td>{html_link(r.url)}</td></tr>"
         for r in rows.itertuples()
     )

@@ -1,4 +1,4 @@
-"""Deal tracker computations: deduplicated totals, announced vs binding, timeline, brief-claim checks.
+"""Deal tracker computations: deduplicated totals, announced vs binding, timeline, claim checks.
 
 Every total counts a deal once: :func:`helpers.compute.rules.is_counted` (rows whose
 ``overlaps_deal_id`` is empty) is the one dedup rule; a naive sum over all rows double counts.
@@ -16,14 +16,14 @@ import pandas as pd
 
 from helpers.codes import BINDING_STAGES, STAGES, STATES, UNCONFIRMED, check_state, country_name, words
 from helpers.codes import label as code_label
-from helpers.compute.rules import counted_value, is_counted, require
+from helpers.compute.rules import SUMMIT, UNGA_WEEK, counted_value, is_counted, require
 from helpers.text import date_words, day, money
 
 DIMENSIONS = ("country", "sector", "us_party", "instrument", "stage")
 BINDING, NON_BINDING, NO_VALUE = "binding", "non-binding", "no value stated"
 CLASS_ORDER = (BINDING, NON_BINDING, NO_VALUE)
 # Events the timeline marks (facts about the calendar, not data values).
-EVENTS = (("2025-09-23", "UNGA week, New York"), ("2025-11-06", "C5+1 summit, Washington"))
+EVENTS = ((UNGA_WEEK, "UN General Assembly week, New York"), (SUMMIT, "C5+1 summit, Washington"))
 DIMENSION_LABELS = {
     "country": "State",
     "sector": "Sector",
@@ -236,7 +236,7 @@ def period_totals(deals: pd.DataFrame, events: Sequence[tuple[str, str]] = EVENT
 
 
 def claim_checks(claims: pd.DataFrame, deals: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
-    """The brief's claims, one per (claim, country), with the verdict and the evidence behind it.
+    """The claims as first reported (``brief_claims.csv``), one per (claim, country), with verdict and evidence.
 
     Returns ``claim_id, country, claim, verdict, evidence`` (linked deals: title, stage, value),
     ``explanation``, ``sources`` (publishers of the linked deals' primary and other sources, then

@@ -12,11 +12,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.shapeannotation import axis_spanning_shape_annotation
 
+from helpers.compute.rules import CRIMEA, INVASION, SUMMIT
 from helpers.figures.theme import MUTED_COLOUR
 
-# Annexation of Crimea (18 March 2014), the invasion of Ukraine and sanctions (24 February 2022), the
-# C5+1 summit in Washington (6 November 2025).
-TIME_EVENTS = (("2014-03-18", "Crimea annexed"), ("2022-02-24", "invasion, sanctions"), ("2025-11-06", "C5+1 summit"))
+TIME_EVENTS = ((CRIMEA, "Crimea annexed"), (INVASION, "invasion, sanctions"), (SUMMIT, "C5+1 summit"))
 EVENT_LINE = {"dash": "dash", "color": "#999999", "width": 1}
 
 

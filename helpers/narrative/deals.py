@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.codes import UNCONFIRMED, country_name, field_enum, label, words
+from helpers.codes import ANNOUNCEMENTS, UNCONFIRMED, country_name, field_enum, label, words
 from helpers.compute.deals import (
     BINDING,
     DIMENSIONS,
@@ -19,7 +19,8 @@ from helpers.compute.deals import (
     timeline,
     totals_by,
 )
-from helpers.text import money, plotly_text
+from helpers.compute.rules import SUMMIT
+from helpers.text import day, money, plotly_text
 
 SUMMIT_WINDOW_DAYS = 3
 
@@ -51,7 +52,7 @@ def binding_title(deals: pd.DataFrame) -> str:
     return f"{prefix}{share:.0f}% of the confirmed deduplicated headline money is binding"
 
 
-def timeline_title(deals: pd.DataFrame, summit: str = "2025-11-06") -> str:
+def timeline_title(deals: pd.DataFrame, summit: str = SUMMIT) -> str:
     """How many tracked deals were announced within three days of the summit."""
     frame = timeline(deals)
     days = (frame["announced_date"] - pd.Timestamp(summit)).abs().dt.days
@@ -100,7 +101,7 @@ def key_findings(deals: pd.DataFrame, claims: pd.DataFrame) -> list[str]:
             + f". Largest sector: {words(by_sector.index[0])} ({money(by_sector.iloc[0])})."
         )
     lines.append(
-        f"The brief's {len(claims)} claim checks: "
+        f"The {len(claims)} claims about deals in {ANNOUNCEMENTS}, checked against the deal rows: "
         + ", ".join(f"{int(verdicts.get(v, 0))} {v}" for v in ("confirmed", "differs", "unconfirmed"))
         + "."
     )
@@ -192,7 +193,7 @@ def data_used(deals: pd.DataFrame, claims: pd.DataFrame) -> list[str]:
     return [
         (
             f"Deals: {len(deals)} deal rows for {deals['country'].nunique()} states, announced "
-            f"{dated.min():%Y-%m-%d} to {dated.max():%Y-%m-%d} ({int(deals['announced_date'].isna().sum())} undated); "
+            f"{day(dated.min())} to {day(dated.max())} ({int(deals['announced_date'].isna().sum())} undated); "
             "dates known "
             + ", ".join(
                 f"to the {k} for {int(n)}" if k != "unknown" else f"not at all for {int(n)}"
@@ -205,6 +206,6 @@ def data_used(deals: pd.DataFrame, claims: pd.DataFrame) -> list[str]:
             f"{int(confirmation.get('single_source', 0))} by one source, {int(confirmation.get(UNCONFIRMED, 0))} "
             f"unconfirmed; {int(deals['value_usd_m'].isna().sum())} rows state no value."
         ),
-        f"The brief's claims: {len(claims)}, one row per claim and state.",
+        f"Claims about deals in {ANNOUNCEMENTS} (a news summary): {len(claims)}, one row per claim and state.",
         "Sources: the publisher, title and link of every source a row cites, listed under Sources.",
     ]

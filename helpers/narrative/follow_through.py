@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
-from helpers.codes import country_name, words
+from helpers.codes import ANNOUNCEMENTS, country_name, words
 from helpers.compute import follow_through as ft
+from helpers.compute.rules import SUMMIT
 from helpers.figures.follow_through_charts import EVENT_WORDS
 from helpers.text import date_words, day, money
 
 
-def answer(status: pd.DataFrame, summit: str = "2025-11-06") -> str:
+def answer(status: pd.DataFrame, summit: str = SUMMIT) -> str:
     """The one-line answer: what moved up a stage since the summit, what was binding when signed, what is silent.
 
     >>> frame = pd.DataFrame({"deal_id": ["a", "b", "c"], "counted": [True] * 3, "confirmation": ["x"] * 3,
@@ -82,7 +85,7 @@ def new_since_line(events: pd.DataFrame, checks: pd.DataFrame, deals_frame: pd.D
 
 def key_findings(
     status: pd.DataFrame, events: pd.DataFrame, checks: pd.DataFrame, deals_frame: pd.DataFrame,
-    claims: pd.DataFrame, effect: pd.DataFrame, summit: str = "2025-11-06",
+    claims: pd.DataFrame, effect: pd.DataFrame, summit: str = SUMMIT,
 ) -> list[str]:  # fmt: skip
     """Findings for notebook 06: the answer first, then what moved, what is overdue, what is silent."""
     h = ft.headline(status)
@@ -124,7 +127,8 @@ def key_findings(
     claims_today = ft.claim_status(claims, status)
     firm = claims_today["status_today"].isin(ft.LADDER[ft.BINDING_RUNG :])
     lines.append(
-        f"Of the brief's {len(claims_today)} claims, {int(firm.sum())} rest on a deal at a definitive agreement or "
+        f"Of the {len(claims_today)} claims about deals in {ANNOUNCEMENTS}, {int(firm.sum())} rest on a deal "
+        "at a definitive agreement or "
         "further today; the others on deals at: "
         + ", ".join(sorted(set(claims_today.loc[~firm, "status_today"])) or ["none"])
         + "."
@@ -192,9 +196,31 @@ def data_used(events: pd.DataFrame, checks: pd.DataFrame) -> list[str]:
     ]
 
 
+# Notes for the analyst inside a finding: what was searched, and what the source store lacks.
+SEARCH_NOTE = re.compile(r"\s*\((?:searched:[^()]*|[^()]*\bnot found in the store)\)")
+
+
+def finding_words(finding: object, titles: pd.Series) -> str:
+    """A check's finding for readers: deal ids as the deals' titles, search and storage notes left out.
+
+    >>> titles = pd.Series({"uzb-787": "Uzbekistan Airways: 787s"})
+    >>> finding_words("No news (searched: Boeing 2026). Recorded on uzb-787 only.", titles)
+    "No news. Recorded on 'Uzbekistan Airways: 787s' only."
+    >>> finding_words("a deal (OilPrice page not found in the store); more", titles)
+    'a deal; more'
+    """
+    text = SEARCH_NOTE.sub("", "" if finding is None or pd.isna(finding) else str(finding))
+    if titles.empty:
+        return text
+    ids = sorted(titles.index, key=len, reverse=True)
+    deal_id = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
+    return deal_id.sub(lambda m: f"'{titles[m[1]]}'", text)
+
+
 def deal_table(status: pd.DataFrame) -> pd.DataFrame:
     """Every deal for readers: stage at the summit and now, what moved, flag, value and what it is, last check."""
     flag = [f"{f}: {t}" if t else f for f, t in zip(status["flag"], status["target"], strict=True)]
+    titles = status.set_index("deal_id")["title"]
     return pd.DataFrame(
         {
             "country": status["country"],
@@ -211,7 +237,7 @@ def deal_table(status: pd.DataFrame) -> pd.DataFrame:
             "value_is": status["value_measure"].map(lambda m: "" if m == "none" else words(m)),
             "latest_stated_usd_m": status["latest_stated_usd_m"],
             "checked": status["checked_on"].map(day),
-            "finding": status["finding"],
+            "finding": [finding_words(f, titles) for f in status["finding"]],
         }
     )
 
