@@ -97,7 +97,7 @@ def status_chart(status: pd.DataFrame, source: str, title: str) -> go.Figure:
     )
 
 
-def deal_label(country: str, title: str, width: int = 44) -> str:
+def deal_label(country: str, title: str, width: int = 30) -> str:
     """A short row label: the state and the deal title cut at a word boundary.
 
     >>> deal_label("KAZ", "KTZ: $1.6bn 10-year financing mandate for the locomotive fleet", 30)
@@ -171,6 +171,7 @@ def event_timeline(status: pd.DataFrame, events: pd.DataFrame, source: str, titl
         automargin=True,
         tickfont={"size": 10},
     )
+    fig.update_xaxes(tickformat="%b %Y", nticks=6)  # few whole labels, also on a phone
     fig.update_layout(legend={"y": -0.06})
     unconfirmed = int(rows["confirmation"].eq(UNCONFIRMED).sum())
     return finish(

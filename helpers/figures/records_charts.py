@@ -23,7 +23,7 @@ RECORDS = {"reporter": "own records", "mirror": "partner's records"}
 BUILT_FROM_PARTNERS = frozenset({"imf_derived", "imf_fixed_split"})
 VIEWS = (
     ("Both records", ("reporter", "mirror")),
-    ("The state's own records", ("reporter",)),
+    ("Own records", ("reporter",)),
     ("Partners' records", ("mirror",)),
 )
 

@@ -103,7 +103,8 @@ def share_small_multiples(
         title=title,
         subtitle=(
             f"Partner share of each state's {FLOW_WORDS[flow]}, %, partner value and world total from the same "
-            "records. Large open diamonds: the partner's records; large dots: estimates; dotted rule: records change."
+            "records. Large open diamonds: the partner's records; large dots: estimates; dotted rule: records change. "
+            "The largest partner is read in each state's latest year with every partner on the same records."
             + rest
         ),
         source=source,

@@ -24,14 +24,14 @@ def deal_map_title(deals: pd.DataFrame) -> str:
 
 
 def share_map_title(snapshot: pd.DataFrame, partner: str) -> str:
-    """Where the partner's share is highest in the snapshot, with its year and records."""
+    """Where the partner's share is highest in the snapshot, with its year (the records: in the labels and hover)."""
     rows = snapshot[snapshot["partner"].eq(partner) & snapshot["share_pct"].notna()]
     if rows.empty:
         return f"No {partner_name(partner)} share is available"
     lead = top_row(rows, "share_pct")
     return (
         f"{partner_name(partner)}'s share of trade is highest in {country_name(lead['reporter'])}: "
-        f"{lead['share_pct']:.0f}% ({int(lead['year'])}, {lead['source_label']})"
+        f"{lead['share_pct']:.0f}% ({int(lead['year'])})"
     )
 
 

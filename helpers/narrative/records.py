@@ -54,7 +54,7 @@ def agency_share_lines(
 
 def records_title(ratios: pd.DataFrame, partner: str = "CHN") -> str:
     """Title of the own-vs-partner records chart: the largest gap (see ``trade.ratio_title``) and why it matters."""
-    return f"{ratio_title(ratios, partner)}: whose records a chart reads changes the story"
+    return f"Whose records a chart reads changes the story: {ratio_title(ratios, partner)}"
 
 
 def agency_title(shares: pd.DataFrame, first: int = 2021, last: int = 2023, flow: str = "total") -> str:
