@@ -89,7 +89,7 @@ def test_the_records_toggle_switches_between_own_and_partner_records() -> None:
         visible = button["args"][0]["visible"]
         assert len(visible) == len(names)
         shown = {n for n, v in zip(names, visible, strict=True) if v}
-        if button["label"].startswith("The state"):
+        if button["label"].startswith("Own"):
             assert shown and all(n.endswith("own records") for n in shown)
         elif button["label"].startswith("Partners"):
             assert shown and all(n.endswith("partner's records") for n in shown)

@@ -97,18 +97,21 @@ def status_chart(status: pd.DataFrame, source: str, title: str) -> go.Figure:
     )
 
 
-def deal_label(country: str, title: str, width: int = 30) -> str:
-    """A short row label: the state and the deal title cut at a word boundary.
+def deal_label(country: str | None, title: str, width: int = 24) -> str:
+    """A short row label: the state (when given) and the deal title cut at a word boundary.
 
     >>> deal_label("KAZ", "KTZ: $1.6bn 10-year financing mandate for the locomotive fleet", 30)
     'Kazakhstan: KTZ: $1.6bn 10-year financing…'
+    >>> deal_label(None, "KTZ: $1.6bn 10-year financing mandate for the locomotive fleet")
+    'KTZ: $1.6bn 10-year…'
     """
     words, label = str(title).split(), ""
+    state = "" if country is None else f"{country_name(country)}: "
     for word in words:
         if len(label) + len(word) + 1 > width:
-            return f"{country_name(country)}: {label}…"
+            return f"{state}{label}…"
         label = f"{label} {word}".strip()
-    return f"{country_name(country)}: {label}"
+    return f"{state}{label}"
 
 
 def event_timeline(status: pd.DataFrame, events: pd.DataFrame, source: str, title: str, summit: str) -> go.Figure:
@@ -116,7 +119,12 @@ def event_timeline(status: pd.DataFrame, events: pd.DataFrame, source: str, titl
     range) as a grey dashed rule."""
     rows = status.sort_values(["country", "deal_id"], ascending=[False, False], kind="stable").reset_index(drop=True)
     position = {deal_id: i for i, deal_id in enumerate(rows["deal_id"])}
-    labels = [plotly_text(deal_label(c, t)) for c, t in zip(rows["country"], rows["title"], strict=True)]
+    # the state is named on the top row of its group only: short labels leave the plot its width on a phone
+    top_of_group = rows["country"].ne(rows["country"].shift(-1))
+    labels = [
+        plotly_text(deal_label(c if top else None, t))
+        for c, t, top in zip(rows["country"], rows["title"], top_of_group, strict=True)
+    ]
     fig = go.Figure()
     spans = events.groupby("deal_id")["event_date"].agg(["min", "max"])
     span_x: list[object] = []
@@ -171,7 +179,7 @@ def event_timeline(status: pd.DataFrame, events: pd.DataFrame, source: str, titl
         automargin=True,
         tickfont={"size": 10},
     )
-    fig.update_xaxes(tickformat="%b %Y", nticks=6)  # few whole labels, also on a phone
+    fig.update_xaxes(tickformat="%b\n%Y", nticks=6, tickangle=0)  # month over year: whole labels on a phone
     fig.update_layout(legend={"y": -0.06})
     unconfirmed = int(rows["confirmation"].eq(UNCONFIRMED).sum())
     return finish(
