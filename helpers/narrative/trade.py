@@ -13,8 +13,8 @@ from helpers.text import capital, name_list, pct, year_span
 
 
 def top_partner_title(shares: pd.DataFrame, flow: str, partners: Sequence[str]) -> str:
-    """E.g. "Largest named partner in total trade: China for Kazakhstan; ..." (each state's latest year with
-    every partner on the same records: the chart's subtitle says so)."""
+    """E.g. "Largest named partner in total trade: China for Kazakhstan (2023); ..." (each state's latest year
+    with every partner on the same records: the chart's subtitle says so)."""
     top = latest_top_partner(shares, flow, partners)
     word = "total trade" if flow == "total" else flow
     stale = stale_latest(shares, partners, flow)
@@ -23,10 +23,10 @@ def top_partner_title(shares: pd.DataFrame, flow: str, partners: Sequence[str]) 
         if ended:
             return f"No current year with every partner's share of {word} on the same records: {ended}"
         return f"No year with every partner's share of {word} on the same records"
-    top = top.assign(named=top["reporter"].map(country_name))
+    top = top.assign(named=[f"{country_name(r)} ({y})" for r, y in zip(top["reporter"], top["year"], strict=True)])
     groups = top.sort_values("reporter").groupby("partner")["named"].agg(", ".join)
     order = top["partner"].value_counts().sort_index().sort_values(ascending=False, kind="stable").index
-    parts = [f"{partner_name(p)} for {groups[p]}" for p in order]  # the years: in the chart and its subtitle
+    parts = [f"{partner_name(p)} for {groups[p]}" for p in order]
     if len(top) == 1:
         row = top.iloc[0]
         name = country_name(row["reporter"])
