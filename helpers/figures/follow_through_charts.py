@@ -10,7 +10,7 @@ from helpers.compute import follow_through as ft
 from helpers.figures.deal_charts import merged_events
 from helpers.figures.events import events_in_dates, mark_events
 from helpers.figures.theme import finish, wrap
-from helpers.text import plotly_text
+from helpers.text import capital, plotly_text
 
 # Okabe-Ito colours, from moved up (blue) and binding when signed (green) through news (yellow) to silence (grey).
 MOVEMENT_COLOURS = {
@@ -75,10 +75,10 @@ def status_chart(status: pd.DataFrame, source: str, title: str) -> go.Figure:
                 y=[country_name(s) for s in states],
                 x=[round(v, 3) for v in values],
                 orientation="h",
-                name=name.capitalize(),
+                name=capital(name),
                 marker={"color": MOVEMENT_COLOURS[name], "line": {"color": "#FFFFFF", "width": 0.5}},
                 customdata=counts,
-                hovertemplate=f"%{{y}}<br>{name.capitalize()}: US&#36; %{{x:,.2f}} bn in %{{customdata}} deal(s)"
+                hovertemplate=f"%{{y}}<br>{capital(name)}: US&#36; %{{x:,.2f}} bn in %{{customdata}} deal(s)"
                 "<extra></extra>",
             )
         )
@@ -161,7 +161,7 @@ def event_timeline(status: pd.DataFrame, events: pd.DataFrame, source: str, titl
                 x=part["event_date"].dt.strftime("%Y-%m-%d"),
                 y=[position[d] for d in part["deal_id"]],
                 mode="markers",
-                name=group.capitalize(),
+                name=capital(group),
                 marker={"symbol": symbol, "size": 10, "color": colour, "line": {"width": 1.5, "color": colour}},
                 text=hover,
                 hovertemplate="%{text}<extra></extra>",

@@ -260,6 +260,7 @@ def scenario_figure(panels: dict[str, pd.DataFrame], *, default_period: int, tit
     marker at ``default_period`` with a bar spanning the other default periods.
     """
     fig = make_subplots(rows=1, cols=len(panels), subplot_titles=list(panels), shared_yaxes=True)
+    fig.update_annotations(font_size=13)  # the panel titles: side by side without touching on a phone
     for j, results in enumerate(panels.values()):
         states = sorted(results["reporter"].unique())
         ypos = {s: i for i, s in enumerate(states)}

@@ -10,7 +10,7 @@ from helpers.codes import ANNOUNCEMENTS, country_name, words
 from helpers.compute import follow_through as ft
 from helpers.compute.rules import SUMMIT
 from helpers.figures.follow_through_charts import EVENT_WORDS
-from helpers.text import date_words, day, money
+from helpers.text import capital, date_words, day, money
 
 
 def answer(status: pd.DataFrame, summit: str = SUMMIT) -> str:
@@ -246,4 +246,4 @@ def basis_totals(status: pd.DataFrame) -> pd.DataFrame:
     """Counted, confirmed money by what the number is and what happened since the summit (US$ m), in words."""
     out = ft.status_totals(status, by="value_measure")
     out = out[out["value_measure"].ne("none")]
-    return out.assign(value_measure=out["value_measure"].map(lambda m: words(m).capitalize())).reset_index(drop=True)
+    return out.assign(value_measure=out["value_measure"].map(lambda m: capital(words(m)))).reset_index(drop=True)
