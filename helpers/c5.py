@@ -41,6 +41,7 @@ from helpers.compute import deals as deal_rules
 from helpers.compute import follow_through
 from helpers.compute import scenarios as scenario_rules
 from helpers.compute.records import dataset_series
+from helpers.compute.rules import SUMMIT
 from helpers.compute.series import KEY, mark_breaks, select_series
 from helpers.compute.shares import partner_shares
 from helpers.compute.snapshots import latest_comparable, share_snapshot, share_source_ids
@@ -62,7 +63,6 @@ from helpers.text import plotly_text
 RECORDS = ("chosen", "own", "partner", "both")
 RECORDS_WORDS = {"chosen": "the series rule", "own": "the state's own records", "partner": "the partners' records"}
 MEASURES = ("shares", "values")
-SUMMIT = "2025-11-06"
 COLUMNS = ["state", "partner", "year", "flow", "records", "value_usd_m", "source", "estimate", "break_before"]
 
 
@@ -310,7 +310,7 @@ def share_map(partner: str = "CHN", year: int | None = None, flow: str = "total"
 
 
 def deals_by_stage(state: str | None = None) -> pd.DataFrame:
-    """Deal value by stage, least to most binding, each deal counted once (US$ bn).
+    """Deal value by stage, least to most binding, each deal counted once (amounts as text in the unit that fits).
 
     >>> table = deals_by_stage("KAZ")
     >>> table.columns[0]

@@ -81,6 +81,8 @@ SIDE_WORDS = {
     "statement": "an official statement",
     "other": "another compilation",
 }
+# What the checked claims are (brief_claims.csv): a news summary of the summit's announcements.
+ANNOUNCEMENTS = "the summit announcements as first reported"
 DATASET_NAMES = {
     IMF_DOTS: "IMF DOTS",
     "national_statistics": "national statistics",
@@ -101,7 +103,7 @@ CODE_WORDS = {
     "none": "no value stated",
     "part_of_umbrella": "part of an umbrella package",
     "same_project": "the same project as",
-    "claim_of": "the brief's claim of",
+    "claim_of": "a claim, as first reported, about",
     "option_within": "an option within",
     "multi_source": "several sources",
     "single_source": "one source",

@@ -33,6 +33,7 @@ Why each rule (measured in JupyterLab 4.6, nbconvert 7 and plotly 6):
 
 from __future__ import annotations
 
+import datetime
 import html
 import re
 from collections.abc import Iterable, Mapping
@@ -134,6 +135,117 @@ def html_link(url: object, label: object = None) -> str:
     return f'<a href="{html_attribute(target)}" rel="noopener noreferrer">{shown}</a>'
 
 
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# How precise a date string is, by its length: "2025", "2025-11", "2025-11-06".
+PRECISION_OF_LENGTH = {4: "year", 7: "month", 10: "day"}
+
+
+def money(value_usd_m: object) -> str:
+    """An amount in US$ m in the unit that fits it: "US$1.2 bn" from US$100 m up, else "US$9 m"; "no value".
+
+    The one money format for sentences and table cells.
+
+    >>> money(13577.0), money(9.0), money(32.5), money(float("nan"))
+    ('US$13.6 bn', 'US$9 m', 'US$32.5 m', 'no value')
+    """
+    if value_usd_m is None or pd.isna(value_usd_m):
+        return "no value"
+    value = float(value_usd_m)
+    if abs(value) >= 100:
+        return f"US${value / 1000:,.1f} bn"
+    return f"US${value:,.1f} m".replace(".0 m", " m")
+
+
+def pct(value: object) -> str:
+    """A share for a sentence or a cell: one decimal and a per cent sign, or "no value".
+
+    >>> pct(12.345), pct(float("nan"))
+    ('12.3%', 'no value')
+    """
+    return "no value" if value is None or pd.isna(value) else f"{float(value):.1f}%"
+
+
+def points(change: object) -> str:
+    """A change of a share in percentage points; "no change" when it rounds to zero.
+
+    >>> points(3.46), points(-0.5), points(0.04), points(-0.04)
+    ('+3.5 percentage points', '-0.5 percentage points', 'no change', 'no change')
+    """
+    if change is None or pd.isna(change):
+        return "no value"
+    value = round(float(change), 1)
+    return "no change" if value == 0 else f"{value:+.1f} percentage points"
+
+
+def day(value: object) -> str:
+    """A date as readers read it: ``6 Nov 2025``; empty for a missing date.
+
+    >>> day(pd.Timestamp("2025-11-06")), day("2026-02-04"), day(pd.NaT)
+    ('6 Nov 2025', '4 Feb 2026', '')
+    """
+    if value is None or pd.isna(value):
+        return ""
+    stamp = pd.Timestamp(value)
+    return f"{stamp.day} {MONTHS[stamp.month - 1]} {stamp.year}"
+
+
+def date_words(value: object, precision: object = "day") -> str:
+    """A date as precise as it is known: "6 Nov 2025", "Nov 2025", "2025", "by 6 Nov 2025"; "unknown".
+
+    A text date ("2025", "2025-11", "2025-11-06") carries its own precision when none is given.
+
+    >>> date_words(pd.Timestamp("2025-11-06"), "day"), date_words(pd.Timestamp("2025-11-01"), "month")
+    ('6 Nov 2025', 'Nov 2025')
+    >>> date_words("2025-11", None), date_words("2026-03-12", "by"), date_words(None, "unknown")
+    ('Nov 2025', 'by 12 Mar 2026', 'unknown')
+    """
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "" or precision == "unknown":
+        return "unknown"
+    if precision is None and isinstance(value, str):
+        precision = PRECISION_OF_LENGTH.get(len(value.strip()), "day")
+    stamp = pd.Timestamp(value)
+    month = f"{MONTHS[stamp.month - 1]} {stamp.year}"
+    if precision == "by":
+        return f"by {day(stamp)}"
+    return {"day": f"{stamp.day} {month}", "month": month}.get(str(precision), str(stamp.year))
+
+
+def year_span(first: object, last: object) -> str:
+    """A span of years: "1992-2020", or one year when both ends are the same.
+
+    >>> year_span(1992, 2020), year_span(2022, 2022)
+    ('1992-2020', '2022')
+    """
+    a, b = int(first), int(last)
+    return str(a) if a == b else f"{a}-{b}"
+
+
+def capital(text: str) -> str:
+    """``text`` with its first letter in capitals, the rest as written (``str.capitalize`` lowers "IMF").
+
+    >>> capital("IMF DOTS: 1992-2020")
+    'IMF DOTS: 1992-2020'
+    >>> capital("national statistics")
+    'National statistics'
+    """
+    return text[:1].upper() + text[1:]
+
+
+def name_list(names: Iterable[str]) -> str:
+    """Names in a sentence: "Kazakhstan", "Kazakhstan and Uzbekistan", "A, B and C".
+
+    >>> name_list(["Kazakhstan"]), name_list(["Kazakhstan", "Uzbekistan"]), name_list("ABC")
+    ('Kazakhstan', 'Kazakhstan and Uzbekistan', 'A, B and C')
+    """
+    items = list(names)
+    return " and ".join(items) if len(items) < 3 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# Kept names: escape = HTML text, escape_markdown = Markdown text.
+escape = html_text
+escape_markdown = markdown_text
+
+
 def key_findings(findings: Iterable[str], heading: str | None = "Key findings") -> Markdown:
     """A Markdown box of findings; each finding is shown as text (numbers come from code).
 
@@ -150,10 +262,13 @@ def bullet_list(items: Iterable[str]) -> Markdown:
 
 
 def _cell(value: object) -> str:
+    if isinstance(value, pd.Timestamp | datetime.date) and value is not pd.NaT:
+        return day(value)
     if isinstance(value, bool):  # a bool column reaches here as Python bools (astype(object))
         return "yes" if value else "no"
     if isinstance(value, float) and value == value:
-        return f"{value:,.1f}"
+        # a small non-zero value keeps two significant digits instead of reading as "0.0"
+        return f"{value:.2g}" if 0 < abs(value) < 0.05 else f"{value:,.1f}"
     if value is None or value is pd.NA or (isinstance(value, float) and value != value) or value is pd.NaT:
         return "-"
     return str(value)
@@ -190,6 +305,15 @@ class UnknownSourceError(KeyError):
     """A source id is cited that the source registry does not hold."""
 
 
+def _published(value: object) -> str:
+    """A source's publication date (YYYY, YYYY-MM or YYYY-MM-DD) in words; empty when not stated.
+
+    >>> _published("2025-11"), _published(float("nan"))
+    ('Nov 2025', '')
+    """
+    return "" if value is None or pd.isna(value) or not str(value).strip() else date_words(str(value).strip(), None)
+
+
 def sources_table(sources: pd.DataFrame, source_ids: Iterable[str], caption: str = "Sources") -> HTML:
     """The registry rows for the cited ids, grouped by the institution that produced the figures.
 
@@ -208,7 +332,7 @@ def sources_table(sources: pd.DataFrame, source_ids: Iterable[str], caption: str
         "<tr>"
         + (f"<td>{html_text(r.originator)}</td>" if by_originator else "")
         + f"<td>{html_text(r.publisher)}</td><td>{html_text(r.title)}</td>"
-        f"<td>{html_text(r.published)}</td>"
+        f"<td>{html_text(_published(r.published))}</td>"
         f"<td>{html_link(r.url)}</td></tr>"
         for r in rows.itertuples()
     )

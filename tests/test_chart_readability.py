@@ -205,6 +205,57 @@ def test_every_deal_on_the_timeline_is_visible() -> None:
                 assert abs(y1 - y2) >= (s1 + s2) / 2 - 0.5, f"markers on {x1.date()} overlap"
 
 
+def log_axes() -> list[tuple[str, dict]]:
+    """(figure name, y axis) of every logarithmic y axis in the notebooks' charts."""
+    return [
+        (name, axis)
+        for name, figure in FIGURES
+        for key, axis in figure["layout"].items()
+        if key.startswith("yaxis") and isinstance(axis, dict) and axis.get("type") == "log" and axis.get("range")
+    ]  # an empty cell of a grid has no range
+
+
+def test_the_records_ratio_charts_are_on_log_axes() -> None:
+    assert len({name for name, _ in log_axes()}) >= 2  # 03's ratio chart and 04's
+
+
+@pytest.mark.parametrize(("name", "axis"), log_axes(), ids=[n for n, _ in log_axes()])
+def test_log_axis_labels_never_crowd(name: str, axis: dict) -> None:
+    """A log axis names at most 10 ticks, each at least a factor of 1.3 from the next (1, 1.5, 2, 3 ... reads;
+    0.6, 0.7, 0.8, 0.9 on top of each other does not), and at least two inside the range shown."""
+    ticks = [float(t) for t in axis.get("tickvals") or []]
+    lo, hi = axis["range"]
+    assert 2 <= len([t for t in ticks if lo <= math.log10(t) <= hi]) <= 10, f"{name}: {ticks}"
+    steps = np.diff(np.log10(sorted(ticks)))
+    assert (steps >= math.log10(1.3)).all(), f"{name}: ticks {ticks} too close"
+    assert axis.get("ticktext") and len(axis["ticktext"]) == len(ticks)
+
+
+@pytest.mark.parametrize(("name", "figure"), year_charts(), ids=[n for n, _ in year_charts()])
+def test_year_chart_labels_sit_above_the_data(name: str, figure: dict) -> None:
+    """Event and "records change" labels hang from the top of their panel, in a band no plotted value enters:
+    each label line (13 px) takes at least 6 % of the range above the highest value shown."""
+    layout = figure["layout"]
+    labels = [a for a in layout.get("annotations", []) if a.get("text") and str(a.get("yref", "")).endswith("domain")]
+    assert labels, name
+    for label in labels:
+        assert label["yanchor"] == "top" and label["y"] == 1, f"{name}: {label['text']} is not at the top"
+        axis_key = "yaxis" + label["yref"].split()[0][1:]
+        x_key = "x" + label["yref"].split()[0][1:]
+        lo, hi = layout[axis_key]["range"]
+        log = layout[axis_key].get("type") == "log"
+        values = [
+            (math.log10(y) if log else y)
+            for t in figure["data"]
+            if t.get("xaxis", "x") == x_key and t.get("type") == "scatter"
+            for x, y in zip(t["x"], t["y"], strict=True)
+            if y is not None and x >= 1995 and (y > 0 or not log)
+        ]
+        lines = 1 - label.get("yshift", 0) / 13
+        if values:
+            assert (hi - max(values)) / (hi - lo) >= 0.06 * lines - 1e-9, f"{name}: {label['text']} over the data"
+
+
 def maps() -> list[tuple[str, dict]]:
     return [(n, f) for n, f in FIGURES if any(t.get("type") == "choropleth" for t in f["data"])]
 

@@ -179,17 +179,17 @@ def test_timeline_sorts_by_date_and_keeps_precision(deals: pd.DataFrame) -> None
     out = dl.timeline(deals)
     assert list(out["deal_id"]) == ["c", "f", "a", "d", "b", "e"]
     labels = dict(zip(out["deal_id"], out["date_label"], strict=True))
-    assert labels["f"] == "2025-10"
+    assert labels["f"] == "Oct 2025"
     assert labels["e"] == "undated"
-    assert labels["a"] == "2025-11-06"
+    assert labels["a"] == "6 Nov 2025"
 
 
 def test_period_totals_by_hand(deals: pd.DataFrame) -> None:
     out = dl.period_totals(deals, events=(("2025-09-23", "UNGA"), ("2025-11-06", "Summit")))
     by = out.set_index("period")
     # c (3000, 2025-09-22) is within 3 days of UNGA; a (1000) at the summit; d is unconfirmed, e undated.
-    assert by.at["UNGA (2025-09-23, ±3 days)", "dedup_confirmed_usd_m"] == 3000
-    assert by.at["Summit (2025-11-06, ±3 days)", "dedup_confirmed_usd_m"] == 1000
+    assert by.at["UNGA (23 Sep 2025, within 3 days)", "dedup_confirmed_usd_m"] == 3000
+    assert by.at["Summit (6 Nov 2025, within 3 days)", "dedup_confirmed_usd_m"] == 1000
     assert by.at["undated", "n_deals"] == 1
     assert math.isnan(by.at["undated", "dedup_confirmed_usd_m"])
 

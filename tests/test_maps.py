@@ -161,7 +161,7 @@ def test_deal_values_by_hand() -> None:
     assert math.isnan(out.at["TKM", "value"])
     assert math.isnan(out.at["KGZ", "value"])
     assert "no value stated" in out.at["TKM", "label"]
-    assert "+9.0 bn unconfirmed" in out.at["UZB", "label"]
+    assert "+US&#36;9.0 bn unconfirmed" in out.at["UZB", "label"]
 
 
 def test_deal_map_structure() -> None:
@@ -243,5 +243,5 @@ def test_map_findings_do_not_measure_changes_across_sides() -> None:
     latest.loc[latest["reporter"].eq("TJK"), "year"] = 2024
     latest.loc[latest["reporter"].eq("TJK"), "source_label"] = "reporter records"
     text = " ".join(nm.map_findings(deals_fixture(), base, latest, 2021))
-    assert "18.0% in 2024 -> 21.0% in 2025 (reporter records): +3.0 points" in text
+    assert "18.0% in 2024 -> 21.0% in 2025 (reporter records): +3.0 percentage points" in text
     assert "from mirror records to reporter records, so the change is not measured" in text

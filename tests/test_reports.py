@@ -419,9 +419,9 @@ def test_the_records_toggle_switches_records_offline(built: Path, browser: objec
         show_every_chart(seen.page)
         before = seen.page.evaluate(TOGGLE_STATE)
         assert before is not None, "no chart with buttons in the dependency-shift report"
-        assert before["buttons"] == ["Both records", "The state's own records", "Partners' records"]
+        assert before["buttons"] == ["Both records", "Own records", "Partners' records"]
         assert {n.split(": ")[-1] for n in before["shown"]} == {"own records", "partner's records"}
-        for label, kept in (("Partners' records", "partner's records"), ("The state's own records", "own records")):
+        for label, kept in (("Partners' records", "partner's records"), ("Own records", "own records")):
             seen.page.locator(".updatemenu-button", has_text=label).first.click()
             seen.page.wait_for_timeout(300)
             shown = seen.page.evaluate(TOGGLE_STATE)["shown"]

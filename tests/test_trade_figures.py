@@ -77,13 +77,13 @@ def test_the_records_toggle_switches_between_own_and_partner_records() -> None:
     assert len(toggles) == 1
     figure = toggles[0]
     buttons = figure["layout"]["updatemenus"][0]["buttons"]
-    assert [b["label"] for b in buttons] == ["Both records", "The state's own records", "Partners' records"]
+    assert [b["label"] for b in buttons] == ["Both records", "Own records", "Partners' records"]
     names = [t.get("name", "") for t in figure["data"]]
     for button in buttons:
         visible = button["args"][0]["visible"]
         assert len(visible) == len(names)
         shown = {n for n, v in zip(names, visible, strict=True) if v}
-        if button["label"].startswith("The state"):
+        if button["label"].startswith("Own"):
             assert shown and all(n.endswith("own records") for n in shown)
         elif button["label"].startswith("Partners"):
             assert shown and all(n.endswith("partner's records") for n in shown)

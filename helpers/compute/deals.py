@@ -1,4 +1,4 @@
-"""Deal tracker computations: deduplicated totals, announced vs binding, timeline, brief-claim checks.
+"""Deal tracker computations: deduplicated totals, announced vs binding, timeline, claim checks.
 
 Every total counts a deal once: :func:`helpers.compute.rules.is_counted` (rows whose
 ``overlaps_deal_id`` is empty) is the one dedup rule; a naive sum over all rows double counts.
@@ -16,13 +16,14 @@ import pandas as pd
 
 from helpers.codes import BINDING_STAGES, STAGES, STATES, UNCONFIRMED, check_state, country_name, words
 from helpers.codes import label as code_label
-from helpers.compute.rules import counted_value, is_counted, require
+from helpers.compute.rules import SUMMIT, UNGA_WEEK, counted_value, is_counted, require
+from helpers.text import date_words, day, money
 
 DIMENSIONS = ("country", "sector", "us_party", "instrument", "stage")
 BINDING, NON_BINDING, NO_VALUE = "binding", "non-binding", "no value stated"
 CLASS_ORDER = (BINDING, NON_BINDING, NO_VALUE)
 # Events the timeline marks (facts about the calendar, not data values).
-EVENTS = (("2025-09-23", "UNGA week, New York"), ("2025-11-06", "C5+1 summit, Washington"))
+EVENTS = ((UNGA_WEEK, "UN General Assembly week, New York"), (SUMMIT, "C5+1 summit, Washington"))
 DIMENSION_LABELS = {
     "country": "State",
     "sector": "Sector",
@@ -181,15 +182,14 @@ def timeline(deals: pd.DataFrame) -> pd.DataFrame:
     """Deals in date order with ``binding_class``, ``counted`` and a readable ``date_label``.
 
     Undated rows (``announced_date`` missing) come last with ``date_label`` "undated". The label
-    shows only the precision the source gives (``2025-11`` for month precision).
+    shows only the precision the source gives ("Nov 2025" for month precision).
     """
     _require(deals, ["deal_id", "announced_date", "date_precision", "country", "title", "stage", "value_usd_m"])
     out = deals.copy()
     out["binding_class"] = binding_class(out)
     out["counted"] = is_counted(out)
-    formats = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
     out["date_label"] = [
-        "undated" if pd.isna(d) else d.strftime(formats.get(p, "%Y-%m-%d")) + ("" if p in formats else " (?)")
+        "undated" if pd.isna(d) else date_words(d, p) if p in ("day", "month", "year") else f"{day(d)} (date uncertain)"
         for d, p in zip(out["announced_date"], out["date_precision"], strict=True)
     ]
     out = out.sort_values(["announced_date", "country", "deal_id"], na_position="last", kind="stable")
@@ -199,23 +199,23 @@ def timeline(deals: pd.DataFrame) -> pd.DataFrame:
 def period_totals(deals: pd.DataFrame, events: Sequence[tuple[str, str]] = EVENTS) -> pd.DataFrame:
     """Deduplicated confirmed money and counts announced before, at and between the events' dates.
 
-    Periods: ``before <first event>``, ``<event> (±3 days)`` for each event, ``between``/``after``
-    windows, and ``undated``. Values in US$ m.
+    Periods: ``before <first event>``, ``<event> (<date>, within 3 days)`` for each event,
+    ``between``/``after`` windows, and ``undated``. Values in US$ m.
     """
     frame = timeline(deals)
     frame = frame[frame["counted"] & frame["confirmation"].ne(UNCONFIRMED)]
     dates = [pd.Timestamp(d) for d, _ in events]
     labels = []
-    for day in frame["announced_date"]:
-        if pd.isna(day):
+    for announced in frame["announced_date"]:
+        if pd.isna(announced):
             labels.append("undated")
             continue
         label = None
         for (when, name), ts in zip(events, dates, strict=True):
-            if abs((day - ts).days) <= 3:
-                label = f"{name} ({when}, ±3 days)"
+            if abs((announced - ts).days) <= 3:
+                label = f"{name} ({day(when)}, within 3 days)"
         if label is None:
-            before = sum(day > ts for ts in dates)
+            before = sum(announced > ts for ts in dates)
             label = (
                 f"before {events[0][1]}"
                 if before == 0
@@ -236,7 +236,7 @@ def period_totals(deals: pd.DataFrame, events: Sequence[tuple[str, str]] = EVENT
 
 
 def claim_checks(claims: pd.DataFrame, deals: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
-    """The brief's claims, one per (claim, country), with the verdict and the evidence behind it.
+    """The claims as first reported (``brief_claims.csv``), one per (claim, country), with verdict and evidence.
 
     Returns ``claim_id, country, claim, verdict, evidence`` (linked deals: title, stage, value),
     ``explanation``, ``sources`` (publishers of the linked deals' primary and other sources, then
@@ -254,7 +254,7 @@ def claim_checks(claims: pd.DataFrame, deals: pd.DataFrame, sources: pd.DataFram
         evidence, source_ids = [], []
         for deal_id in ids:
             deal = by_id.loc[deal_id]
-            value = "no value stated" if pd.isna(deal["value_usd_m"]) else f"US${deal['value_usd_m'] / 1000:,.1f} bn"
+            value = "no value stated" if pd.isna(deal["value_usd_m"]) else money(deal["value_usd_m"])
             evidence.append(f"{deal['title']} [{words(deal['stage'])}, {value}, {words(deal['confirmation'])}]")
             source_ids += [deal["source_id"], *sorted(deal["other_source_ids"] or [])]
         source_ids.append(row.source_id)
@@ -286,17 +286,17 @@ def source_ids_used(deals: pd.DataFrame, claims: pd.DataFrame | None = None) -> 
     return sorted(ids)
 
 
-def bn(value_usd_m: float) -> str:
-    """US$ m as a short "US$1.2 bn" string ("no value" when missing).
+def money_cells(values_usd_m: pd.Series) -> pd.Series:
+    """Amounts in US$ m as table cells in the unit that fits each (:func:`helpers.text.money`); missing stays missing.
 
-    >>> bn(1234.0)
-    'US$1.2 bn'
+    >>> money_cells(pd.Series([32.5, 1234.0, None])).tolist()
+    ['US$32.5 m', 'US$1.2 bn', None]
     """
-    return "no value" if pd.isna(value_usd_m) else f"US${value_usd_m / 1000:,.1f} bn"
+    return pd.Series([None if pd.isna(v) else money(v) for v in values_usd_m], index=values_usd_m.index, dtype=object)
 
 
 def headline_table(h: dict[str, float | int]) -> pd.DataFrame:
-    """The :func:`headline` totals as a small table (US$ bn) for ``helpers.text.table``."""
+    """The :func:`headline` totals as a small table (amounts in the unit that fits) for ``helpers.text.table``."""
     rows = [
         ("Naive sum of every row (double counts)", h["n_rows"], h["naive_usd_m"]),
         ("Deduplicated: rows inside no other row", h["n_counted"], h["dedup_usd_m"]),
@@ -312,13 +312,13 @@ def headline_table(h: dict[str, float | int]) -> pd.DataFrame:
         {
             "Total": [r[0] for r in rows],
             "Rows": [int(r[1]) for r in rows],
-            "US$ bn": [float(r[2]) / 1000 for r in rows],
+            "Value": money_cells(pd.Series([float(r[2]) for r in rows])),
         }
     )
 
 
 def totals_table(deals: pd.DataFrame, by: str) -> pd.DataFrame:
-    """:func:`totals_by` in US$ bn with readable labels, for ``helpers.text.table``."""
+    """:func:`totals_by` with readable labels and amounts in the unit that fits, for ``helpers.text.table``."""
     out = totals_by(deals, by)
     named = {"country": country_name, "us_party": str}.get(by, code_label)
     return pd.DataFrame(
@@ -327,10 +327,10 @@ def totals_table(deals: pd.DataFrame, by: str) -> pd.DataFrame:
             "Deals": out["n_deals"],
             "Counted (not overlapping)": out["n_counted"],
             "Without value": out["n_no_value"],
-            "Deduplicated, excl. unconfirmed (US$ bn)": out["dedup_confirmed_usd_m"] / 1000,
-            "Unconfirmed, counted (US$ bn)": out["unconfirmed_usd_m"] / 1000,
-            "Deduplicated, all (US$ bn)": out["dedup_usd_m"] / 1000,
-            "Naive sum, double counts (US$ bn)": out["naive_usd_m"] / 1000,
+            "Deduplicated, unconfirmed left out": money_cells(out["dedup_confirmed_usd_m"]),
+            "Unconfirmed, counted": money_cells(out["unconfirmed_usd_m"]),
+            "Deduplicated, all": money_cells(out["dedup_usd_m"]),
+            "Naive sum, double counts": money_cells(out["naive_usd_m"]),
         }
     )
 
@@ -366,9 +366,10 @@ def state_deals(deals: pd.DataFrame, iso3: str) -> pd.DataFrame:
     titles = deals.set_index("deal_id")["title"]
     container = own["overlaps_deal_id"].map(titles).fillna(own["overlaps_deal_id"]).fillna("")
     own["counted"] = np.where(is_counted(own), "yes", "no: inside " + container.astype(str))
-    own["value_bn"] = own["value_usd_m"] / 1000
+    own["value"] = money_cells(own["value_usd_m"])
     own["binding"] = binding_class(own)
-    own["date"] = own["announced_date"].dt.strftime("%Y-%m-%d").fillna("undated")
+    dated = zip(own["announced_date"], own["date_precision"], strict=True)
+    own["date"] = ["undated" if pd.isna(d) else date_words(d, p) for d, p in dated]
     return own.sort_values(["value_usd_m", "deal_id"], ascending=[False, True], na_position="last")
 
 

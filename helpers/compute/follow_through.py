@@ -33,8 +33,9 @@ import numpy as np
 import pandas as pd
 
 from helpers.codes import UNCONFIRMED, words
-from helpers.compute.rules import is_counted, require
+from helpers.compute.rules import SUMMIT, is_counted, require
 from helpers.compute.scenarios import DEFAULT_PERIOD_YEARS, deal_schedule, scenario_share
+from helpers.text import day
 
 LADDER = (
     "announced",
@@ -62,15 +63,6 @@ NEW, MOVED, BINDING, NEWS, SILENT = (
 MOVEMENT_ORDER = (NEW, MOVED, BINDING, NEWS, SILENT)
 OVERDUE = "overdue"
 SUMMIT_DAYS = 3
-
-
-def day(value: object) -> str:
-    """A date as readers read it: ``6 Nov 2025``; empty for a missing date.
-
-    >>> day(pd.Timestamp("2025-11-06")), day(pd.NaT)
-    ('6 Nov 2025', '')
-    """
-    return "" if pd.isna(value) else f"{pd.Timestamp(value).day} {pd.Timestamp(value):%b %Y}"
 
 
 def rung_of(events: pd.DataFrame) -> pd.Series:
@@ -138,7 +130,7 @@ def check_dates(checks: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp | None
 
 
 def deal_status(
-    deals: pd.DataFrame, events: pd.DataFrame, checks: pd.DataFrame, summit: str = "2025-11-06"
+    deals: pd.DataFrame, events: pd.DataFrame, checks: pd.DataFrame, summit: str = SUMMIT
 ) -> pd.DataFrame:
     """One row per deal: stage at the summit and now, movement class, flag, latest news and check.
 
@@ -225,7 +217,7 @@ def deal_status(
     return out.reset_index(drop=True)
 
 
-def moved_after(status: pd.DataFrame, date: str = "2025-11-06") -> list[str]:
+def moved_after(status: pd.DataFrame, date: str = SUMMIT) -> list[str]:
     """Deals that became binding (definitive agreement or further) after ``date`` (sorted ids).
 
     A deal that was already binding and moved further (financing, delivery) is not in the list.
@@ -329,7 +321,7 @@ def new_since_last_check(events: pd.DataFrame, checks: pd.DataFrame, deals: pd.D
 
 
 def claim_status(claims: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
-    """Each brief claim with the stage today of the deals it rests on (furthest along first)."""
+    """Each claim as first reported with the stage today of the deals it rests on (furthest along first)."""
     require(claims, ["claim_id", "claim", "country", "deal_ids", "verdict"], "claims frame")
     by_id = status.set_index("deal_id")
     order = {s: -i for i, s in enumerate(LADDER)}

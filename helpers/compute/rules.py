@@ -25,6 +25,12 @@ IMF_SOURCE = "imf-dots"
 IMF_LAST_YEAR = 2020
 # A latest year before this is not presented as current (Turkmenistan's own records stop in 2003).
 CURRENT_FROM = 2015
+# The C5+1 summit in Washington (6 November 2025): the date every deal is set against.
+SUMMIT = "2025-11-06"
+# Dated events the charts mark (facts about the calendar, not data values): annexation of Crimea
+# (18 March 2014), the invasion of Ukraine and sanctions (24 February 2022), UN General Assembly
+# week in New York (23 September 2025), and the summit.
+CRIMEA, INVASION, UNGA_WEEK = "2014-03-18", "2022-02-24", "2025-09-23"
 # The year the deals are set against (the C5+1 summit); a latest year more than OLD_AFTER years
 # before it is "old": the product says so and shows partners' records for the later years.
 REFERENCE_YEAR = 2025

@@ -212,7 +212,10 @@ def _why(row: object, use_substitution: bool) -> str:
 
 
 def mark_breaks(series: pd.DataFrame) -> pd.Series:
-    """True where the dataset or side differs from the previous observed year of the same line."""
+    """True where the dataset or side differs from the previous observed year of the same line.
+
+    The one line-break rule: series, shares and ratios call it again after dropping rows.
+    """
     line = ["reporter", "partner", "flow"]
     ordered = series.sort_values([*line, "year"], kind="stable")
     label = records_key(ordered)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from helpers.codes import COMBINED, OTHER, PARTNERS, WORLD, partner_name
 from helpers.compute.rules import check_shares, latest_years, one_record_set, records_key, same_records
-from helpers.compute.series import KEY
+from helpers.compute.series import KEY, mark_breaks
 
 SHARE_COLUMNS = [
     *KEY,
@@ -90,17 +90,8 @@ def partner_shares(series: pd.DataFrame) -> pd.DataFrame:
     out["estimate"] = out["estimate"] | out["world_estimate"]
     out["flags"] = [sorted(set(a) | set(b)) for a, b in zip(out["flags"], out["world_flags"], strict=True)]
     out = out[SHARE_COLUMNS].sort_values(KEY, kind="stable").reset_index(drop=True)
-    out["break_before"] = _breaks(out)
+    out["break_before"] = mark_breaks(out)
     return check_shares(out)
-
-
-def _breaks(frame: pd.DataFrame) -> pd.Series:
-    """True where a line's records differ from its previous point (recomputed after dropping rows)."""
-    line = ["reporter", "partner", "flow"]
-    ordered = frame.sort_values([*line, "year"], kind="stable")
-    label = records_key(ordered)
-    previous = label.groupby([ordered[c] for c in line]).shift(1)
-    return (previous.notna() & previous.ne(label)).reindex(frame.index).astype(bool)
 
 
 def with_rest_of_world(shares: pd.DataFrame, partners: Sequence[str] = PARTNERS) -> pd.DataFrame:
@@ -140,7 +131,7 @@ def with_rest_of_world(shares: pd.DataFrame, partners: Sequence[str] = PARTNERS)
     )
     out = pd.concat([shares[shares["partner"].ne(OTHER)], rest[SHARE_COLUMNS]], ignore_index=True)
     out = out.sort_values(KEY, kind="stable").reset_index(drop=True)
-    out["break_before"] = _breaks(out)
+    out["break_before"] = mark_breaks(out)
     return out
 
 
@@ -169,7 +160,7 @@ def combined_share(
     agg["partner"] = name
     columns = ["reporter", "partner", "year", "flow", "share_pct", "value_usd_m", "world_usd_m", "side", "dataset"]
     out = agg[[*columns, "source_label", "estimate"]].sort_values(KEY, kind="stable").reset_index(drop=True)
-    out["break_before"] = _breaks(out)
+    out["break_before"] = mark_breaks(out)
     return out
 
 
@@ -217,7 +208,7 @@ def concentration(shares: pd.DataFrame, partners: Sequence[str] = PARTNERS) -> p
     out = agg[[*columns, "reason"]].sort_values(group, kind="stable").reset_index(drop=True)
     out["partner"] = "HHI"
     known = out["hhi"].notna()
-    out.loc[known, "break_before"] = _breaks(out[known])
+    out.loc[known, "break_before"] = mark_breaks(out[known])
     out["break_before"] = out["break_before"].fillna(False).astype(bool)
     return out.drop(columns="partner")
 
@@ -332,5 +323,5 @@ def records_ratio(own: pd.DataFrame, partner: pd.DataFrame) -> pd.DataFrame:
     out["dataset"] = out["dataset_own"] + "/" + out["dataset_partner"]
     out["side"] = "reporter/mirror"
     out = out.sort_values(KEY, kind="stable").reset_index(drop=True)
-    out["break_before"] = _breaks(out)
+    out["break_before"] = mark_breaks(out)
     return out

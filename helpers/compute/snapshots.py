@@ -11,10 +11,11 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from helpers.codes import FLOWS, PARTNERS, STATES, WORLD, check_codes, source_label
+from helpers.codes import FLOWS, PARTNERS, STATES, WORLD, check_codes, country_name, partner_name, source_label
 from helpers.compute.rules import CURRENT_FROM, latest_years, one_record_set
 from helpers.compute.series import KEY, SeriesError, select_series
 from helpers.compute.shares import partner_shares
+from helpers.text import name_list
 
 
 def latest_comparable(shares: pd.DataFrame, partners: Sequence[str], flow: str) -> pd.DataFrame:
@@ -69,7 +70,10 @@ def region_series(series: pd.DataFrame, members: Sequence[str] = STATES, code: s
     agg["members_missing"] = agg["members"].map(lambda m: ";".join(sorted(set(members) - set(m.split(";")))))
     agg["reason"] = np.select(
         [~all_members, ~agg["one_records"]],
-        ["members without a value: " + agg["members_missing"], "members' values come from different records"],
+        [
+            agg["members_missing"].map(lambda m: "no value for " + name_list(country_name(c) for c in m.split(";"))),
+            "the states' values come from different records",
+        ],
         default="",
     )
     agg["source_label"] = [source_label(d, s) for d, s in zip(agg["dataset"], agg["side"], strict=True)]
@@ -176,7 +180,8 @@ def _missing_reason(own: pd.DataFrame, year: int, partners: Sequence[str]) -> st
     present = set(own.loc[own["year"].eq(year), "partner"])
     lacking = [p for p in partners if p not in present]
     if lacking:
-        return f"no {'/'.join(lacking)} share in {year} (partner value or world total missing, or from other records)"
+        named = name_list(partner_name(p) for p in lacking)
+        return f"no share for {named} in {year}: partner value or world total missing, or on other records"
     return f"shares in {year} come from different records"
 
 

@@ -22,14 +22,13 @@ from helpers.compute.deals import (
     NO_VALUE,
     NON_BINDING,
     binding_summary,
-    bn,
     counted_segments,
     timeline,
     totals_by,
 )
 from helpers.figures.events import TIME_EVENTS, events_in_dates, mark_events
 from helpers.figures.theme import BINDING_COLOURS, MUTED_COLOUR, finish, wrap
-from helpers.text import plotly_text
+from helpers.text import money, plotly_text
 
 BINDING_MEANING = {BINDING: "contract, firm order, in progress", NON_BINDING: "MoU, LoI, framework, announced, up to"}
 # Top margin (finish() with a subtitle) and a bottom margin with room for the legend's five rows on a phone.
@@ -98,7 +97,7 @@ def totals_chart(deals: pd.DataFrame, by: str, source: str, title: str, top: int
         fig.add_annotation(
             x=row.confirmed_m / 1000,
             y=names[group],
-            text=f"+ {bn(row.unconfirmed_usd_m)} unconfirmed (not drawn to scale)",
+            text=f"+ {money(row.unconfirmed_usd_m)} unconfirmed (not drawn to scale)",
             showarrow=False,
             xanchor="left",
             xshift=6,
@@ -228,8 +227,8 @@ def timeline_chart(
                 continue
             values = part["value_usd_m"]
             hover = [
-                f"{wrap(plotly_text(t), 70)}<br>{country_name(c)}, {d} (date precision: {p})"
-                f"<br>{bn(v)}; stage: {code_words(s)}"
+                f"{wrap(plotly_text(t), 70)}<br>{country_name(c)}, {d}"
+                f"<br>{plotly_text(money(v))}; stage: {code_words(s)}"
                 + ("" if k else "<br>inside another row, not summed")
                 + (f"<br>{conf}" if conf == UNCONFIRMED else "")
                 for t, c, d, p, v, s, k, conf in zip(

@@ -12,12 +12,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.shapeannotation import axis_spanning_shape_annotation
 
+from helpers.compute.rules import CRIMEA, INVASION, SUMMIT
 from helpers.figures.theme import MUTED_COLOUR
 
-# Annexation of Crimea (18 March 2014), the invasion of Ukraine and sanctions (24 February 2022), the
-# C5+1 summit in Washington (6 November 2025).
-TIME_EVENTS = (("2014-03-18", "Crimea annexed"), ("2022-02-24", "invasion, sanctions"), ("2025-11-06", "C5+1 summit"))
+TIME_EVENTS = ((CRIMEA, "Crimea annexed"), (INVASION, "invasion, sanctions"), (SUMMIT, "C5+1 summit"))
 EVENT_LINE = {"dash": "dash", "color": "#999999", "width": 1}
+LABEL_LINE = 13  # px a line of 10 px labels takes
 
 
 def year_fraction(date: str) -> float:
@@ -50,9 +50,10 @@ def mark_events(
 ) -> go.Figure:
     """Draw each ``(x, label)`` of ``marks`` as a grey dashed rule in every subplot ``cells`` (row, col).
 
-    The label is written once, in the first cell (or the only plot when ``cells`` is empty): at its
-    foot, each label a line higher than the one before (clear of the "records change" labels at the
-    top), or above the plot with ``above``; right of its rule, or left where ``left`` says so.
+    The label is written once, in the first cell (or the only plot when ``cells`` is empty): at the
+    top of the panel, each label a line lower than the one before, below the "records change" label
+    (:func:`helpers.figures.grid.line_grid` keeps that band free of data), or above the plot with
+    ``above``; right of its rule, or left where ``left`` says so.
     """
     rules = []
     for k, cell in enumerate(cells or [None]):
@@ -60,11 +61,11 @@ def mark_events(
             flip = i < len(left) and left[i]
             note = {
                 "text": label if k == 0 else "",
-                "position": ("top " if above else "bottom ") + ("left" if flip else "right"),
+                "position": "top " + ("left" if flip else "right"),
                 "font": {"size": 10, "color": MUTED_COLOUR},
                 "bgcolor": "rgba(255,255,255,0.7)",
-                "yanchor": "bottom",
-                "yshift": 0 if above else 14 * i,  # stacked up from the bottom: labels never overlap
+                "yanchor": "bottom" if above else "top",
+                "yshift": 0 if above else -LABEL_LINE * (i + 1),  # one line each, under "records change"
             }
             if cell is None:
                 fig.add_vline(x=x, line=EVENT_LINE, **{f"annotation_{key}": value for key, value in note.items()})

@@ -10,7 +10,7 @@ from helpers.compute import follow_through as ft
 from helpers.figures.deal_charts import merged_events
 from helpers.figures.events import events_in_dates, mark_events
 from helpers.figures.theme import finish, wrap
-from helpers.text import plotly_text
+from helpers.text import capital, plotly_text
 
 # Okabe-Ito colours, from moved up (blue) and binding when signed (green) through news (yellow) to silence (grey).
 MOVEMENT_COLOURS = {
@@ -75,10 +75,10 @@ def status_chart(status: pd.DataFrame, source: str, title: str) -> go.Figure:
                 y=[country_name(s) for s in states],
                 x=[round(v, 3) for v in values],
                 orientation="h",
-                name=name.capitalize(),
+                name=capital(name),
                 marker={"color": MOVEMENT_COLOURS[name], "line": {"color": "#FFFFFF", "width": 0.5}},
                 customdata=counts,
-                hovertemplate=f"%{{y}}<br>{name.capitalize()}: US&#36; %{{x:,.2f}} bn in %{{customdata}} deal(s)"
+                hovertemplate=f"%{{y}}<br>{capital(name)}: US&#36; %{{x:,.2f}} bn in %{{customdata}} deal(s)"
                 "<extra></extra>",
             )
         )
@@ -97,18 +97,21 @@ def status_chart(status: pd.DataFrame, source: str, title: str) -> go.Figure:
     )
 
 
-def deal_label(country: str, title: str, width: int = 44) -> str:
-    """A short row label: the state and the deal title cut at a word boundary.
+def deal_label(country: str | None, title: str, width: int = 24) -> str:
+    """A short row label: the state (when given) and the deal title cut at a word boundary.
 
     >>> deal_label("KAZ", "KTZ: $1.6bn 10-year financing mandate for the locomotive fleet", 30)
     'Kazakhstan: KTZ: $1.6bn 10-year financing…'
+    >>> deal_label(None, "KTZ: $1.6bn 10-year financing mandate for the locomotive fleet")
+    'KTZ: $1.6bn 10-year…'
     """
     words, label = str(title).split(), ""
+    state = "" if country is None else f"{country_name(country)}: "
     for word in words:
         if len(label) + len(word) + 1 > width:
-            return f"{country_name(country)}: {label}…"
+            return f"{state}{label}…"
         label = f"{label} {word}".strip()
-    return f"{country_name(country)}: {label}"
+    return f"{state}{label}"
 
 
 def event_timeline(status: pd.DataFrame, events: pd.DataFrame, source: str, title: str, summit: str) -> go.Figure:
@@ -116,7 +119,12 @@ def event_timeline(status: pd.DataFrame, events: pd.DataFrame, source: str, titl
     range) as a grey dashed rule."""
     rows = status.sort_values(["country", "deal_id"], ascending=[False, False], kind="stable").reset_index(drop=True)
     position = {deal_id: i for i, deal_id in enumerate(rows["deal_id"])}
-    labels = [plotly_text(deal_label(c, t)) for c, t in zip(rows["country"], rows["title"], strict=True)]
+    # the state is named on the top row of its group only: short labels leave the plot its width on a phone
+    top_of_group = rows["country"].ne(rows["country"].shift(-1))
+    labels = [
+        plotly_text(deal_label(c if top else None, t))
+        for c, t, top in zip(rows["country"], rows["title"], top_of_group, strict=True)
+    ]
     fig = go.Figure()
     spans = events.groupby("deal_id")["event_date"].agg(["min", "max"])
     span_x: list[object] = []
@@ -153,7 +161,7 @@ def event_timeline(status: pd.DataFrame, events: pd.DataFrame, source: str, titl
                 x=part["event_date"].dt.strftime("%Y-%m-%d"),
                 y=[position[d] for d in part["deal_id"]],
                 mode="markers",
-                name=group.capitalize(),
+                name=capital(group),
                 marker={"symbol": symbol, "size": 10, "color": colour, "line": {"width": 1.5, "color": colour}},
                 text=hover,
                 hovertemplate="%{text}<extra></extra>",
@@ -171,6 +179,7 @@ def event_timeline(status: pd.DataFrame, events: pd.DataFrame, source: str, titl
         automargin=True,
         tickfont={"size": 10},
     )
+    fig.update_xaxes(tickformat="%b\n%Y", nticks=6, tickangle=0)  # month over year: whole labels on a phone
     fig.update_layout(legend={"y": -0.06})
     unconfirmed = int(rows["confirmation"].eq(UNCONFIRMED).sum())
     return finish(

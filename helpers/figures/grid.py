@@ -161,8 +161,8 @@ def line_grid(
             shown.add(line_key)
         if "break_before" in own:
             for k, year in enumerate(sorted(set(own.loc[own["break_before"].astype(bool), "year"]))):
-                note = {"text": BREAK_LABEL if k == 0 else "", "position": "top left"}
-                note["font"] = {"size": 11, "color": MUTED_COLOUR}
+                note = {"text": BREAK_LABEL if k == 0 else "", "position": "top left", "yanchor": "top"}
+                note["font"] = {"size": 10, "color": MUTED_COLOUR}
                 breaks.append(((row + 1, col + 1), year - 0.5, BREAK_LINE, note))
     add_rules(fig, breaks)
     fig.update_xaxes(tickformat="d")
@@ -177,14 +177,20 @@ def line_grid(
         if years[0] < FIRST_SHOWN_YEAR < years[-1]:
             right = max([years[-1] + 0.5] + [x + 0.3 for x, _ in marks])
             fig.update_xaxes(range=[FIRST_SHOWN_YEAR - 0.5, right])
-            fit_shown_years(fig, shared_yaxes, log_y, y_include)
+        # the labels sit in a band at the top of each panel that the data never enter
+        fit_shown_years(fig, shared_yaxes, log_y, y_include, label_lines=1 + len(marks) if breaks or marks else 0)
     return fig, n_rows
 
 
-def fit_shown_years(fig: go.Figure, shared: bool, log_y: bool, include: Sequence[float] = ()) -> None:
+def fit_shown_years(
+    fig: go.Figure, shared: bool, log_y: bool, include: Sequence[float] = (), label_lines: int = 0
+) -> None:
     """Fit each panel's y range (or the shared one) to the values from :data:`FIRST_SHOWN_YEAR` on.
 
-    ``include`` are values kept in view too (e.g. a reference line); log axes get their range in log10.
+    ``include`` are values kept in view too (e.g. a reference line); log axes get their range in
+    log10 and readable ticks (:func:`log_ticks`). ``label_lines`` lines of labels (in the first
+    panel; one line, "records change", in the others) get a band of :data:`LABEL_BAND` of the range
+    each at the top, above every value.
     """
     spans: dict[str, list[float]] = {}
     for trace in fig.data:
@@ -197,9 +203,42 @@ def fit_shown_years(fig: go.Figure, shared: bool, log_y: bool, include: Sequence
         shown = np.log10(values) if log_y else np.asarray(values)
         lo, hi = float(shown.min()), float(shown.max())
         pad = 0.06 * (hi - lo) or 0.1 * max(abs(hi), 1.0)
+        low, high = lo - pad, hi + pad
+        band = LABEL_BAND * (label_lines if axis in ("all", "y") else min(label_lines, 1))
+        high = high + (high - low) * band / (1 - band) if band else high
         names = [a.plotly_name for a in fig.select_yaxes()] if axis == "all" else ["yaxis" + axis[1:]]
         for name in names:
-            fig.layout[name].range = [round(lo - pad, 4), round(hi + pad, 4)]
+            fig.layout[name].range = [round(low, 4), round(high, 4)]
+            if log_y:
+                ticks = log_ticks(low, high)
+                fig.layout[name].update(tickmode="array", tickvals=ticks, ticktext=[f"{t:,g}" for t in ticks])
+
+
+# Share of a panel's height each line of labels at its top takes (a 200 px panel: 14 px a line).
+LABEL_BAND = 0.07
+# Log-axis ticks: 1-2-5 in each decade; a range under a decade and a half adds 1.5, 3 and 7.
+LOG_STEPS, LOG_STEPS_FINE = (1, 2, 5), (1, 1.5, 2, 3, 5, 7)
+
+
+def log_ticks(low: float, high: float) -> list[float]:
+    """Readable ticks for a log axis whose range is ``low`` to ``high`` in log10: never crowded.
+
+    >>> log_ticks(-2, 1)
+    [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0]
+    >>> log_ticks(-0.05, 0.35)
+    [1.0, 1.5, 2.0]
+    >>> log_ticks(-1.9, 0.1)
+    [0.02, 0.05, 0.1, 0.2, 0.5, 1.0]
+    """
+    steps = LOG_STEPS_FINE if high - low < 1.5 else LOG_STEPS
+    if high - low > 3:
+        steps = (1,)
+    ticks = [
+        round(step * 10.0**decade, 6)
+        for decade in range(int(np.floor(low)) - 1, int(np.ceil(high)) + 1)
+        for step in steps
+    ]
+    return [t for t in ticks if low <= np.log10(t) <= high]
 
 
 def finish_grid(

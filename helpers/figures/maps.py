@@ -19,7 +19,7 @@ from helpers.compute.deals import deal_values
 from helpers.compute.geometry import WINDOW, clip_context, label_points, projected, to_geojson
 from helpers.figures.labels import DARK_TEXT, fill_colours, place_labels, text_colour
 from helpers.figures.theme import MUTED_COLOUR, PARTNER_COLOURS, SEQUENTIAL_SCALE, finish
-from helpers.text import plotly_text
+from helpers.text import money, plotly_text
 
 WATER = "#E4EEF5"
 # A halo of the opposite tone keeps each label readable where it runs past its own fill.
@@ -265,14 +265,20 @@ def deal_map_values(deals: pd.DataFrame) -> pd.DataFrame:
             labels.append(f"<b>{name}</b><br>no value stated")
             hovers.append(f"{name}: {row.n_deals} deal row(s), none states a value (no data, not zero)")
             continue
-        extra = "" if np.isnan(row.unconfirmed_bn) else f"<br>+{row.unconfirmed_bn:,.1f} bn unconfirmed"
-        labels.append(f"<b>{name}</b><br>US${row.value:,.1f} bn{extra}")
+        value, with_unconfirmed = _bn_text(row.value), _bn_text(row.with_unconfirmed_bn)
+        extra = "" if np.isnan(row.unconfirmed_bn) else f"<br>+{_bn_text(row.unconfirmed_bn)} unconfirmed"
+        labels.append(f"<b>{name}</b><br>{value}{extra}")
         hovers.append(
-            f"{name}: US${row.value:,.1f} bn deduplicated, unconfirmed rows left out"
-            f"<br>with unconfirmed rows: US${row.with_unconfirmed_bn:,.1f} bn<br>{row.n_deals} deal row(s)"
+            f"{name}: {value} deduplicated, unconfirmed rows left out"
+            f"<br>with unconfirmed rows: {with_unconfirmed}<br>{row.n_deals} deal row(s)"
         )
     out["label"], out["hover"] = labels, hovers
     return out
+
+
+def _bn_text(value_bn: float) -> str:
+    """An amount in US$ bn as plotly text in the unit that fits (:func:`helpers.text.money`)."""
+    return plotly_text(money(value_bn * 1000))
 
 
 def deal_map(deals: pd.DataFrame, boundaries: gpd.GeoDataFrame, source: str, title: str) -> go.Figure:
@@ -287,7 +293,7 @@ def deal_map(deals: pd.DataFrame, boundaries: gpd.GeoDataFrame, source: str, tit
     unconfirmed = values.dropna(subset=["unconfirmed_bn"])
     note = (
         "; labels add unconfirmed figures ("
-        + ", ".join(f"{country_name(r.iso3)} US${r.unconfirmed_bn:,.0f} bn" for r in unconfirmed.itertuples())
+        + ", ".join(f"{country_name(r.iso3)} {_bn_text(r.unconfirmed_bn)}" for r in unconfirmed.itertuples())
         + ")"
         if len(unconfirmed)
         else ""

@@ -23,7 +23,7 @@ RECORDS = {"reporter": "own records", "mirror": "partner's records"}
 BUILT_FROM_PARTNERS = frozenset({"imf_derived", "imf_fixed_split"})
 VIEWS = (
     ("Both records", ("reporter", "mirror")),
-    ("The state's own records", ("reporter",)),
+    ("Own records", ("reporter",)),
     ("Partners' records", ("mirror",)),
 )
 
@@ -78,7 +78,7 @@ def records_toggle_figure(
             {
                 "type": "buttons",
                 "direction": "right",
-                "x": 0,
+                "x": -0.07,  # from near the figure's left edge: the three buttons fit a 390 px phone
                 "xanchor": "left",
                 "y": 1.0,
                 "yanchor": "bottom",

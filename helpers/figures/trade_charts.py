@@ -103,7 +103,8 @@ def share_small_multiples(
         title=title,
         subtitle=(
             f"Partner share of each state's {FLOW_WORDS[flow]}, %, partner value and world total from the same "
-            "records. Large open diamonds: the partner's records; large dots: estimates; dotted rule: records change."
+            "records. Large open diamonds: the partner's records; large dots: estimates; dotted rule: records change. "
+            "The largest partner is read in each state's latest year with every partner on the same records."
             + rest
         ),
         source=source,
@@ -259,6 +260,7 @@ def scenario_figure(panels: dict[str, pd.DataFrame], *, default_period: int, tit
     marker at ``default_period`` with a bar spanning the other default periods.
     """
     fig = make_subplots(rows=1, cols=len(panels), subplot_titles=list(panels), shared_yaxes=True)
+    fig.update_annotations(font_size=13)  # the panel titles: side by side without touching on a phone
     for j, results in enumerate(panels.values()):
         states = sorted(results["reporter"].unique())
         ypos = {s: i for i, s in enumerate(states)}

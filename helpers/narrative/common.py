@@ -1,4 +1,7 @@
-"""Small formatting shared by the narrative modules, and the data-version lines every notebook shows."""
+"""Small formatting shared by the narrative modules, and the data-version lines every notebook shows.
+
+Money, shares and dates are formatted by :mod:`helpers.text`.
+"""
 
 from __future__ import annotations
 
@@ -11,29 +14,8 @@ from IPython.display import HTML
 from helpers.codes import country_name, field_enum, label, partner_name, words
 from helpers.compute.context import partner_records_after
 from helpers.compute.rules import IMF_LAST_YEAR, OLD_AFTER, REFERENCE_YEAR
-from helpers.text import table
-
-
-def pct(value: float) -> str:
-    """A share for a sentence: one decimal and a per cent sign, or "no value".
-
-    >>> pct(12.345)
-    '12.3%'
-    >>> pct(float("nan"))
-    'no value'
-    """
-    return "no value" if pd.isna(value) else f"{value:.1f}%"
-
-
-def money(value_usd_m: float) -> str:
-    """US$ m for a sentence: billions from US$ 100 m up, else millions; "no value" when missing.
-
-    >>> money(13577.0), money(9.0), money(float("nan"))
-    ('US$13.6 bn', 'US$9 m', 'no value')
-    """
-    if pd.isna(value_usd_m):
-        return "no value"
-    return f"US${value_usd_m / 1000:,.1f} bn" if abs(value_usd_m) >= 100 else f"US${value_usd_m:,.0f} m"
+from helpers.text import money, table
+from helpers.text import pct as pct  # bottom_line imports it from here
 
 
 def number_word(n: int) -> str:

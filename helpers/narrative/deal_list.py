@@ -15,14 +15,13 @@ from IPython.display import HTML
 from helpers.codes import country_name
 from helpers.codes import words as code_words
 from helpers.compute.rules import LIKELY_WITHIN
-from helpers.text import NO_MATH_CLASSES, html_text
+from helpers.text import NO_MATH_CLASSES, date_words, html_text
 
 TABLE_CLASS = "c5-deals"
 BASIS_WORDS = {"up_to": "up to", "approximate": "about", "lower_bound": "at least", "range_max": "up to",
                "list_price": "list price"}  # fmt: skip
 HEADERS = ("State", "Deal", "US party", "Sector", "Instrument, stage reached", "Value (US$ m)", "Announced",
            "Confirmed by", "Counted in totals?", "Source")  # fmt: skip
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def words(field: str, code: object) -> str:
@@ -57,21 +56,6 @@ def value_words(value: object, basis: object) -> str:
     if value is None or pd.isna(value):
         return "not stated"
     return f"{words('value_basis', basis)} {float(value):,.10g}".strip()
-
-
-def date_words(day: object, precision: object) -> str:
-    """An announcement date as precise as it is known, e.g. "6 Nov 2025", "Nov 2025".
-
-    >>> date_words(pd.Timestamp("2025-11-06"), "day"), date_words(pd.Timestamp("2025-11-01"), "month")
-    ('6 Nov 2025', 'Nov 2025')
-    >>> date_words(None, "unknown")
-    'unknown'
-    """
-    if day is None or pd.isna(day) or precision == "unknown":
-        return "unknown"
-    stamp = pd.Timestamp(day)
-    month = f"{MONTHS[stamp.month - 1]} {stamp.year}"
-    return {"day": f"{stamp.day} {month}", "month": month}.get(str(precision), str(stamp.year))
 
 
 def _row(deal: pd.Series, titles: pd.Series, publishers: pd.Series) -> str:

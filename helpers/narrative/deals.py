@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.codes import UNCONFIRMED, country_name, field_enum, label, words
+from helpers.codes import ANNOUNCEMENTS, UNCONFIRMED, country_name, field_enum, label, words
 from helpers.compute.deals import (
     BINDING,
     DIMENSIONS,
@@ -12,7 +12,6 @@ from helpers.compute.deals import (
     NON_BINDING,
     DealsError,
     binding_summary,
-    bn,
     deduplicated,
     headline,
     overlap_table,
@@ -20,7 +19,8 @@ from helpers.compute.deals import (
     timeline,
     totals_by,
 )
-from helpers.text import plotly_text
+from helpers.compute.rules import SUMMIT
+from helpers.text import day, money, plotly_text
 
 SUMMIT_WINDOW_DAYS = 3
 
@@ -38,7 +38,7 @@ def totals_title(deals: pd.DataFrame, by: str) -> str:
         return "No confirmed deal states a value"
     first = valued.iloc[0]
     lead = plotly_text(_label(by, first[by]))
-    return f"{lead} leads with {bn(first['dedup_confirmed_usd_m'])} of confirmed deduplicated deal value"
+    return f"{lead} leads with {money(first['dedup_confirmed_usd_m'])} of confirmed deduplicated deal value"
 
 
 def binding_title(deals: pd.DataFrame) -> str:
@@ -52,7 +52,7 @@ def binding_title(deals: pd.DataFrame) -> str:
     return f"{prefix}{share:.0f}% of the confirmed deduplicated headline money is binding"
 
 
-def timeline_title(deals: pd.DataFrame, summit: str = "2025-11-06") -> str:
+def timeline_title(deals: pd.DataFrame, summit: str = SUMMIT) -> str:
     """How many tracked deals were announced within three days of the summit."""
     frame = timeline(deals)
     days = (frame["announced_date"] - pd.Timestamp(summit)).abs().dt.days
@@ -75,33 +75,33 @@ def key_findings(deals: pd.DataFrame, claims: pd.DataFrame) -> list[str]:
     lines = [
         (
             f"{h['n_rows']} deal rows; {h['n_overlapping']} sit inside another row (financing, options, umbrella "
-            f"items, duplicates, claims). Naive sum {bn(h['naive_usd_m'])}; deduplicated {bn(h['dedup_usd_m'])}, "
-            f"of which {bn(h['unconfirmed_usd_m'])} is unconfirmed; deduplicated without unconfirmed rows: "
-            f"{bn(h['dedup_confirmed_usd_m'])}."
+            f"items, duplicates, claims). Naive sum {money(h['naive_usd_m'])}; deduplicated {money(h['dedup_usd_m'])}, "
+            f"of which {money(h['unconfirmed_usd_m'])} is unconfirmed; deduplicated without unconfirmed rows: "
+            f"{money(h['dedup_confirmed_usd_m'])}."
         ),
     ]
     if len(biggest):
         row = biggest.iloc[0]
         lines.append(
             f"The largest unconfirmed figure, '{row['title']}' ({country_name(row['country'])}, "
-            f"{bn(row['value_usd_m'])}), is {100 * row['value_usd_m'] / h['dedup_usd_m']:.0f}% of the "
+            f"{money(row['value_usd_m'])}), is {100 * row['value_usd_m'] / h['dedup_usd_m']:.0f}% of the "
             "deduplicated total including unconfirmed rows."
         )
     lines.append(
         "Binding commitments (contracts, firm orders, projects in progress) are "
-        f"{bn(summary.at[BINDING, 'dedup_confirmed_usd_m'])} ({summary.at[BINDING, 'share_confirmed_pct']:.0f}%) "
+        f"{money(summary.at[BINDING, 'dedup_confirmed_usd_m'])} ({summary.at[BINDING, 'share_confirmed_pct']:.0f}%) "
         "of the confirmed deduplicated money; MoUs, LoIs, "
-        f"frameworks and 'up to' figures are {bn(summary.at[NON_BINDING, 'dedup_confirmed_usd_m'])}; "
+        f"frameworks and 'up to' figures are {money(summary.at[NON_BINDING, 'dedup_confirmed_usd_m'])}; "
         f"{int(summary.at[NO_VALUE, 'n_counted'])} counted deals state no value."
     )
     if len(by_country) and len(by_sector):
         lines.append(
             "By state (confirmed, deduplicated): "
-            + ", ".join(f"{country_name(c)} {bn(v)}" for c, v in by_country.items())
-            + f". Largest sector: {words(by_sector.index[0])} ({bn(by_sector.iloc[0])})."
+            + ", ".join(f"{country_name(c)} {money(v)}" for c, v in by_country.items())
+            + f". Largest sector: {words(by_sector.index[0])} ({money(by_sector.iloc[0])})."
         )
     lines.append(
-        f"The brief's {len(claims)} claim checks: "
+        f"The {len(claims)} claims about deals in {ANNOUNCEMENTS}, checked against the deal rows: "
         + ", ".join(f"{int(verdicts.get(v, 0))} {v}" for v in ("confirmed", "differs", "unconfirmed"))
         + "."
     )
@@ -133,8 +133,8 @@ def notes(deals: pd.DataFrame, topic: str) -> list[str]:
             first = valued.iloc[0]
             share = 100 * first["dedup_confirmed_usd_m"] / h["dedup_confirmed_usd_m"]
             out.append(
-                f"Without unconfirmed rows, {name(first[topic])} accounts for {bn(first['dedup_confirmed_usd_m'])} "
-                f"({share:.0f}% of {bn(h['dedup_confirmed_usd_m'])})."
+                f"Without unconfirmed rows, {name(first[topic])} accounts for {money(first['dedup_confirmed_usd_m'])} "
+                f"({share:.0f}% of {money(h['dedup_confirmed_usd_m'])})."
             )
         unvalued = table[table["dedup_usd_m"].isna()]
         if len(unvalued):
@@ -149,37 +149,37 @@ def notes(deals: pd.DataFrame, topic: str) -> list[str]:
         for row in with_unconf.itertuples(index=False):
             named = name(getattr(row, topic))
             out.append(
-                f"{named[:1].upper() + named[1:]} also carries {bn(row.unconfirmed_usd_m)} of unconfirmed figures, "
+                f"{named[:1].upper() + named[1:]} also carries {money(row.unconfirmed_usd_m)} of unconfirmed figures, "
                 "shown separately."
             )
         return out
     if topic == "binding":
         s = binding_summary(deals).set_index("binding_class")
         return [
-            f"Of the confirmed deduplicated {bn(h['dedup_confirmed_usd_m'])}, "
-            f"{bn(s.at[BINDING, 'dedup_confirmed_usd_m'])} ({s.at[BINDING, 'share_confirmed_pct']:.0f}%) "
+            f"Of the confirmed deduplicated {money(h['dedup_confirmed_usd_m'])}, "
+            f"{money(s.at[BINDING, 'dedup_confirmed_usd_m'])} ({s.at[BINDING, 'share_confirmed_pct']:.0f}%) "
             "is at contract, firm-order or in-progress stage; "
-            f"{bn(s.at[NON_BINDING, 'dedup_confirmed_usd_m'])} rests on MoUs, letters of interest, frameworks or "
+            f"{money(s.at[NON_BINDING, 'dedup_confirmed_usd_m'])} rests on MoUs, letters of interest, frameworks or "
             "announcements.",
-            f"Including unconfirmed rows the non-binding part grows to {bn(s.at[NON_BINDING, 'dedup_usd_m'])}.",
+            f"Including unconfirmed rows the non-binding part grows to {money(s.at[NON_BINDING, 'dedup_usd_m'])}.",
             f"{int(s.at[NO_VALUE, 'n_counted'])} counted deals state no value at all.",
         ]
     if topic == "overlaps":
         table = overlap_table(deals)
-        money = float(table["value_usd_m"].sum())
+        left_out = float(table["value_usd_m"].sum())
         return [
-            f"{len(table)} rows ({bn(money)}) are left out of every total because their money is, or may be, "
-            f"inside another row; summing them would give the naive {bn(h['naive_usd_m'])} instead of "
-            f"{bn(h['dedup_usd_m'])}.",
+            f"{len(table)} rows ({money(left_out)}) are left out of every total because their money is, or may be, "
+            f"inside another row; summing them would give the naive {money(h['naive_usd_m'])} instead of "
+            f"{money(h['dedup_usd_m'])}.",
         ]
     if topic == "timeline":
         periods = period_totals(deals)
         top = periods.sort_values("dedup_confirmed_usd_m", ascending=False).iloc[0]
         return [
-            f"The largest block of confirmed deduplicated money, {bn(top['dedup_confirmed_usd_m'])} in "
+            f"The largest block of confirmed deduplicated money, {money(top['dedup_confirmed_usd_m'])} in "
             f"{int(top['n_deals'])} deals, falls in the period '{top['period']}'.",
         ] + [
-            f"{row.period}: {int(row.n_deals)} counted confirmed deals, {bn(row.dedup_confirmed_usd_m)}."
+            f"{row.period}: {int(row.n_deals)} counted confirmed deals, {money(row.dedup_confirmed_usd_m)}."
             for row in periods.itertuples(index=False)
         ]
     raise DealsError(f"unknown topic {topic!r}")
@@ -193,7 +193,7 @@ def data_used(deals: pd.DataFrame, claims: pd.DataFrame) -> list[str]:
     return [
         (
             f"Deals: {len(deals)} deal rows for {deals['country'].nunique()} states, announced "
-            f"{dated.min():%Y-%m-%d} to {dated.max():%Y-%m-%d} ({int(deals['announced_date'].isna().sum())} undated); "
+            f"{day(dated.min())} to {day(dated.max())} ({int(deals['announced_date'].isna().sum())} undated); "
             "dates known "
             + ", ".join(
                 f"to the {k} for {int(n)}" if k != "unknown" else f"not at all for {int(n)}"
@@ -206,6 +206,6 @@ def data_used(deals: pd.DataFrame, claims: pd.DataFrame) -> list[str]:
             f"{int(confirmation.get('single_source', 0))} by one source, {int(confirmation.get(UNCONFIRMED, 0))} "
             f"unconfirmed; {int(deals['value_usd_m'].isna().sum())} rows state no value."
         ),
-        f"The brief's claims: {len(claims)}, one row per claim and state.",
+        f"Claims about deals in {ANNOUNCEMENTS} (a news summary): {len(claims)}, one row per claim and state.",
         "Sources: the publisher, title and link of every source a row cites, listed under Sources.",
     ]

@@ -11,6 +11,7 @@ import pandas as pd
 from helpers.codes import STATES, country_name, partner_name
 from helpers.compute.deals import deal_values, unconfirmed_counted
 from helpers.narrative.common import top_row
+from helpers.text import money, name_list, points
 
 
 def deal_map_title(deals: pd.DataFrame) -> str:
@@ -19,18 +20,18 @@ def deal_map_title(deals: pd.DataFrame) -> str:
     if ranked.empty:
         return "No deal states a value"
     lead = ranked.iloc[0]
-    return f"{country_name(lead['iso3'])} holds the most deduplicated deal value: US${lead['value']:,.1f} bn"
+    return f"{country_name(lead['iso3'])} holds the most deduplicated deal value: {money(lead['value'] * 1000)}"
 
 
 def share_map_title(snapshot: pd.DataFrame, partner: str) -> str:
-    """Where the partner's share is highest in the snapshot, with its year and records."""
+    """Where the partner's share is highest in the snapshot, with its year (the records: in the labels and hover)."""
     rows = snapshot[snapshot["partner"].eq(partner) & snapshot["share_pct"].notna()]
     if rows.empty:
         return f"No {partner_name(partner)} share is available"
     lead = top_row(rows, "share_pct")
     return (
         f"{partner_name(partner)}'s share of trade is highest in {country_name(lead['reporter'])}: "
-        f"{lead['share_pct']:.0f}% ({int(lead['year'])}, {lead['source_label']})"
+        f"{lead['share_pct']:.0f}% ({int(lead['year'])})"
     )
 
 
@@ -45,7 +46,7 @@ def unconfirmed_note(deals: pd.DataFrame) -> str:
     if rows.empty:
         return "No counted row is unconfirmed."
     return "; ".join(
-        f"{country_name(r.country)}: {r.title} (US${r.value_usd_m / 1000:,.1f} bn)" for r in rows.itertuples()
+        f"{country_name(r.country)}: {r.title} ({money(r.value_usd_m)})" for r in rows.itertuples()
     )
 
 
@@ -86,15 +87,15 @@ def map_findings(deals: pd.DataFrame, base: pd.DataFrame, latest: pd.DataFrame, 
     if len(ranked):
         lines.append(
             "Deduplicated US deal value, unconfirmed rows left out: "
-            + ", ".join(f"{country_name(r.iso3)} US${r.value:,.1f} bn" for r in ranked.itertuples())
+            + ", ".join(f"{country_name(r.iso3)} {money(r.value * 1000)}" for r in ranked.itertuples())
             + "."
         )
     for row in values[values["value"].isna()].itertuples():
         lines.append(f"{country_name(row.iso3)}: {row.n_deals} deal row(s), none with a stated value (shown as a gap).")
     for row in values.dropna(subset=["unconfirmed_bn"]).itertuples():
         lines.append(
-            f"{country_name(row.iso3)} also has US${row.unconfirmed_bn:,.1f} bn of unconfirmed figures "
-            f"(US${row.with_unconfirmed_bn:,.1f} bn with them)."
+            f"{country_name(row.iso3)} also has {money(row.unconfirmed_bn * 1000)} of unconfirmed figures "
+            f"({money(row.with_unconfirmed_bn * 1000)} with them)."
         )
     wide = latest.pivot(index="reporter", columns="partner", values="share_pct")
     years = latest.drop_duplicates("reporter").set_index("reporter")["year"]
@@ -117,13 +118,13 @@ def map_findings(deals: pd.DataFrame, base: pd.DataFrame, latest: pd.DataFrame, 
                 f"{int(row.year_latest)}"
             )
             if row.source_label_base == row.source_label_latest:
-                text += f" ({row.source_label_latest}): {row.share_pct_latest - row.share_pct_base:+.1f} points."
+                text += f" ({row.source_label_latest}): {points(row.share_pct_latest - row.share_pct_base)}."
             else:
                 text += f": from {row.source_label_base} to {row.source_label_latest}, so the change is not measured."
             lines.append(text)
     missing = sorted(set(base.loc[base["share_pct"].isna(), "reporter"]))
     if missing:
-        names = ", ".join(country_name(c) for c in missing)
+        names = name_list(country_name(c) for c in missing)
         lines.append(f"No {base_year} share for {names} in the data (a gap on the map).")
     return lines
 
@@ -138,7 +139,7 @@ def deal_notes(deals: pd.DataFrame) -> list[str]:
         share = 100 * top2["value"].sum() / ranked["value"].sum()
         out.append(
             f"{' and '.join(country_name(c) for c in top2['iso3'])} hold {share:.0f}% of the deduplicated, "
-            f"confirmed deal value shown (US${ranked['value'].sum():,.1f} bn in total)."
+            f"confirmed deal value shown ({money(ranked['value'].sum() * 1000)} in total)."
         )
     for row in values[values["value"].isna()].itertuples():
         out.append(f"{country_name(row.iso3)}: {row.n_deals} deal row(s) but no stated value, so the map shows a gap.")

@@ -9,7 +9,7 @@ import pandas as pd
 from helpers.codes import PARTNERS, WORLD, country_name, partner_name
 from helpers.compute.context import RECENT_YEARS, recent_coverage
 from helpers.compute.deals import BINDING, binding_summary, headline
-from helpers.narrative.common import money
+from helpers.text import money
 
 
 def gap_lines(series: pd.DataFrame, iso3: str, years: Sequence[int] = RECENT_YEARS) -> list[str]:

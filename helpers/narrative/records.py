@@ -7,8 +7,8 @@ from collections.abc import Sequence
 import pandas as pd
 
 from helpers.codes import country_name, partner_name
-from helpers.narrative.common import pct
 from helpers.narrative.trade import ratio_title
+from helpers.text import pct, points
 
 NATIONAL_STATISTICS = "national_statistics"
 
@@ -29,7 +29,7 @@ def agency_share_lines(
     ...     "flow": ["total"] * 2, "dataset": ["national_statistics"] * 2, "side": ["reporter"] * 2,
     ...     "share_pct": [20.0, 19.5]})
     >>> agency_share_lines(shares, years=(2019, 2023), partners=("RUS",))
-    ['Kazakhstan, on its own statistics: Russia 20.0% (2019) → 19.5% (2023), -0.5 points.']
+    ['Kazakhstan, on its own statistics: Russia 20.0% (2019) → 19.5% (2023), -0.5 percentage points.']
     """
     own = shares[
         shares["dataset"].eq(NATIONAL_STATISTICS)
@@ -46,7 +46,7 @@ def agency_share_lines(
                 continue
             path = " → ".join(f"{pct(by_year[y])} ({y})" for y in years)
             change = by_year[years[-1]] - by_year[years[0]]
-            parts.append(f"{partner_name(partner)} {path}, {change:+.1f} points")
+            parts.append(f"{partner_name(partner)} {path}, {points(change)}")
         if parts:
             lines.append(f"{country_name(reporter)}, on its own statistics: " + "; ".join(parts) + ".")
     return lines
@@ -54,7 +54,7 @@ def agency_share_lines(
 
 def records_title(ratios: pd.DataFrame, partner: str = "CHN") -> str:
     """Title of the own-vs-partner records chart: the largest gap (see ``trade.ratio_title``) and why it matters."""
-    return f"{ratio_title(ratios, partner)}: whose records a chart reads changes the story"
+    return f"Whose records a chart reads changes the story: {ratio_title(ratios, partner)}"
 
 
 def agency_title(shares: pd.DataFrame, first: int = 2021, last: int = 2023, flow: str = "total") -> str:

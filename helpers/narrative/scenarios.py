@@ -8,7 +8,8 @@ import pandas as pd
 from helpers.codes import country_name
 from helpers.compute.rules import OLD_AFTER, REFERENCE_YEAR
 from helpers.compute.scenarios import DEFAULT_PERIOD_YEARS, scenario_range
-from helpers.narrative.common import money, number_word, top_row
+from helpers.narrative.common import number_word, top_row
+from helpers.text import money
 
 
 def scenario_title(ranges: pd.DataFrame) -> str:

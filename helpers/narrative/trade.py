@@ -8,11 +8,13 @@ import pandas as pd
 
 from helpers.codes import DATASET_NAMES, PARTNERS, country_name, partner_name
 from helpers.compute.snapshots import latest_comparable, latest_hhi, latest_top_partner, stale_latest
-from helpers.narrative.common import pct, top_row
+from helpers.narrative.common import number_word, top_row
+from helpers.text import capital, name_list, pct, year_span
 
 
 def top_partner_title(shares: pd.DataFrame, flow: str, partners: Sequence[str]) -> str:
-    """E.g. "Largest named partner in total trade, latest year ...: China for Kazakhstan (2023); ..."."""
+    """E.g. "Largest named partner in total trade: China for Kazakhstan (2023); ..." (each state's latest year
+    with every partner on the same records: the chart's subtitle says so)."""
     top = latest_top_partner(shares, flow, partners)
     word = "total trade" if flow == "total" else flow
     stale = stale_latest(shares, partners, flow)
@@ -29,11 +31,10 @@ def top_partner_title(shares: pd.DataFrame, flow: str, partners: Sequence[str]) 
         row = top.iloc[0]
         name = country_name(row["reporter"])
         return (
-            f"{partner_name(row['partner'])} was {name}'s largest named partner in {word} in {row['year']}, "
-            "the latest year with every partner on the same records"
+            f"{partner_name(row['partner'])} was {name}'s largest named partner in {word} in {row['year']}"
         )
-    title = f"Largest named partner in {word}, latest year with every partner on the same records: " + "; ".join(parts)
-    return title + (f"; no current year for {ended}" if ended else "")
+    title = f"Largest named partner in {word}: " + "; ".join(parts)
+    return title + (f"; no current year for {name_list(stale['reporter'].map(country_name))}" if ended else "")
 
 
 def combined_title(at_years: pd.DataFrame) -> str:
@@ -62,10 +63,9 @@ def region_title(region_shares: pd.DataFrame, members: Sequence[str]) -> str:
         return "No year with a regional value for both China and Russia on the same records"
     first, last = int(years.min()), int(years.max())
     at = sub.set_index(["year", "partner"])["share_pct"]
-    names = ", ".join(country_name(m) for m in members)
     return (
-        f"{names} together: China {at[(first, 'CHN')]:.1f}% ({first}) to {at[(last, 'CHN')]:.1f}% ({last}), "
-        f"Russia {at[(first, 'RUS')]:.1f}% to {at[(last, 'RUS')]:.1f}% of total trade"
+        f"{capital(number_word(len(members)))} states together, {first} to {last}: China {at[(first, 'CHN')]:.1f}% "
+        f"to {at[(last, 'CHN')]:.1f}%, Russia {at[(first, 'RUS')]:.1f}% to {at[(last, 'RUS')]:.1f}% of total trade"
     )
 
 
@@ -189,6 +189,6 @@ def data_used(trade: pd.DataFrame, coverage: pd.DataFrame) -> list[str]:
     ]
     for dataset, rows in coverage.groupby("dataset", sort=True):
         states = ", ".join(country_name(c) for c in sorted(rows["reporter"]))
-        span = f"{int(rows['first'].min())}-{int(rows['last'].max())}"
-        lines.append(f"{DATASET_NAMES.get(dataset, dataset).capitalize()}: {span} ({states}).")
+        span = year_span(rows["first"].min(), rows["last"].max())
+        lines.append(f"{capital(DATASET_NAMES.get(dataset, dataset))}: {span} ({states}).")
     return lines
