@@ -16,7 +16,7 @@ import pytest
 from helpers.narrative.bottom_line import Point
 from helpers.narrative.glossary import ABBREVIATIONS, glossary, spelled_out
 from reporting.briefing import Stamp, briefing_body, footer, reading_minutes
-from reporting.page import PLOTLY_MIMETYPE, render_report
+from reporting.page import NARROW, PLOTLY_MIMETYPE, render_report
 from reporting.plan import PROFILE_TEMPLATE, Job, ReportBuildError
 from reporting.project import Appendix, BottomLine
 
@@ -46,7 +46,7 @@ def _report(name: str, cells: list, parameters: dict | None = None, notebook: st
     job = Job(Path(notebook or f"{name}.ipynb"), name, parameters or {})
     nb = nbformat.v4.new_notebook(cells=[_cell("md", f"# Title of {name}?"), *cells])
     report = render_report(nb, job)
-    return report, {name: dict.fromkeys(report.figures, IMAGE)}
+    return report, {name: dict.fromkeys([*report.figures, *(f + NARROW for f in report.figures)], IMAGE)}
 
 
 def _body(*built: tuple, bottom: BottomLine | None = None, appendix: Appendix | None = None) -> tuple[str, dict]:
