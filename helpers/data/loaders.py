@@ -164,7 +164,7 @@ def _cycle_entries(links: dict[str, str]) -> dict[str, str]:
 
 
 def load_brief_claims(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """Load ``brief_claims.csv``: the product brief's claims and their verdicts."""
+    """Load ``brief_claims.csv``: claims about deals in the summit announcements as first reported, and verdicts."""
     table = load_table("brief_claims", resolve_path(path, "brief_claims"))
     sources, deals = load_sources(sibling_path(table, "sources")), load_deals(sibling_path(table, "deals"))
     targets = {"sources": sources, "deals": deals}
