@@ -67,9 +67,14 @@ PAGE_OF = {
     "test_the_fixture_map_draws_its_own_shapes_without_the_cdn": "02_fixture_map",
     "test_a_chart_in_a_narrow_window_draws_at_the_narrow_width": "c5-realignment-briefing",
     "test_chart_tools_are_reachable_by_keyboard": "01_deal_tracker",
-    "test_markup_in_a_trace_name_or_label_is_text_in_the_csv": "01_deal_tracker",
     "test_the_deal_list_filters_as_you_type_and_sorts_by_value": "01_deal_tracker",
-    "test_planted_markup_is_shown_as_text": "index",
+}
+# Report tests that read the hostile-data build's visits: one work unit.
+HOSTILE_TESTS = {
+    "test_planted_markup_in_data_never_becomes_a_link_style_or_script",
+    "test_planted_markup_reaches_a_chart_title_a_legend_a_hover_and_a_table",
+    "test_planted_markup_is_shown_as_text",
+    "test_markup_in_a_trace_name_or_label_is_text_in_the_csv",
 }
 
 
@@ -84,6 +89,8 @@ def work_unit(nodeid: str) -> str:
     if module in LAB_MODULES:
         return "jupyterlab"
     test, _, param = rest.partition("[")
+    if test in HOSTILE_TESTS:
+        return "hostile"
     if test in PAGE_OF:
         return f"page {PAGE_OF[test]}"
     if not param:

@@ -2,7 +2,9 @@
 
 The reports are built from the real notebooks when ``notebooks/`` holds any (every report is
 tested), and always from the fixture notebooks in tests/fixtures/notebooks (a line chart, a map
-from custom GeoJSON, a table, Key findings, and a country-profile template run per state).
+from custom GeoJSON, charts and tables labelled from the deal data, Key findings, and a
+country-profile template run per state). The hostile-text and fault builds use the fixtures: small
+notebooks, the same builder and helpers.
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ FIXTURE_NAMES = sorted(
 SETS = {"fixtures": (FIXTURES, FIXTURES / "data", FIXTURE_NAMES)}
 if REAL_JOBS:
     SETS = {"notebooks": (ROOT / "notebooks", ROOT / "data", sorted({j.notebook.name for j in REAL_JOBS})), **SETS}
-MAIN = next(iter(SETS))  # the set used for the determinism, accessibility and hostile-data builds
+MAIN = next(iter(SETS))  # the set used for the determinism and accessibility builds
 
 
 def jobs_of(kind: str) -> list[Job]:
@@ -77,6 +79,11 @@ REPORTS = [job.name for job in jobs_of(MAIN)]
 ALL_REPORTS = [pytest.param(kind, job.name, id=f"{kind}/{job.name}") for kind in SETS for job in jobs_of(kind)]
 MAIN_PAGES = [*REPORTS, "index", BRIEFING_NAME.removesuffix(".html")]
 CHART_PAGES = [*REPORTS, BRIEFING_NAME.removesuffix(".html")]
+# The hostile-data build: the fixtures (03_fixture_deals carries deal text into a chart title, bar
+# labels, a legend, hover text and tables through the product's helpers).
+HOSTILE_SET = "fixtures"
+HOSTILE_PAGES = [*(job.name for job in jobs_of(HOSTILE_SET)), "index", BRIEFING_NAME.removesuffix(".html")]
+DEAL_TEXT_REPORT = "03_fixture_deals"
 # Markup, a script link, styling, a script-running image and maths, planted in free-text fields.
 EVIL_SITE = "evil.example"
 PAYLOAD = (
@@ -168,8 +175,8 @@ def built(builds: Builds) -> Path:
 
 @pytest.fixture(scope="session")
 def hostile_built(shared: Callable, executed: Executed) -> Path:
-    """The main set built from data with the payload in every free-text field."""
-    return Builds(shared, executed, hostile=True)[MAIN]
+    """The fixture set built from data with the payload in every free-text field."""
+    return Builds(shared, executed, hostile=True)[HOSTILE_SET]
 
 
 @pytest.fixture(scope="module")
@@ -507,6 +514,10 @@ ACTIVE_CONTENT = """() => {
         planted_images: document.querySelectorAll('img[src="x"], image[href="x"]').length,
         text: document.body.innerText,
         alts: [...document.querySelectorAll('img')].map(i => i.alt),
+        legends: [...document.querySelectorAll('.legendtext')].map(t => t.textContent),
+        cells: [...document.querySelectorAll('td')].map(c => c.innerText),
+        hovers: [...document.querySelectorAll('.c5-figure')].flatMap(d => (d.data || [])
+            .flatMap(t => [t.text, t.hovertext, t.customdata].flat(2)).filter(v => typeof v === 'string')),
     };
 }"""
 
@@ -532,11 +543,11 @@ def hostile(browser: object, path: Path) -> dict:
     return once(("hostile", str(path)), collect)
 
 
-@pytest.mark.parametrize("name", MAIN_PAGES)
+@pytest.mark.parametrize("name", HOSTILE_PAGES)
 def test_planted_markup_in_data_never_becomes_a_link_style_or_script(
     hostile_built: Path, browser: object, name: str
 ) -> None:
-    allowed = {url for url in _source_urls(SETS[MAIN][1]) if url.startswith(("http://", "https://"))}
+    allowed = {url for url in _source_urls(SETS[HOSTILE_SET][1]) if url.startswith(("http://", "https://"))}
     found = hostile(browser, hostile_built / f"{name}.html")
     assert found["dialogs"] == [], "a script from the data ran"
     assert [h for h in found["links"] if h.strip().lower().startswith("javascript:")] == []
@@ -547,6 +558,21 @@ def test_planted_markup_in_data_never_becomes_a_link_style_or_script(
     assert found["planted_images"] == 0 and found["handlers"] == 0, "an element from the data was created"
     assert all("<" not in alt or "onerror" in alt for alt in found["alts"])  # markup in alt is inert text
     assert found["blocked"] == [] and found["errors"] == []
+
+
+def test_planted_markup_reaches_a_chart_title_a_legend_a_hover_and_a_table(
+    hostile_built: Path, browser: object
+) -> None:
+    """The hostile build proves something only if the planted text reaches every kind of place."""
+    found = hostile(browser, hostile_built / f"{DEAL_TEXT_REPORT}.html")
+    planted = "<img src=x onerror=alert(1)>"
+    places = {
+        "chart title": [c["title"] for c in found["downloads"]],
+        "legend": found["legends"],
+        "hover": [_plain(h) for h in found["hovers"]],
+        "table cell": found["cells"],
+    }
+    assert [place for place, texts in places.items() if not any(planted in t for t in texts)] == []
 
 
 def test_planted_markup_is_shown_as_text(hostile_built: Path, browser: object) -> None:
@@ -787,7 +813,7 @@ def test_every_chart_has_a_visible_title_and_one_csv_of_exactly_its_plotted_valu
 
 
 def test_markup_in_a_trace_name_or_label_is_text_in_the_csv(hostile_built: Path, browser: object) -> None:
-    charts = hostile(browser, hostile_built / f"{REPORTS[0]}.html")["downloads"]
+    charts = hostile(browser, hostile_built / f"{DEAL_TEXT_REPORT}.html")["downloads"]
     tables = [_decoded_csv(c["links"][0]["href"])[1] for c in charts]
     cells = [value for rows in tables for row in rows for value in row.values()]
     assert any("<img src=x onerror=alert(1)>" in value for value in cells), "the planted text should be in a CSV"
