@@ -5,6 +5,7 @@
   the notebooks, helpers, data, the builder's execution code and the pinned environment. A file
   lock per notebook keeps two workers from executing the same one; a later run with the same
   inputs reuses the copies (strict nbval still executes every notebook on every run).
+  ``executed_fixtures``: the same for the fixture notebooks on the fixture data.
 - ``shared``: a folder made once per test session (report builds), whichever worker asks first.
 - ``jupyter_lab``: one JupyterLab server for every Lab test.
 - Work units for ``--dist loadgroup`` (``work_unit``): nbval cells of a notebook, the tests of one
@@ -26,7 +27,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -35,7 +36,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "build" / "test-cache"
 # What an executed notebook depends on: change any of these and the cache is not reused.
-INPUTS = ("notebooks", "helpers", "data", "reporting/plan.py", "reporting/project.py", "requirements.lock")
+INPUTS = (
+    "notebooks",
+    "tests/fixtures/notebooks",
+    "helpers",
+    "data",
+    "reporting/plan.py",
+    "reporting/project.py",
+    "requirements.lock",
+)
+FIXTURE_NOTEBOOKS = ROOT / "tests" / "fixtures" / "notebooks"
 HEAVY_MODULES = {
     "test_reports.py",
     "test_jupyterlab.py",
@@ -143,13 +153,18 @@ def locked(lock: Path, wait: bool = True) -> Iterator[bool]:
 
 
 class Executed:
-    """Product notebooks executed once (per input hash), by whichever worker gets there first."""
+    """Notebooks executed once (per input hash), by whichever worker gets there first.
 
-    def __init__(self) -> None:
+    The product notebooks on the repository's data, or (``data`` given) another folder of notebooks
+    on that data folder.
+    """
+
+    def __init__(self, notebooks: Path = ROOT / "notebooks", data: Path | None = None, label: str = "") -> None:
         from reporting.plan import plan
 
-        self.folder = CACHE / _fingerprint() / "executed"
-        self.jobs = {job.name: job for job in plan(ROOT / "notebooks")}
+        self.folder = CACHE / _fingerprint() / "-".join(filter(None, ("executed", label)))
+        self.data = data
+        self.jobs = {job.name: job for job in plan(notebooks)}
 
     def _make(self, name: str, wait: bool) -> bool:
         from reporting.plan import execute
@@ -159,11 +174,14 @@ class Executed:
             if not mine:
                 return False
             if not target.exists():
-                saved = os.environ.pop("C5_DATA_DIR", None)  # always the repository's data
+                saved = os.environ.pop("C5_DATA_DIR", None)  # the repository's data unless told
+                if self.data is not None:
+                    os.environ["C5_DATA_DIR"] = str(self.data)
                 try:
                     with tempfile.TemporaryDirectory(prefix="c5-exec-", dir=self.folder) as tmp:
                         os.replace(execute(self.jobs[name], Path(tmp)), target)  # atomic: never half a notebook
                 finally:
+                    os.environ.pop("C5_DATA_DIR", None)
                     if saved is not None:
                         os.environ["C5_DATA_DIR"] = saved
         return True
@@ -173,9 +191,10 @@ class Executed:
         self._make(name, wait=True)
         return self.folder / f"{name}.ipynb"
 
-    def all(self) -> Path:
-        """Every report's notebook executed; the folder (``python -m reporting --executed``)."""
-        waiting = [name for name in self.jobs if not self._make(name, wait=False)]  # others' work: skip
+    def all(self, names: Iterable[str] | None = None) -> Path:
+        """Every report's notebook (or those of ``names``) executed; the folder (``python -m reporting --executed``)."""
+        wanted = self.jobs if names is None else list(names)
+        waiting = [name for name in wanted if not self._make(name, wait=False)]  # others' work: skip
         for name in waiting:
             self._make(name, wait=True)
         return self.folder
@@ -185,6 +204,12 @@ class Executed:
 def executed() -> Executed:
     """The product notebooks, each executed once and shared by every test that needs it."""
     return Executed()
+
+
+@pytest.fixture(scope="session")
+def executed_fixtures() -> Executed:
+    """The fixture notebooks, each executed once on the fixture data (tests/fixtures/notebooks/data)."""
+    return Executed(FIXTURE_NOTEBOOKS, FIXTURE_NOTEBOOKS / "data", "fixtures")
 
 
 def _session_root(factory: pytest.TempPathFactory) -> Path:

@@ -95,13 +95,20 @@ PAYLOAD = (
 class Builds:
     """Each set of notebooks built once per session, whichever worker asks first (tests/conftest.py ``shared``).
 
-    The real notebooks are built from the session's executed copies (``--executed``: the builder's
-    own papermill runs, shared with the notebook tests); the fixtures and the hostile data are
+    The real notebooks and the fixtures are built from the session's executed copies (``--executed``:
+    the builder's own papermill runs, shared with the notebook and fault tests); the hostile data is
     executed by the build itself. ``hostile``: planted text in the data; ``label``: a separate build.
     """
 
-    def __init__(self, shared: Callable, executed: Executed, hostile: bool = False, label: str = "") -> None:
-        self.shared, self.executed, self.hostile, self.label, self.done = shared, executed, hostile, label, {}
+    def __init__(self, shared: Callable, executed: Executed, executed_fixtures: Executed, **options: object) -> None:
+        self.shared, self.executed, self.executed_fixtures, self.done = shared, executed, executed_fixtures, {}
+        self.hostile, self.label = bool(options.get("hostile")), str(options.get("label", ""))
+
+    def reused(self, kind: str) -> Path:
+        """The folder of a set's notebooks executed once for the session (``--executed``)."""
+        if kind == "notebooks":
+            return self.executed.all()
+        return self.executed_fixtures.all(job.name for job in jobs_of(kind))
 
     def __getitem__(self, kind: str) -> Path:
         if kind not in self.done:
@@ -125,7 +132,7 @@ class Builds:
             notebooks.mkdir()
             for name in names:
                 shutil.copy2(folder / name, notebooks / name)
-        reuse = self.executed.all() if kind == "notebooks" and not self.hostile else None
+        reuse = None if self.hostile else self.reused(kind)
         before = digest_tree(notebooks)
         result = build_reports(out, data, notebooks, executed=reuse)
         assert result.returncode == 0, f"report build failed:\n{result.stderr[-4000:]}"
@@ -162,9 +169,9 @@ def _inject(csv_path: Path, columns: list[str]) -> None:
 
 
 @pytest.fixture(scope="session")
-def builds(shared: Callable, executed: Executed) -> Builds:
+def builds(shared: Callable, executed: Executed, executed_fixtures: Executed) -> Builds:
     """Builds of every set of notebooks (the real ones, the fixtures)."""
-    return Builds(shared, executed)
+    return Builds(shared, executed, executed_fixtures)
 
 
 @pytest.fixture(scope="session")
@@ -174,9 +181,9 @@ def built(builds: Builds) -> Path:
 
 
 @pytest.fixture(scope="session")
-def hostile_built(shared: Callable, executed: Executed) -> Path:
+def hostile_built(shared: Callable, executed: Executed, executed_fixtures: Executed) -> Path:
     """The fixture set built from data with the payload in every free-text field."""
-    return Builds(shared, executed, hostile=True)[HOSTILE_SET]
+    return Builds(shared, executed, executed_fixtures, hostile=True)[HOSTILE_SET]
 
 
 @pytest.fixture(scope="module")
@@ -253,8 +260,10 @@ def test_every_report_the_index_and_the_briefing_are_built(built: Path) -> None:
     assert not list(built.glob(f"{STAGING_PREFIX}*")), "a staging folder was left behind"
 
 
-def test_rebuilding_gives_byte_identical_files(built: Path, shared: Callable, executed: Executed) -> None:
-    rebuilt = Builds(shared, executed, label="again")[MAIN]
+def test_rebuilding_gives_byte_identical_files(builds: Builds) -> None:
+    """Two builds of the fixture set from the same executed notebooks (a chart, a map, deal text, tables)."""
+    built = builds["fixtures"]
+    rebuilt = Builds(builds.shared, builds.executed, builds.executed_fixtures, label="again")["fixtures"]
     first = {p.name: p.read_bytes() for p in built.glob("*.html")}
     second = {p.name: p.read_bytes() for p in rebuilt.glob("*.html")}
     assert first.keys() == second.keys()
@@ -594,35 +603,59 @@ def previous(builds: Builds, tmp_path: Path) -> Path:
     return out
 
 
-def _fixture_build(out: Path, **kwargs: object) -> subprocess.Popen:
+def _fixture_build(out: Path, executed: Path, prefix: tuple[str, ...] = (), **kwargs: object) -> subprocess.Popen:
+    """The fixture set built into ``out`` from its executed copies (``prefix``: run the command line that way)."""
     folder, data, names = SETS["fixtures"]
     notebooks = out.parent / "notebooks"
     notebooks.mkdir(exist_ok=True)
     for name in names:
         shutil.copy2(folder / name, notebooks / name)
     env = {**os.environ, **BUILD_ENV, "C5_DATA_DIR": str(data)}
+    command = build_command(out, notebooks, executed)
+    command = [*prefix, *command[3:]] if prefix else command  # after "python -m reporting"
     return subprocess.Popen(
-        build_command(out, notebooks), cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        **kwargs,
-    )  # fmt: skip
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs
+    )
 
 
-def test_a_build_killed_while_writing_leaves_the_previous_reports(previous: Path) -> None:
+# The command line, with the build held still right after it wrote the first report into its staging
+# folder (a file appears next to the out folder): the test kills it there, mid-write, at no race.
+HELD_WHILE_WRITING = """
+import sys, time
+from pathlib import Path
+import reporting.output as output
+from reporting.__main__ import main
+
+write, held = output._write, Path(sys.argv[1])
+
+def write_then_hold(path, data):
+    write(path, data)
+    if path.suffix == ".html":
+        held.touch()
+        time.sleep(600)
+
+output._write = write_then_hold
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def test_a_build_killed_while_writing_leaves_the_previous_reports(previous: Path, builds: Builds) -> None:
     before = digest_tree(previous)
-    process = _fixture_build(previous)
+    held = previous.parent / "held"
+    process = _fixture_build(previous, builds.reused("fixtures"), (sys.executable, "-c", HELD_WHILE_WRITING, str(held)))
     deadline = time.monotonic() + 600
-    while process.poll() is None and time.monotonic() < deadline:
-        staging = [p for p in previous.glob(f"{STAGING_PREFIX}*") if p.is_dir() and any(p.iterdir())]
-        if staging:
-            process.send_signal(signal.SIGKILL)
-            break
-        time.sleep(0.001)
-    process.wait()
-    assert process.returncode == -signal.SIGKILL, "the build finished before it could be killed while writing"
+    while process.poll() is None and not held.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    _, stderr = process.communicate()
+    assert held.exists() and process.returncode == -signal.SIGKILL, f"the build never reached its write: {stderr}"
+    staging = [p for p in previous.glob(f"{STAGING_PREFIX}*") if p.is_dir() and any(p.glob("*.html"))]
+    assert staging, "the build was not killed while writing"
     after = {name: digest for name, digest in digest_tree(previous).items() if not name.startswith(STAGING_PREFIX)}
     assert after == before, "the previous reports changed"
-    again = _fixture_build(previous)
-    assert again.wait() == 0, again.stderr.read()
+    again = _fixture_build(previous, builds.reused("fixtures"))
+    _, stderr = again.communicate(timeout=600)
+    assert again.returncode == 0, stderr
     assert not list(previous.glob(f"{STAGING_PREFIX}*")), "the next build did not clear the killed build's staging"
     for own in ("01_my_notes.html", "99_archive_2024.html", "notes.txt"):
         assert digest_tree(previous)[own] == before[own]
@@ -633,10 +666,10 @@ def _limit_file_size(limit: int = 400_000) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
 
-def test_a_full_disk_leaves_the_previous_reports_and_says_so(previous: Path) -> None:
+def test_a_full_disk_leaves_the_previous_reports_and_says_so(previous: Path, builds: Builds) -> None:
     """Chromium needs bigger files than the limit allows, so the build fails before it writes."""
     before = digest_tree(previous)
-    process = _fixture_build(previous, preexec_fn=_limit_file_size)
+    process = _fixture_build(previous, builds.reused("fixtures"), preexec_fn=_limit_file_size)
     _, stderr = process.communicate(timeout=600)
     assert process.returncode == 1
     assert stderr.startswith("Report build failed: ") and len(stderr.splitlines()) <= 3, stderr
@@ -671,14 +704,15 @@ def test_a_disk_that_fills_while_writing_leaves_the_previous_reports(previous: P
     assert not list(previous.glob(f"{STAGING_PREFIX}*")), "the failed write left its staging folder"
 
 
-def test_a_build_deletes_only_reports_it_wrote_before(previous: Path) -> None:
+def test_a_build_deletes_only_reports_it_wrote_before(previous: Path, builds: Builds) -> None:
     manifest = json.loads((previous / MANIFEST).read_text())
     manifest["files"].append("07_removed_report.html")  # a report whose notebook was deleted since
     (previous / MANIFEST).write_text(json.dumps(manifest))
     (previous / "07_removed_report.html").write_text("old report")
     (previous / "08_someone_elses.html").write_text("not ours")
-    process = _fixture_build(previous)
-    assert process.wait() == 0, process.stderr.read()
+    process = _fixture_build(previous, builds.reused("fixtures"))
+    _, stderr = process.communicate(timeout=600)
+    assert process.returncode == 0, stderr
     assert not (previous / "07_removed_report.html").exists()
     for own in ("01_my_notes.html", "99_archive_2024.html", "notes.txt", "08_someone_elses.html"):
         assert (previous / own).exists(), f"the build deleted {own}"
