@@ -9,7 +9,9 @@
 - ``shared``: a folder made once per test session (report builds), whichever worker asks first.
 - ``jupyter_lab``: one JupyterLab server for every Lab test.
 - Work units for ``--dist loadgroup`` (``work_unit``): nbval cells of a notebook, the tests of one
-  report page, the Lab tests, and each other module stay together on one worker.
+  report page, the Lab tests, and each other module stay together on one worker. The longest
+  units start first (``unit_seconds``: measured in the last run, kept in pytest's cache, or a
+  first-run estimate), so the two workers finish together instead of one waiting on a long tail.
 - The ``heavy`` mark (notebook execution, report builds, browsers): ``make check`` leaves them out.
 """
 
@@ -65,11 +67,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the heavy tests (``make check`` deselects them)."""
+    """Mark the heavy tests (``make check`` deselects them); put the longest work units first."""
     for item in items:
         path = Path(str(item.fspath))
         if path.suffix == ".ipynb" or path.name in HEAVY_MODULES:
             item.add_marker(pytest.mark.heavy)
+    seconds = unit_seconds(config)
+    items.sort(key=lambda item: -seconds(work_unit(item.nodeid)))  # stable: each unit keeps its order
 
 
 # Report tests without a page parameter that read a page's shared visit.
@@ -109,13 +113,50 @@ def work_unit(nodeid: str) -> str:
     return f"page {'c5-realignment-briefing' if page == 'briefing' else page}"
 
 
+UNIT_SECONDS_KEY = "c5/work-unit-seconds"
+_measured: dict[str, float] = {}
+
+
+def first_run_seconds(unit: str) -> float:
+    """A work unit's rough length on the 2-core machine before any run was measured."""
+    if unit in ("jupyterlab", "page c5-realignment-briefing"):
+        return 200.0  # the Lab server and every notebook opened; the briefing waits for the real build
+    if unit == "hostile" or unit.startswith("page ") or unit.endswith(".ipynb"):
+        return 40.0  # a build and its visits, a page's visits, a notebook run cell by cell
+    if "::" in unit or Path(unit).name in HEAVY_MODULES:
+        return 30.0  # a report test with its own build; notebooks run on changed data
+    return 5.0
+
+
+def unit_seconds(config: pytest.Config) -> Callable[[str], float]:
+    """Each work unit's length: as measured in the last run (pytest's cache), else estimated."""
+    cache = getattr(config, "cache", None)
+    measured = cache.get(UNIT_SECONDS_KEY, {}) if cache else {}
+    return lambda unit: measured.get(unit, first_run_seconds(unit))
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Add up each work unit's time (with xdist, the controller sees every worker's reports)."""
+    _measured[work_unit(report.nodeid)] = _measured.get(work_unit(report.nodeid), 0.0) + report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Keep the units' measured times for the next run's order (the controller's or a lone run's)."""
+    cache = getattr(session.config, "cache", None)
+    if cache and _measured and not os.environ.get("PYTEST_XDIST_WORKER"):
+        cache.set(UNIT_SECONDS_KEY, {**cache.get(UNIT_SECONDS_KEY, {}), **_measured})
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
     """``--dist loadgroup`` with the work units above (pytest 9.2 ignores xdist_group marks:
-    pytest-xdist 3.8 renames ``item._nodeid``, which pytest no longer reads)."""
+    pytest-xdist 3.8 renames ``item._nodeid``, which pytest no longer reads), handed out in the
+    collection's order: longest first (xdist would otherwise reorder them by their number of tests)."""
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadScopeScheduling
+
+    config.option.loadscopereorder = False
 
     class WorkUnits(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:

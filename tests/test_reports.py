@@ -113,10 +113,12 @@ class Builds:
     def __getitem__(self, kind: str) -> Path:
         if kind not in self.done:
             label = "-".join(filter(None, (kind, "hostile" if self.hostile else "", self.label)))
-            self.done[kind] = self.shared(f"reports-{label}", lambda out: self._build(kind, label, out))
+            # Executed before the build's lock: a worker waiting for this build helps execute instead.
+            reuse = None if self.hostile else self.reused(kind)
+            self.done[kind] = self.shared(f"reports-{label}", lambda out: self._build(kind, label, out, reuse))
         return self.done[kind]
 
-    def _build(self, kind: str, label: str, out: Path) -> None:
+    def _build(self, kind: str, label: str, out: Path, reuse: Path | None) -> None:
         folder, data, names = SETS[kind]
         inputs = out.parent / f"inputs-{label}"
         if inputs.exists():  # left by a failed attempt of this session
@@ -132,7 +134,6 @@ class Builds:
             notebooks.mkdir()
             for name in names:
                 shutil.copy2(folder / name, notebooks / name)
-        reuse = None if self.hostile else self.reused(kind)
         before = digest_tree(notebooks)
         result = build_reports(out, data, notebooks, executed=reuse)
         assert result.returncode == 0, f"report build failed:\n{result.stderr[-4000:]}"
