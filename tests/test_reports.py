@@ -439,8 +439,12 @@ def test_the_records_toggle_switches_records_offline(built: Path, browser: objec
         assert {n.split(": ")[-1] for n in before["shown"]} == {"own records", "partner's records"}
         for label, kept in (("Partners' records", "partner's records"), ("The state's own records", "own records")):
             seen.page.locator(".updatemenu-button", has_text=label).first.click()
-            seen.page.wait_for_timeout(300)
-            shown = seen.page.evaluate(TOGGLE_STATE)["shown"]
+            deadline = time.monotonic() + 20  # plotly may redraw after the click returns: poll, however slow
+            while True:
+                shown = seen.page.evaluate(TOGGLE_STATE)["shown"]
+                if (shown and {n.split(": ")[-1] for n in shown} == {kept}) or time.monotonic() > deadline:
+                    break
+                seen.page.wait_for_timeout(100)
             assert shown and {n.split(": ")[-1] for n in shown} == {kept}, (label, shown)
         assert seen.blocked == [] and seen.errors == []
 
