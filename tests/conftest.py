@@ -76,7 +76,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=lambda item: -seconds(work_unit(item.nodeid)))  # stable: each unit keeps its order
 
 
-# Report tests without a page parameter that read a page's shared visit.
+# Report tests that read a page's shared visit of one kind (tests/test_reports.py ``desktop``...).
+VISIT_OF = {
+    "test_every_chart_draws_offline_when_shown": "desktop",
+    "test_readers_see_words_not_code": "desktop",
+    "test_every_chart_has_a_visible_title_and_one_csv_of_exactly_its_plotted_values": "desktop",
+    "test_no_serious_accessibility_violations": "desktop",
+    "test_chart_tools_are_reachable_by_keyboard": "desktop",
+    "test_the_fixture_map_draws_its_own_shapes_without_the_cdn": "desktop",
+    "test_on_a_phone_nothing_scrolls_sideways_and_every_chart_fits": "phone",
+    "test_a_chart_in_a_narrow_window_draws_at_the_narrow_width": "phone",
+    "test_printed_on_a4_and_letter_every_chart_and_title_fits_the_page": "print",
+    "test_printing_shows_images_that_fit_the_page": "print",
+    "test_without_javascript_every_chart_is_an_image_with_alt_text": "no scripts",
+    "test_the_deal_list_filters_as_you_type_and_sorts_by_value": "no scripts",
+}
+# The page of those without a page parameter.
 PAGE_OF = {
     "test_the_fixture_map_draws_its_own_shapes_without_the_cdn": "02_fixture_map",
     "test_a_chart_in_a_narrow_window_draws_at_the_narrow_width": "c5-realignment-briefing",
@@ -94,8 +109,9 @@ HOSTILE_TESTS = {
 
 def work_unit(nodeid: str) -> str:
     """Tests that must share one worker: a notebook's nbval cells (one kernel), the Lab tests (one
-    server), the tests of one report page (one visit per width) and each other module (its fixtures).
-    Other report tests go alone: the builds they read are shared between workers through files."""
+    server), the tests reading one visit of a report page (desktop, phone, print, no scripts) and
+    each other module (its fixtures). Other report tests go alone: the builds they read are shared
+    between workers through files, so a page's visits can run on both workers at once."""
     path, _, rest = nodeid.partition("::")
     module = Path(path).name
     if path.endswith(".ipynb") or (module != "test_reports.py" and module not in LAB_MODULES):
@@ -105,12 +121,10 @@ def work_unit(nodeid: str) -> str:
     test, _, param = rest.partition("[")
     if test in HOSTILE_TESTS:
         return "hostile"
-    if test in PAGE_OF:
-        return f"page {PAGE_OF[test]}"
-    if not param:
+    if test not in VISIT_OF:
         return nodeid
-    page = param.removesuffix("]").rsplit("/", 1)[-1].removesuffix("-A4").removesuffix("-Letter")
-    return f"page {'c5-realignment-briefing' if page == 'briefing' else page}"
+    page = PAGE_OF.get(test) or param.removesuffix("]").rsplit("/", 1)[-1].removesuffix("-A4").removesuffix("-Letter")
+    return f"page {'c5-realignment-briefing' if page == 'briefing' else page} {VISIT_OF[test]}"
 
 
 UNIT_SECONDS_KEY = "c5/work-unit-seconds"
@@ -119,12 +133,12 @@ _measured: dict[str, float] = {}
 
 def first_run_seconds(unit: str) -> float:
     """A work unit's rough length on the 2-core machine before any run was measured."""
-    if unit in ("jupyterlab", "page c5-realignment-briefing"):
-        return 200.0  # the Lab server and every notebook opened; the briefing waits for the real build
-    if unit == "hostile" or unit.startswith("page ") or unit.endswith(".ipynb"):
-        return 40.0  # a build and its visits, a page's visits, a notebook run cell by cell
-    if "::" in unit or Path(unit).name in HEAVY_MODULES:
-        return 30.0  # a report test with its own build; notebooks run on changed data
+    if unit in ("jupyterlab", "page c5-realignment-briefing desktop"):
+        return 200.0  # the Lab server and every notebook opened; the real build, then axe on the briefing
+    if unit == "hostile" or unit.startswith("page c5-realignment-briefing") or unit.endswith(".ipynb"):
+        return 40.0  # a build and its visits, the briefing's other visits, a notebook run cell by cell
+    if unit.startswith("page ") or "::" in unit or Path(unit).name in HEAVY_MODULES:
+        return 30.0  # a page's visit, a report test with its own build, notebooks run on changed data
     return 5.0
 
 
