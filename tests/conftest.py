@@ -5,10 +5,13 @@
   the notebooks, helpers, data, the builder's execution code and the pinned environment. A file
   lock per notebook keeps two workers from executing the same one; a later run with the same
   inputs reuses the copies (strict nbval still executes every notebook on every run).
+  ``executed_fixtures``: the same for the fixture notebooks on the fixture data.
 - ``shared``: a folder made once per test session (report builds), whichever worker asks first.
 - ``jupyter_lab``: one JupyterLab server for every Lab test.
 - Work units for ``--dist loadgroup`` (``work_unit``): nbval cells of a notebook, the tests of one
-  report page, the Lab tests, and each other module stay together on one worker.
+  report page, the Lab tests, and each other module stay together on one worker. The longest
+  units start first (``unit_seconds``: measured in the last run, kept in pytest's cache, or a
+  first-run estimate), so the two workers finish together instead of one waiting on a long tail.
 - The ``heavy`` mark (notebook execution, report builds, browsers): ``make check`` leaves them out.
 """
 
@@ -26,7 +29,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -35,7 +38,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "build" / "test-cache"
 # What an executed notebook depends on: change any of these and the cache is not reused.
-INPUTS = ("notebooks", "helpers", "data", "reporting/plan.py", "reporting/project.py", "requirements.lock")
+INPUTS = (
+    "notebooks",
+    "tests/fixtures/notebooks",
+    "helpers",
+    "data",
+    "reporting/plan.py",
+    "reporting/project.py",
+    "requirements.lock",
+)
+FIXTURE_NOTEBOOKS = ROOT / "tests" / "fixtures" / "notebooks"
 HEAVY_MODULES = {
     "test_reports.py",
     "test_jupyterlab.py",
@@ -55,28 +67,51 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the heavy tests (``make check`` deselects them)."""
+    """Mark the heavy tests (``make check`` deselects them); put the longest work units first."""
     for item in items:
         path = Path(str(item.fspath))
         if path.suffix == ".ipynb" or path.name in HEAVY_MODULES:
             item.add_marker(pytest.mark.heavy)
+    seconds = unit_seconds(config)
+    items.sort(key=lambda item: -seconds(work_unit(item.nodeid)))  # stable: each unit keeps its order
 
 
-# Report tests without a page parameter that read a page's shared visit.
+# Report tests that read a page's shared visit of one kind (tests/test_reports.py ``desktop``...).
+VISIT_OF = {
+    "test_every_chart_draws_offline_when_shown": "desktop",
+    "test_readers_see_words_not_code": "desktop",
+    "test_every_chart_has_a_visible_title_and_one_csv_of_exactly_its_plotted_values": "desktop",
+    "test_no_serious_accessibility_violations": "desktop",
+    "test_chart_tools_are_reachable_by_keyboard": "desktop",
+    "test_the_fixture_map_draws_its_own_shapes_without_the_cdn": "desktop",
+    "test_on_a_phone_nothing_scrolls_sideways_and_every_chart_fits": "phone",
+    "test_a_chart_in_a_narrow_window_draws_at_the_narrow_width": "phone",
+    "test_printed_on_a4_and_letter_every_chart_and_title_fits_the_page": "print",
+    "test_printing_shows_images_that_fit_the_page": "print",
+    "test_without_javascript_every_chart_is_an_image_with_alt_text": "no scripts",
+    "test_the_deal_list_filters_as_you_type_and_sorts_by_value": "no scripts",
+}
+# The page of those without a page parameter.
 PAGE_OF = {
     "test_the_fixture_map_draws_its_own_shapes_without_the_cdn": "02_fixture_map",
     "test_a_chart_in_a_narrow_window_draws_at_the_narrow_width": "c5-realignment-briefing",
     "test_chart_tools_are_reachable_by_keyboard": "01_deal_tracker",
-    "test_markup_in_a_trace_name_or_label_is_text_in_the_csv": "01_deal_tracker",
     "test_the_deal_list_filters_as_you_type_and_sorts_by_value": "01_deal_tracker",
-    "test_planted_markup_is_shown_as_text": "index",
+}
+# Report tests that read the hostile-data build's visits: one work unit.
+HOSTILE_TESTS = {
+    "test_planted_markup_in_data_never_becomes_a_link_style_or_script",
+    "test_planted_markup_reaches_a_chart_title_a_legend_a_hover_and_a_table",
+    "test_planted_markup_is_shown_as_text",
+    "test_markup_in_a_trace_name_or_label_is_text_in_the_csv",
 }
 
 
 def work_unit(nodeid: str) -> str:
     """Tests that must share one worker: a notebook's nbval cells (one kernel), the Lab tests (one
-    server), the tests of one report page (one visit per width) and each other module (its fixtures).
-    Other report tests go alone: the builds they read are shared between workers through files."""
+    server), the tests reading one visit of a report page (desktop, phone, print, no scripts) and
+    each other module (its fixtures). Other report tests go alone: the builds they read are shared
+    between workers through files, so a page's visits can run on both workers at once."""
     path, _, rest = nodeid.partition("::")
     module = Path(path).name
     if path.endswith(".ipynb") or (module != "test_reports.py" and module not in LAB_MODULES):
@@ -84,21 +119,58 @@ def work_unit(nodeid: str) -> str:
     if module in LAB_MODULES:
         return "jupyterlab"
     test, _, param = rest.partition("[")
-    if test in PAGE_OF:
-        return f"page {PAGE_OF[test]}"
-    if not param:
+    if test in HOSTILE_TESTS:
+        return "hostile"
+    if test not in VISIT_OF:
         return nodeid
-    page = param.removesuffix("]").rsplit("/", 1)[-1].removesuffix("-A4").removesuffix("-Letter")
-    return f"page {'c5-realignment-briefing' if page == 'briefing' else page}"
+    page = PAGE_OF.get(test) or param.removesuffix("]").rsplit("/", 1)[-1].removesuffix("-A4").removesuffix("-Letter")
+    return f"page {'c5-realignment-briefing' if page == 'briefing' else page} {VISIT_OF[test]}"
+
+
+UNIT_SECONDS_KEY = "c5/work-unit-seconds"
+_measured: dict[str, float] = {}
+
+
+def first_run_seconds(unit: str) -> float:
+    """A work unit's rough length on the 2-core machine before any run was measured."""
+    if unit in ("jupyterlab", "page c5-realignment-briefing desktop"):
+        return 200.0  # the Lab server and every notebook opened; the real build, then axe on the briefing
+    if unit == "hostile" or unit.startswith("page c5-realignment-briefing") or unit.endswith(".ipynb"):
+        return 40.0  # a build and its visits, the briefing's other visits, a notebook run cell by cell
+    if unit.startswith("page ") or "::" in unit or Path(unit).name in HEAVY_MODULES:
+        return 30.0  # a page's visit, a report test with its own build, notebooks run on changed data
+    return 5.0
+
+
+def unit_seconds(config: pytest.Config) -> Callable[[str], float]:
+    """Each work unit's length: as measured in the last run (pytest's cache), else estimated."""
+    cache = getattr(config, "cache", None)
+    measured = cache.get(UNIT_SECONDS_KEY, {}) if cache else {}
+    return lambda unit: measured.get(unit, first_run_seconds(unit))
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Add up each work unit's time (with xdist, the controller sees every worker's reports)."""
+    _measured[work_unit(report.nodeid)] = _measured.get(work_unit(report.nodeid), 0.0) + report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Keep the units' measured times for the next run's order (the controller's or a lone run's)."""
+    cache = getattr(session.config, "cache", None)
+    if cache and _measured and not os.environ.get("PYTEST_XDIST_WORKER"):
+        cache.set(UNIT_SECONDS_KEY, {**cache.get(UNIT_SECONDS_KEY, {}), **_measured})
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
     """``--dist loadgroup`` with the work units above (pytest 9.2 ignores xdist_group marks:
-    pytest-xdist 3.8 renames ``item._nodeid``, which pytest no longer reads)."""
+    pytest-xdist 3.8 renames ``item._nodeid``, which pytest no longer reads), handed out in the
+    collection's order: longest first (xdist would otherwise reorder them by their number of tests)."""
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadScopeScheduling
+
+    config.option.loadscopereorder = False
 
     class WorkUnits(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
@@ -136,13 +208,18 @@ def locked(lock: Path, wait: bool = True) -> Iterator[bool]:
 
 
 class Executed:
-    """Product notebooks executed once (per input hash), by whichever worker gets there first."""
+    """Notebooks executed once (per input hash), by whichever worker gets there first.
 
-    def __init__(self) -> None:
+    The product notebooks on the repository's data, or (``data`` given) another folder of notebooks
+    on that data folder.
+    """
+
+    def __init__(self, notebooks: Path = ROOT / "notebooks", data: Path | None = None, label: str = "") -> None:
         from reporting.plan import plan
 
-        self.folder = CACHE / _fingerprint() / "executed"
-        self.jobs = {job.name: job for job in plan(ROOT / "notebooks")}
+        self.folder = CACHE / _fingerprint() / "-".join(filter(None, ("executed", label)))
+        self.data = data
+        self.jobs = {job.name: job for job in plan(notebooks)}
 
     def _make(self, name: str, wait: bool) -> bool:
         from reporting.plan import execute
@@ -152,11 +229,14 @@ class Executed:
             if not mine:
                 return False
             if not target.exists():
-                saved = os.environ.pop("C5_DATA_DIR", None)  # always the repository's data
+                saved = os.environ.pop("C5_DATA_DIR", None)  # the repository's data unless told
+                if self.data is not None:
+                    os.environ["C5_DATA_DIR"] = str(self.data)
                 try:
                     with tempfile.TemporaryDirectory(prefix="c5-exec-", dir=self.folder) as tmp:
                         os.replace(execute(self.jobs[name], Path(tmp)), target)  # atomic: never half a notebook
                 finally:
+                    os.environ.pop("C5_DATA_DIR", None)
                     if saved is not None:
                         os.environ["C5_DATA_DIR"] = saved
         return True
@@ -166,9 +246,10 @@ class Executed:
         self._make(name, wait=True)
         return self.folder / f"{name}.ipynb"
 
-    def all(self) -> Path:
-        """Every report's notebook executed; the folder (``python -m reporting --executed``)."""
-        waiting = [name for name in self.jobs if not self._make(name, wait=False)]  # others' work: skip
+    def all(self, names: Iterable[str] | None = None) -> Path:
+        """Every report's notebook (or those of ``names``) executed; the folder (``python -m reporting --executed``)."""
+        wanted = self.jobs if names is None else list(names)
+        waiting = [name for name in wanted if not self._make(name, wait=False)]  # others' work: skip
         for name in waiting:
             self._make(name, wait=True)
         return self.folder
@@ -178,6 +259,12 @@ class Executed:
 def executed() -> Executed:
     """The product notebooks, each executed once and shared by every test that needs it."""
     return Executed()
+
+
+@pytest.fixture(scope="session")
+def executed_fixtures() -> Executed:
+    """The fixture notebooks, each executed once on the fixture data (tests/fixtures/notebooks/data)."""
+    return Executed(FIXTURE_NOTEBOOKS, FIXTURE_NOTEBOOKS / "data", "fixtures")
 
 
 def _session_root(factory: pytest.TempPathFactory) -> Path:

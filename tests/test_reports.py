@@ -2,7 +2,9 @@
 
 The reports are built from the real notebooks when ``notebooks/`` holds any (every report is
 tested), and always from the fixture notebooks in tests/fixtures/notebooks (a line chart, a map
-from custom GeoJSON, a table, Key findings, and a country-profile template run per state).
+from custom GeoJSON, charts and tables labelled from the deal data, Key findings, and a
+country-profile template run per state). The hostile-text and fault builds use the fixtures: small
+notebooks, the same builder and helpers.
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ FIXTURE_NAMES = sorted(
 SETS = {"fixtures": (FIXTURES, FIXTURES / "data", FIXTURE_NAMES)}
 if REAL_JOBS:
     SETS = {"notebooks": (ROOT / "notebooks", ROOT / "data", sorted({j.notebook.name for j in REAL_JOBS})), **SETS}
-MAIN = next(iter(SETS))  # the set used for the determinism, accessibility and hostile-data builds
+MAIN = next(iter(SETS))  # the set used for the determinism and accessibility builds
 
 
 def jobs_of(kind: str) -> list[Job]:
@@ -79,6 +81,11 @@ REPORTS = [job.name for job in jobs_of(MAIN)]
 ALL_REPORTS = [pytest.param(kind, job.name, id=f"{kind}/{job.name}") for kind in SETS for job in jobs_of(kind)]
 MAIN_PAGES = [*REPORTS, "index", BRIEFING_NAME.removesuffix(".html")]
 CHART_PAGES = [*REPORTS, BRIEFING_NAME.removesuffix(".html")]
+# The hostile-data build: the fixtures (03_fixture_deals carries deal text into a chart title, bar
+# labels, a legend, hover text and tables through the product's helpers).
+HOSTILE_SET = "fixtures"
+HOSTILE_PAGES = [*(job.name for job in jobs_of(HOSTILE_SET)), "index", BRIEFING_NAME.removesuffix(".html")]
+DEAL_TEXT_REPORT = "03_fixture_deals"
 # Markup, a script link, styling, a script-running image and maths, planted in free-text fields.
 EVIL_SITE = "evil.example"
 PAYLOAD = (
@@ -90,21 +97,30 @@ PAYLOAD = (
 class Builds:
     """Each set of notebooks built once per session, whichever worker asks first (tests/conftest.py ``shared``).
 
-    The real notebooks are built from the session's executed copies (``--executed``: the builder's
-    own papermill runs, shared with the notebook tests); the fixtures and the hostile data are
+    The real notebooks and the fixtures are built from the session's executed copies (``--executed``:
+    the builder's own papermill runs, shared with the notebook and fault tests); the hostile data is
     executed by the build itself. ``hostile``: planted text in the data; ``label``: a separate build.
     """
 
-    def __init__(self, shared: Callable, executed: Executed, hostile: bool = False, label: str = "") -> None:
-        self.shared, self.executed, self.hostile, self.label, self.done = shared, executed, hostile, label, {}
+    def __init__(self, shared: Callable, executed: Executed, executed_fixtures: Executed, **options: object) -> None:
+        self.shared, self.executed, self.executed_fixtures, self.done = shared, executed, executed_fixtures, {}
+        self.hostile, self.label = bool(options.get("hostile")), str(options.get("label", ""))
+
+    def reused(self, kind: str) -> Path:
+        """The folder of a set's notebooks executed once for the session (``--executed``)."""
+        if kind == "notebooks":
+            return self.executed.all()
+        return self.executed_fixtures.all(job.name for job in jobs_of(kind))
 
     def __getitem__(self, kind: str) -> Path:
         if kind not in self.done:
             label = "-".join(filter(None, (kind, "hostile" if self.hostile else "", self.label)))
-            self.done[kind] = self.shared(f"reports-{label}", lambda out: self._build(kind, label, out))
+            # Executed before the build's lock: a worker waiting for this build helps execute instead.
+            reuse = None if self.hostile else self.reused(kind)
+            self.done[kind] = self.shared(f"reports-{label}", lambda out: self._build(kind, label, out, reuse))
         return self.done[kind]
 
-    def _build(self, kind: str, label: str, out: Path) -> None:
+    def _build(self, kind: str, label: str, out: Path, reuse: Path | None) -> None:
         folder, data, names = SETS[kind]
         inputs = out.parent / f"inputs-{label}"
         if inputs.exists():  # left by a failed attempt of this session
@@ -120,7 +136,6 @@ class Builds:
             notebooks.mkdir()
             for name in names:
                 shutil.copy2(folder / name, notebooks / name)
-        reuse = self.executed.all() if kind == "notebooks" and not self.hostile else None
         before = digest_tree(notebooks)
         result = build_reports(out, data, notebooks, executed=reuse)
         assert result.returncode == 0, f"report build failed:\n{result.stderr[-4000:]}"
@@ -157,9 +172,9 @@ def _inject(csv_path: Path, columns: list[str]) -> None:
 
 
 @pytest.fixture(scope="session")
-def builds(shared: Callable, executed: Executed) -> Builds:
+def builds(shared: Callable, executed: Executed, executed_fixtures: Executed) -> Builds:
     """Builds of every set of notebooks (the real ones, the fixtures)."""
-    return Builds(shared, executed)
+    return Builds(shared, executed, executed_fixtures)
 
 
 @pytest.fixture(scope="session")
@@ -169,9 +184,9 @@ def built(builds: Builds) -> Path:
 
 
 @pytest.fixture(scope="session")
-def hostile_built(shared: Callable, executed: Executed) -> Path:
-    """The main set built from data with the payload in every free-text field."""
-    return Builds(shared, executed, hostile=True)[MAIN]
+def hostile_built(shared: Callable, executed: Executed, executed_fixtures: Executed) -> Path:
+    """The fixture set built from data with the payload in every free-text field."""
+    return Builds(shared, executed, executed_fixtures, hostile=True)[HOSTILE_SET]
 
 
 @pytest.fixture(scope="module")
@@ -248,8 +263,10 @@ def test_every_report_the_index_and_the_briefing_are_built(built: Path) -> None:
     assert not list(built.glob(f"{STAGING_PREFIX}*")), "a staging folder was left behind"
 
 
-def test_rebuilding_gives_byte_identical_files(built: Path, shared: Callable, executed: Executed) -> None:
-    rebuilt = Builds(shared, executed, label="again")[MAIN]
+def test_rebuilding_gives_byte_identical_files(builds: Builds) -> None:
+    """Two builds of the fixture set from the same executed notebooks (a chart, a map, deal text, tables)."""
+    built = builds["fixtures"]
+    rebuilt = Builds(builds.shared, builds.executed, builds.executed_fixtures, label="again")["fixtures"]
     first = {p.name: p.read_bytes() for p in built.glob("*.html")}
     second = {p.name: p.read_bytes() for p in rebuilt.glob("*.html")}
     assert first.keys() == second.keys()
@@ -423,8 +440,12 @@ def test_the_records_toggle_switches_records_offline(built: Path, browser: objec
         assert {n.split(": ")[-1] for n in before["shown"]} == {"own records", "partner's records"}
         for label, kept in (("Partners' records", "partner's records"), ("Own records", "own records")):
             seen.page.locator(".updatemenu-button", has_text=label).first.click()
-            seen.page.wait_for_timeout(300)
-            shown = seen.page.evaluate(TOGGLE_STATE)["shown"]
+            deadline = time.monotonic() + 20  # plotly may redraw after the click returns: poll, however slow
+            while True:
+                shown = seen.page.evaluate(TOGGLE_STATE)["shown"]
+                if (shown and {n.split(": ")[-1] for n in shown} == {kept}) or time.monotonic() > deadline:
+                    break
+                seen.page.wait_for_timeout(100)
             assert shown and {n.split(": ")[-1] for n in shown} == {kept}, (label, shown)
         assert seen.blocked == [] and seen.errors == []
 
@@ -508,6 +529,10 @@ ACTIVE_CONTENT = """() => {
         planted_images: document.querySelectorAll('img[src="x"], image[href="x"]').length,
         text: document.body.innerText,
         alts: [...document.querySelectorAll('img')].map(i => i.alt),
+        legends: [...document.querySelectorAll('.legendtext')].map(t => t.textContent),
+        cells: [...document.querySelectorAll('td')].map(c => c.innerText),
+        hovers: [...document.querySelectorAll('.c5-figure')].flatMap(d => (d.data || [])
+            .flatMap(t => [t.text, t.hovertext, t.customdata].flat(2)).filter(v => typeof v === 'string')),
     };
 }"""
 
@@ -533,11 +558,11 @@ def hostile(browser: object, path: Path) -> dict:
     return once(("hostile", str(path)), collect)
 
 
-@pytest.mark.parametrize("name", MAIN_PAGES)
+@pytest.mark.parametrize("name", HOSTILE_PAGES)
 def test_planted_markup_in_data_never_becomes_a_link_style_or_script(
     hostile_built: Path, browser: object, name: str
 ) -> None:
-    allowed = {url for url in _source_urls(SETS[MAIN][1]) if url.startswith(("http://", "https://"))}
+    allowed = {url for url in _source_urls(SETS[HOSTILE_SET][1]) if url.startswith(("http://", "https://"))}
     found = hostile(browser, hostile_built / f"{name}.html")
     assert found["dialogs"] == [], "a script from the data ran"
     assert [h for h in found["links"] if h.strip().lower().startswith("javascript:")] == []
@@ -548,6 +573,21 @@ def test_planted_markup_in_data_never_becomes_a_link_style_or_script(
     assert found["planted_images"] == 0 and found["handlers"] == 0, "an element from the data was created"
     assert all("<" not in alt or "onerror" in alt for alt in found["alts"])  # markup in alt is inert text
     assert found["blocked"] == [] and found["errors"] == []
+
+
+def test_planted_markup_reaches_a_chart_title_a_legend_a_hover_and_a_table(
+    hostile_built: Path, browser: object
+) -> None:
+    """The hostile build proves something only if the planted text reaches every kind of place."""
+    found = hostile(browser, hostile_built / f"{DEAL_TEXT_REPORT}.html")
+    planted = "<img src=x onerror=alert(1)>"
+    places = {
+        "chart title": [c["title"] for c in found["downloads"]],
+        "legend": found["legends"],
+        "hover": [_plain(h) for h in found["hovers"]],
+        "table cell": found["cells"],
+    }
+    assert [place for place, texts in places.items() if not any(planted in t for t in texts)] == []
 
 
 def test_planted_markup_is_shown_as_text(hostile_built: Path, browser: object) -> None:
@@ -569,35 +609,59 @@ def previous(builds: Builds, tmp_path: Path) -> Path:
     return out
 
 
-def _fixture_build(out: Path, **kwargs: object) -> subprocess.Popen:
+def _fixture_build(out: Path, executed: Path, prefix: tuple[str, ...] = (), **kwargs: object) -> subprocess.Popen:
+    """The fixture set built into ``out`` from its executed copies (``prefix``: run the command line that way)."""
     folder, data, names = SETS["fixtures"]
     notebooks = out.parent / "notebooks"
     notebooks.mkdir(exist_ok=True)
     for name in names:
         shutil.copy2(folder / name, notebooks / name)
     env = {**os.environ, **BUILD_ENV, "C5_DATA_DIR": str(data)}
+    command = build_command(out, notebooks, executed)
+    command = [*prefix, *command[3:]] if prefix else command  # after "python -m reporting"
     return subprocess.Popen(
-        build_command(out, notebooks), cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        **kwargs,
-    )  # fmt: skip
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs
+    )
 
 
-def test_a_build_killed_while_writing_leaves_the_previous_reports(previous: Path) -> None:
+# The command line, with the build held still right after it wrote the first report into its staging
+# folder (a file appears next to the out folder): the test kills it there, mid-write, at no race.
+HELD_WHILE_WRITING = """
+import sys, time
+from pathlib import Path
+import reporting.output as output
+from reporting.__main__ import main
+
+write, held = output._write, Path(sys.argv[1])
+
+def write_then_hold(path, data):
+    write(path, data)
+    if path.suffix == ".html":
+        held.touch()
+        time.sleep(600)
+
+output._write = write_then_hold
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def test_a_build_killed_while_writing_leaves_the_previous_reports(previous: Path, builds: Builds) -> None:
     before = digest_tree(previous)
-    process = _fixture_build(previous)
+    held = previous.parent / "held"
+    process = _fixture_build(previous, builds.reused("fixtures"), (sys.executable, "-c", HELD_WHILE_WRITING, str(held)))
     deadline = time.monotonic() + 600
-    while process.poll() is None and time.monotonic() < deadline:
-        staging = [p for p in previous.glob(f"{STAGING_PREFIX}*") if p.is_dir() and any(p.iterdir())]
-        if staging:
-            process.send_signal(signal.SIGKILL)
-            break
-        time.sleep(0.001)
-    process.wait()
-    assert process.returncode == -signal.SIGKILL, "the build finished before it could be killed while writing"
+    while process.poll() is None and not held.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    _, stderr = process.communicate()
+    assert held.exists() and process.returncode == -signal.SIGKILL, f"the build never reached its write: {stderr}"
+    staging = [p for p in previous.glob(f"{STAGING_PREFIX}*") if p.is_dir() and any(p.glob("*.html"))]
+    assert staging, "the build was not killed while writing"
     after = {name: digest for name, digest in digest_tree(previous).items() if not name.startswith(STAGING_PREFIX)}
     assert after == before, "the previous reports changed"
-    again = _fixture_build(previous)
-    assert again.wait() == 0, again.stderr.read()
+    again = _fixture_build(previous, builds.reused("fixtures"))
+    _, stderr = again.communicate(timeout=600)
+    assert again.returncode == 0, stderr
     assert not list(previous.glob(f"{STAGING_PREFIX}*")), "the next build did not clear the killed build's staging"
     for own in ("01_my_notes.html", "99_archive_2024.html", "notes.txt"):
         assert digest_tree(previous)[own] == before[own]
@@ -608,10 +672,10 @@ def _limit_file_size(limit: int = 400_000) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
 
-def test_a_full_disk_leaves_the_previous_reports_and_says_so(previous: Path) -> None:
+def test_a_full_disk_leaves_the_previous_reports_and_says_so(previous: Path, builds: Builds) -> None:
     """Chromium needs bigger files than the limit allows, so the build fails before it writes."""
     before = digest_tree(previous)
-    process = _fixture_build(previous, preexec_fn=_limit_file_size)
+    process = _fixture_build(previous, builds.reused("fixtures"), preexec_fn=_limit_file_size)
     _, stderr = process.communicate(timeout=600)
     assert process.returncode == 1
     assert stderr.startswith("Report build failed: ") and len(stderr.splitlines()) <= 3, stderr
@@ -646,14 +710,15 @@ def test_a_disk_that_fills_while_writing_leaves_the_previous_reports(previous: P
     assert not list(previous.glob(f"{STAGING_PREFIX}*")), "the failed write left its staging folder"
 
 
-def test_a_build_deletes_only_reports_it_wrote_before(previous: Path) -> None:
+def test_a_build_deletes_only_reports_it_wrote_before(previous: Path, builds: Builds) -> None:
     manifest = json.loads((previous / MANIFEST).read_text())
     manifest["files"].append("07_removed_report.html")  # a report whose notebook was deleted since
     (previous / MANIFEST).write_text(json.dumps(manifest))
     (previous / "07_removed_report.html").write_text("old report")
     (previous / "08_someone_elses.html").write_text("not ours")
-    process = _fixture_build(previous)
-    assert process.wait() == 0, process.stderr.read()
+    process = _fixture_build(previous, builds.reused("fixtures"))
+    _, stderr = process.communicate(timeout=600)
+    assert process.returncode == 0, stderr
     assert not (previous / "07_removed_report.html").exists()
     for own in ("01_my_notes.html", "99_archive_2024.html", "notes.txt", "08_someone_elses.html"):
         assert (previous / own).exists(), f"the build deleted {own}"
@@ -788,7 +853,7 @@ def test_every_chart_has_a_visible_title_and_one_csv_of_exactly_its_plotted_valu
 
 
 def test_markup_in_a_trace_name_or_label_is_text_in_the_csv(hostile_built: Path, browser: object) -> None:
-    charts = hostile(browser, hostile_built / f"{REPORTS[0]}.html")["downloads"]
+    charts = hostile(browser, hostile_built / f"{DEAL_TEXT_REPORT}.html")["downloads"]
     tables = [_decoded_csv(c["links"][0]["href"])[1] for c in charts]
     cells = [value for rows in tables for row in rows for value in row.values()]
     assert any("<img src=x onerror=alert(1)>" in value for value in cells), "the planted text should be in a CSV"
