@@ -335,13 +335,13 @@ def all_claims(pages: dict[str, str]) -> tuple[list[Claim], list[str]]:
 
 
 @pytest.fixture(scope="module")
-def built_reports(shared: object, executed: object) -> Path:
+def built_reports(shared: object, executed: object, executed_fixtures: object) -> Path:
     """The real reports, built once per session (the build tests/test_reports.py shares)."""
     from tests.test_reports import MAIN, Builds
 
     if MAIN != "notebooks":
         pytest.fail("no product notebooks to build: this test reads the real reports")
-    return Builds(shared, executed)[MAIN]
+    return Builds(shared, executed, executed_fixtures)[MAIN]
 
 
 @pytest.fixture(scope="module")
