@@ -20,6 +20,8 @@ PLOTLY_TAGS = frozenset({"b", "i", "em", "sup", "sub", "span", "a", "s", "u", "b
 # layout.title.text; a figure that carries plotly's own layout.title.subtitle is read without it.
 _TITLE_AND_SUBTITLE = re.compile(r"^\s*<b>(.*?)</b>\s*<br\s*/?>\s*<span[^<>]*>(.*)</span>\s*$", re.S | re.I)
 NOTE_NAMES = ("source", "note")
+HINT_NAME = "hint"  # an annotation telling what only an interactive chart does ("double-click ...")
+HINT_META = "c5Hint"  # where without_text keeps its text: layout.meta, read by templates/loader.js
 TOP_MARGIN = 40  # room for panel titles and marks drawn just above the plot
 BUTTONS_MARGIN = 50  # and for buttons drawn above it
 AXIS_MARGIN = 60  # under the plot without a source line: tick labels and an axis title
@@ -170,21 +172,31 @@ def bottom_needed(layout: dict, plot_height: int) -> int:
     return max(AXIS_MARGIN, below)
 
 
+def _is_hint(annotation: dict) -> bool:
+    return str(annotation.get("name", "")).lower() == HINT_NAME
+
+
 def without_text(figure: dict) -> dict:
     """A copy of the figure without title, subtitle and notes, its margins and height cut to match.
 
-    The plot area keeps its size: the height shrinks by what the margins lose. The bottom margin
-    keeps only what the axis and the legend need (:func:`bottom_needed`), so no band that held the
-    source line stays empty under the legend.
+    A hint (an annotation named ``hint``: what only the interactive chart does) leaves the drawing
+    too; its text goes to ``layout.meta`` so the page shows it only where the chart is live (never
+    in its picture or on paper). The plot area keeps its size: the height shrinks by what the
+    margins lose. The bottom margin keeps only what the axis and the legend need
+    (:func:`bottom_needed`), so no band that held the source line stays empty under the legend.
     """
     stripped = copy.deepcopy(figure)
     layout = stripped.setdefault("layout", {})
     had_text = bool(layout.pop("title", None))
     annotations = layout.get("annotations", [])
-    kept = [a for a in annotations if not _is_note(a)]
+    kept = [a for a in annotations if not (_is_note(a) or _is_hint(a))]
     had_notes = len(kept) < len(annotations)
     if "annotations" in layout:
         layout["annotations"] = kept
+    hints = [plain(a.get("text", "")) for a in annotations if _is_hint(a)]
+    if any(hints):
+        meta = layout.get("meta")
+        layout["meta"] = {**(meta if isinstance(meta, dict) else {}), HINT_META: " ".join(h for h in hints if h)}
     margin = dict(layout.get("margin", {}))
     plot_height = int(layout.get("height") or 0) - int(margin.get("t", 0)) - int(margin.get("b", 0))
     cut = 0

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from reporting.chart_data import values
+from reporting.chart_text import chart_text, without_text
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[1-6]_*.ipynb"))
@@ -364,3 +365,28 @@ def test_share_maps_show_a_year_most_states_have() -> None:
         first = [t for t in figure["data"] if t.get("type") == "choropleth" and t.get("geo", "geo") == "geo"]
         gaps = [t for t in first if (t.get("name") or "").startswith("no data")]
         assert sum(len(t["locations"]) for t in gaps) <= 1, name
+
+
+SCRIPT_ONLY = re.compile(r"double-click|autoscale|hover|drag|click the", re.I)
+
+
+@pytest.mark.parametrize(("name", "figure"), FIGURES, ids=[n for n, _ in FIGURES])
+def test_pictures_and_paper_carry_no_instruction_that_needs_scripts(name: str, figure: dict) -> None:
+    """What is drawn in a report's picture (the figure without its text) and its title, subtitle and
+    notes (printed) never tell the reader to double-click or autoscale; such a hint rides in
+    layout.meta, which the page shows only on the live chart."""
+    text = chart_text(figure)
+    printed = [text.title, text.subtitle, *text.notes]
+    drawn = without_text(figure)["layout"]
+    printed += [str(a.get("text", "")) for a in drawn.get("annotations", [])]
+    assert not [t for t in printed if SCRIPT_ONLY.search(t)], name
+    hints = [a["text"] for a in figure["layout"].get("annotations", []) if a.get("name") == "hint"]
+    assert drawn.get("meta", {}).get("c5Hint", "") == " ".join(hints), name
+
+
+def test_the_first_share_grid_tells_live_readers_how_to_see_the_early_years() -> None:
+    """03's first share grid hides the years before 1995 (see above): its subtitle says so on paper
+    too, and the live chart adds how to see them."""
+    name, figure = next((n, f) for n, f in year_charts() if n.startswith("03"))
+    assert "years before 1995 not shown" in chart_text(figure).subtitle, name
+    assert "double-click" in without_text(figure)["layout"]["meta"]["c5Hint"], name

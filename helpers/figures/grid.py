@@ -25,7 +25,8 @@ BREAK_LINE = {"dash": "dot", "color": MUTED_COLOUR, "width": 1}
 # Years before this (the transition years' outliers) are one autoscale or double-click away, not in the
 # default view; the default y range fits the years shown.
 FIRST_SHOWN_YEAR = 1995
-EARLIER_NOTE = "; years before {year}: autoscale or double-click the chart"
+EARLIER_NOTE = "; years before {year} not shown"
+EARLIER_HINT = "Autoscale or double-click the chart to see the years before {year}."
 
 
 @dataclass(frozen=True)
@@ -255,14 +256,16 @@ def finish_grid(
     """``finish`` with wrapped title and subtitle, a top margin that fits them, y title on the first column."""
     x_range = fig.layout.xaxis.range
     starts = [np.nanmin(np.asarray(t.x, dtype=float)) for t in fig.data if t.x is not None and len(t.x)]
+    hint = None
     if x_range is not None and starts and min(starts) < x_range[0]:
         subtitle += EARLIER_NOTE.format(year=FIRST_SHOWN_YEAR)
+        hint = EARLIER_HINT.format(year=FIRST_SHOWN_YEAR)
     title_w, subtitle_w = wrap(title, 95), wrap(subtitle, 135)
     title_lines, subtitle_lines = title_w.count("<br>") + 1, subtitle_w.count("<br>") + 1
     total_height = height or 300 * n_rows + 200
-    finish(fig, title=title_w, subtitle=subtitle_w, source=source, height=total_height, x_title=x_title)
+    finish(fig, title=title_w, subtitle=subtitle_w, source=source, height=total_height, x_title=x_title, hint=hint)
     fig.update_layout(
-        title={"y": 1 - 20 / total_height, "yanchor": "top", "yref": "container"},
+        title={"y": 1 - 20 / fig.layout.height, "yanchor": "top", "yref": "container"},
         margin={"t": 20 + 24 * title_lines + 19 * subtitle_lines + 40},
     )
     if getattr(fig, "_grid_ref", None) is not None:

@@ -41,6 +41,18 @@
     }
   };
 
+  /* A hint that only works on the live chart ("double-click ...") travels in layout.meta, not in the
+     picture: it shows under the chart once the chart is drawn (as text, never markup); print hides it. */
+  const showHint = (chart, meta) => {
+    const hint = meta && typeof meta.c5Hint === "string" ? meta.c5Hint : "";
+    const caption = chart.querySelector(".c5-chart-notes");
+    if (!hint || !caption || caption.querySelector(".c5-chart-hint")) return;
+    const note = document.createElement("p");
+    note.className = "c5-chart-note c5-chart-hint";
+    note.textContent = hint;
+    caption.insertBefore(note, caption.querySelector(".c5-chart-data"));
+  };
+
   const start = async () => {
     const [instances, text] = await Promise.all([loadBundles(), unpack(document.getElementById("c5-figures"))]);
     const payload = JSON.parse(text);
@@ -59,6 +71,7 @@
         div.c5Plotly = plotly;
         await plotly.newPlot(div, data, figure.layout, figure.config);
         keyboardToolbar(div);
+        showHint(chart, figure.layout.meta);
       } catch (error) {
         chart.classList.remove("c5-live");
         console.error("A chart could not be drawn; its image stays.", error);
