@@ -390,3 +390,27 @@ def test_the_first_share_grid_tells_live_readers_how_to_see_the_early_years() ->
     name, figure = next((n, f) for n, f in year_charts() if n.startswith("03"))
     assert "years before 1995 not shown" in chart_text(figure).subtitle, name
     assert "double-click" in without_text(figure)["layout"]["meta"]["c5Hint"], name
+
+
+TITLE_CHARACTERS = 100  # 18 px bold Arial: about 100 characters fill the ~960 px a chart has on a 1,280 px screen
+
+
+@pytest.mark.parametrize(("name", "figure"), FIGURES, ids=[n for n, _ in FIGURES])
+def test_a_title_fits_one_line_on_a_desktop(name: str, figure: dict) -> None:
+    """The finding in one line; what it rests on (which state, which year, old baselines) is the subtitle."""
+    title = chart_text(figure).title
+    assert len(title) <= TITLE_CHARACTERS, (name, len(title), title)
+
+
+def test_the_largest_partner_titles_sum_up_what_their_subtitles_list() -> None:
+    """03: "China in two states, ..." in the title; the states and years in the subtitle, one per state."""
+    for name, figure in FIGURES:
+        text = chart_text(figure)
+        if not (name.startswith("03") and text.title.startswith("Largest named partner")):
+            continue
+        counted = dict(re.findall(r"(\w+) in (one|two|three|four|five)\b", text.title))
+        listed = dict(re.findall(r"(?:^|; )(\w+) for ([^;.]+)", text.subtitle))
+        assert counted and counted.keys() == listed.keys(), (name, text.title, text.subtitle)
+        words = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+        for partner, states in listed.items():
+            assert len(re.findall(r"\(\d{4}\)", states)) == words[counted[partner]], (name, partner, states)

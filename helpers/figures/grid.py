@@ -252,14 +252,18 @@ def finish_grid(
     n_rows: int,
     x_title: str | None = None,
     height: int | None = None,
+    hint: str | None = None,
 ) -> go.Figure:
-    """``finish`` with wrapped title and subtitle, a top margin that fits them, y title on the first column."""
+    """``finish`` with wrapped title and subtitle, a top margin that fits them, y title on the first column.
+
+    ``hint`` is what only the interactive chart does (see ``finish``); a grid that hides its early
+    years adds how to see them.
+    """
     x_range = fig.layout.xaxis.range
     starts = [np.nanmin(np.asarray(t.x, dtype=float)) for t in fig.data if t.x is not None and len(t.x)]
-    hint = None
     if x_range is not None and starts and min(starts) < x_range[0]:
         subtitle += EARLIER_NOTE.format(year=FIRST_SHOWN_YEAR)
-        hint = EARLIER_HINT.format(year=FIRST_SHOWN_YEAR)
+        hint = " ".join(h for h in (hint, EARLIER_HINT.format(year=FIRST_SHOWN_YEAR)) if h)
     title_w, subtitle_w = wrap(title, 95), wrap(subtitle, 135)
     title_lines, subtitle_lines = title_w.count("<br>") + 1, subtitle_w.count("<br>") + 1
     total_height = height or 300 * n_rows + 200
