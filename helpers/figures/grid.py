@@ -17,8 +17,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from helpers.figures.events import add_rules, events_in_years, mark_events
+from helpers.figures.events import EVENT_NAME, add_rules, events_in_years, mark_events
 from helpers.figures.theme import MUTED_COLOUR, SIDE_SYMBOL, finish, wrap
+from helpers.text import capital
 
 BREAK_LABEL = "records change"
 BREAK_LINE = {"dash": "dot", "color": MUTED_COLOUR, "width": 1}
@@ -163,7 +164,7 @@ def line_grid(
         if "break_before" in own:
             for k, year in enumerate(sorted(set(own.loc[own["break_before"].astype(bool), "year"]))):
                 note = {"text": BREAK_LABEL if k == 0 else "", "position": "top left", "yanchor": "top"}
-                note["font"] = {"size": 10, "color": MUTED_COLOUR}
+                note |= {"font": {"size": 10, "color": MUTED_COLOUR}, "name": EVENT_NAME}
                 breaks.append(((row + 1, col + 1), year - 0.5, BREAK_LINE, note))
     add_rules(fig, breaks)
     fig.update_xaxes(tickformat="d")
@@ -262,7 +263,8 @@ def finish_grid(
     x_range = fig.layout.xaxis.range
     starts = [np.nanmin(np.asarray(t.x, dtype=float)) for t in fig.data if t.x is not None and len(t.x)]
     if x_range is not None and starts and min(starts) < x_range[0]:
-        subtitle += EARLIER_NOTE.format(year=FIRST_SHOWN_YEAR)
+        note = EARLIER_NOTE.format(year=FIRST_SHOWN_YEAR)
+        subtitle += f" {capital(note[2:])}." if subtitle.rstrip().endswith(".") else note
         hint = " ".join(h for h in (hint, EARLIER_HINT.format(year=FIRST_SHOWN_YEAR)) if h)
     title_w, subtitle_w = wrap(title, 95), wrap(subtitle, 135)
     title_lines, subtitle_lines = title_w.count("<br>") + 1, subtitle_w.count("<br>") + 1
