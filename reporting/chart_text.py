@@ -20,9 +20,13 @@ PLOTLY_TAGS = frozenset({"b", "i", "em", "sup", "sub", "span", "a", "s", "u", "b
 # layout.title.text; a figure that carries plotly's own layout.title.subtitle is read without it.
 _TITLE_AND_SUBTITLE = re.compile(r"^\s*<b>(.*?)</b>\s*<br\s*/?>\s*<span[^<>]*>(.*)</span>\s*$", re.S | re.I)
 NOTE_NAMES = ("source", "note")
+HINT_NAME = "hint"  # an annotation telling what only an interactive chart does ("double-click ...")
+HINT_META = "c5Hint"  # where without_text keeps its text: layout.meta, read by templates/loader.js
 TOP_MARGIN = 40  # room for panel titles and marks drawn just above the plot
 BUTTONS_MARGIN = 50  # and for buttons drawn above it
-SOURCE_LINE_HEIGHT = 20  # the bottom margin's share that held the source line
+AXIS_MARGIN = 60  # under the plot without a source line: tick labels and an axis title
+LEGEND_ROW = 30  # one row of a horizontal legend and its padding; plotly pushes the margin for more rows
+DEFAULT_LEGEND_Y = -0.14  # helpers.figures.theme's template: the legend's top, as a fraction of the plot's height
 
 
 @dataclass(frozen=True)
@@ -147,27 +151,61 @@ def buttons_above(layout: dict) -> bool:
     return any(float(menu.get("y", 1)) >= 1 and menu.get("yanchor", "top") == "bottom" for menu in menus)
 
 
+def _legend_y(layout: dict) -> float | None:
+    """Where a shown legend's top sits (fraction of the plot's height), or None without one."""
+    if layout.get("showlegend") is False:
+        return None
+    legend = layout.get("legend") or {}
+    template = ((layout.get("template") or {}).get("layout") or {}).get("legend") or {}
+    y = legend.get("y", template.get("y", DEFAULT_LEGEND_Y))
+    return float(y) if y is not None else None
+
+
+def bottom_needed(layout: dict, plot_height: int) -> int:
+    """The bottom margin a figure needs once its source line is gone: the axis, and a legend under it.
+
+    The legend's top is ``-y`` plot heights under the plot; one row fits under it (more rows on a
+    narrow screen push the margin, as plotly does for any legend).
+    """
+    y = _legend_y(layout)
+    below = round(-y * plot_height) + LEGEND_ROW if y is not None and y < 0 else 0
+    return max(AXIS_MARGIN, below)
+
+
+def _is_hint(annotation: dict) -> bool:
+    return str(annotation.get("name", "")).lower() == HINT_NAME
+
+
 def without_text(figure: dict) -> dict:
     """A copy of the figure without title, subtitle and notes, its margins and height cut to match.
 
-    The plot area keeps its size: the height shrinks by what the margins lose.
+    A hint (an annotation named ``hint``: what only the interactive chart does) leaves the drawing
+    too; its text goes to ``layout.meta`` so the page shows it only where the chart is live (never
+    in its picture or on paper). The plot area keeps its size: the height shrinks by what the
+    margins lose. The bottom margin keeps only what the axis and the legend need
+    (:func:`bottom_needed`), so no band that held the source line stays empty under the legend.
     """
     stripped = copy.deepcopy(figure)
     layout = stripped.setdefault("layout", {})
     had_text = bool(layout.pop("title", None))
     annotations = layout.get("annotations", [])
-    kept = [a for a in annotations if not _is_note(a)]
+    kept = [a for a in annotations if not (_is_note(a) or _is_hint(a))]
     had_notes = len(kept) < len(annotations)
     if "annotations" in layout:
         layout["annotations"] = kept
+    hints = [plain(a.get("text", "")) for a in annotations if _is_hint(a)]
+    if any(hints):
+        meta = layout.get("meta")
+        layout["meta"] = {**(meta if isinstance(meta, dict) else {}), HINT_META: " ".join(h for h in hints if h)}
     margin = dict(layout.get("margin", {}))
+    plot_height = int(layout.get("height") or 0) - int(margin.get("t", 0)) - int(margin.get("b", 0))
     cut = 0
     if had_text and "t" in margin:
         top = TOP_MARGIN + (BUTTONS_MARGIN if buttons_above(layout) else 0)
         cut += max(0, int(margin["t"]) - top)
         margin["t"] = min(int(margin["t"]), top)
     if had_notes and "b" in margin:
-        bottom = max(0, int(margin["b"]) - SOURCE_LINE_HEIGHT)
+        bottom = min(int(margin["b"]), bottom_needed(layout, plot_height))
         cut += int(margin["b"]) - bottom
         margin["b"] = bottom
     if margin:

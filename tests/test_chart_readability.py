@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from reporting.chart_data import values
+from reporting.chart_text import chart_text, without_text
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[1-6]_*.ipynb"))
@@ -364,3 +365,52 @@ def test_share_maps_show_a_year_most_states_have() -> None:
         first = [t for t in figure["data"] if t.get("type") == "choropleth" and t.get("geo", "geo") == "geo"]
         gaps = [t for t in first if (t.get("name") or "").startswith("no data")]
         assert sum(len(t["locations"]) for t in gaps) <= 1, name
+
+
+SCRIPT_ONLY = re.compile(r"double-click|autoscale|hover|drag|click the", re.I)
+
+
+@pytest.mark.parametrize(("name", "figure"), FIGURES, ids=[n for n, _ in FIGURES])
+def test_pictures_and_paper_carry_no_instruction_that_needs_scripts(name: str, figure: dict) -> None:
+    """What is drawn in a report's picture (the figure without its text) and its title, subtitle and
+    notes (printed) never tell the reader to double-click or autoscale; such a hint rides in
+    layout.meta, which the page shows only on the live chart."""
+    text = chart_text(figure)
+    printed = [text.title, text.subtitle, *text.notes]
+    drawn = without_text(figure)["layout"]
+    printed += [str(a.get("text", "")) for a in drawn.get("annotations", [])]
+    assert not [t for t in printed if SCRIPT_ONLY.search(t)], name
+    hints = [a["text"] for a in figure["layout"].get("annotations", []) if a.get("name") == "hint"]
+    assert drawn.get("meta", {}).get("c5Hint", "") == " ".join(hints), name
+
+
+def test_the_first_share_grid_tells_live_readers_how_to_see_the_early_years() -> None:
+    """03's first share grid hides the years before 1995 (see above): its subtitle says so on paper
+    too, and the live chart adds how to see them."""
+    name, figure = next((n, f) for n, f in year_charts() if n.startswith("03"))
+    assert "years before 1995 not shown" in chart_text(figure).subtitle.lower(), name
+    assert "double-click" in without_text(figure)["layout"]["meta"]["c5Hint"], name
+
+
+TITLE_CHARACTERS = 100  # 18 px bold Arial: about 100 characters fill the ~960 px a chart has on a 1,280 px screen
+
+
+@pytest.mark.parametrize(("name", "figure"), FIGURES, ids=[n for n, _ in FIGURES])
+def test_a_title_fits_one_line_on_a_desktop(name: str, figure: dict) -> None:
+    """The finding in one line; what it rests on (which state, which year, old baselines) is the subtitle."""
+    title = chart_text(figure).title
+    assert len(title) <= TITLE_CHARACTERS, (name, len(title), title)
+
+
+def test_the_largest_partner_titles_sum_up_what_their_subtitles_list() -> None:
+    """03: "China in two states, ..." in the title; the states and years in the subtitle, one per state."""
+    for name, figure in FIGURES:
+        text = chart_text(figure)
+        if not (name.startswith("03") and text.title.startswith("Largest named partner")):
+            continue
+        counted = dict(re.findall(r"(\w+) in (one|two|three|four|five)\b", text.title))
+        listed = dict(re.findall(r"(?:^|; )(\w+) for ([^;.]+)", text.subtitle))
+        assert counted and counted.keys() == listed.keys(), (name, text.title, text.subtitle)
+        words = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+        for partner, states in listed.items():
+            assert len(re.findall(r"\(\d{4}\)", states)) == words[counted[partner]], (name, partner, states)

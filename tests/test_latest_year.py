@@ -170,13 +170,15 @@ def _ranges(old: bool, nonbinding: float, deal: float) -> pd.DataFrame:
 
 
 def test_scenario_headline_says_an_old_baseline_and_non_binding_money() -> None:
+    """The title gives the numbers; right under it (the subtitle) an old baseline and non-binding money."""
     title = ns.scenario_title(_ranges(True, 3200.0, 3200.0))
-    assert "from 1.0% in 2020" in title
-    assert "more than three years old" in title
-    assert "all US$3.2 bn of the deal money is a non-binding commitment" in title
-    part = ns.scenario_title(_ranges(False, 1000.0, 4000.0))
+    assert "from 1.0% in 2020" in title and "binding" not in title
+    detail = ns.scenario_detail(_ranges(True, 3200.0, 3200.0))
+    assert "Tajikistan's baseline (2020) is more than three years old" in detail
+    assert "all US$3.2 bn of the deal money is a non-binding commitment" in detail
+    part = ns.scenario_detail(_ranges(False, 1000.0, 4000.0))
     assert "years old" not in part and "US$1.0 bn of the US$4.0 bn deal money is non-binding" in part
-    assert "binding" not in ns.scenario_title(_ranges(False, 0.0, 4000.0))
+    assert ns.scenario_detail(_ranges(False, 0.0, 4000.0)) == ""
 
 
 def test_real_scenarios_flag_tajikistan_s_old_baseline(trade: pd.DataFrame) -> None:

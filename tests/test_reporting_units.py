@@ -312,6 +312,21 @@ def _finished_figure(name: str = "China") -> dict:
     return json.loads(pio.to_json(figure))
 
 
+@pytest.mark.parametrize(("legend_y", "shown"), [(-0.3, True), (-0.3, False), (-0.05, True)])
+def test_no_empty_band_stays_under_the_legend_once_the_source_line_goes(legend_y: float, shown: bool) -> None:
+    """finish reserves 150 px under the plot for axis, legend and source line; the page shows the
+    source line, so the drawn figure keeps room for the axis and the legend's first row only."""
+    figure = _finished_figure()
+    figure["layout"]["legend"] = {"y": legend_y}
+    figure["layout"]["showlegend"] = shown
+    bottom = without_text(figure)["layout"]["margin"]["b"]
+    legend_top = -legend_y * (500 - 90 - 150)  # px under the plot, where plotly puts the legend's top
+    if shown and legend_top > 40:
+        assert legend_top + 20 <= bottom <= legend_top + 40, "the legend's row fits, no empty band under it"
+    else:
+        assert 40 <= bottom <= 70, "tick labels and an axis title fit, nothing more"
+
+
 def test_chart_words_become_escaped_page_text_and_leave_the_drawn_figure() -> None:
     figure = _finished_figure()
     text = chart_text(figure)

@@ -18,6 +18,7 @@ from helpers.figures.theme import MUTED_COLOUR
 TIME_EVENTS = ((CRIMEA, "Crimea annexed"), (INVASION, "invasion, sanctions"), (SUMMIT, "C5+1 summit"))
 EVENT_LINE = {"dash": "dash", "color": "#999999", "width": 1}
 LABEL_LINE = 13  # px a line of 10 px labels takes
+EVENT_NAME = "event"  # annotation name of every rule's label: templates/loader.js drops their text on a phone grid
 
 
 def year_fraction(date: str) -> float:
@@ -61,6 +62,7 @@ def mark_events(
             flip = i < len(left) and left[i]
             note = {
                 "text": label if k == 0 else "",
+                "name": EVENT_NAME,
                 "position": "top " + ("left" if flip else "right"),
                 "font": {"size": 10, "color": MUTED_COLOUR},
                 "bgcolor": "rgba(255,255,255,0.7)",

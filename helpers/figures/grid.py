@@ -17,15 +17,17 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from helpers.figures.events import add_rules, events_in_years, mark_events
+from helpers.figures.events import EVENT_NAME, add_rules, events_in_years, mark_events
 from helpers.figures.theme import MUTED_COLOUR, SIDE_SYMBOL, finish, wrap
+from helpers.text import capital
 
 BREAK_LABEL = "records change"
 BREAK_LINE = {"dash": "dot", "color": MUTED_COLOUR, "width": 1}
 # Years before this (the transition years' outliers) are one autoscale or double-click away, not in the
 # default view; the default y range fits the years shown.
 FIRST_SHOWN_YEAR = 1995
-EARLIER_NOTE = "; years before {year}: autoscale or double-click the chart"
+EARLIER_NOTE = "; years before {year} not shown"
+EARLIER_HINT = "Autoscale or double-click the chart to see the years before {year}."
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,7 @@ def line_grid(
         if "break_before" in own:
             for k, year in enumerate(sorted(set(own.loc[own["break_before"].astype(bool), "year"]))):
                 note = {"text": BREAK_LABEL if k == 0 else "", "position": "top left", "yanchor": "top"}
-                note["font"] = {"size": 10, "color": MUTED_COLOUR}
+                note |= {"font": {"size": 10, "color": MUTED_COLOUR}, "name": EVENT_NAME}
                 breaks.append(((row + 1, col + 1), year - 0.5, BREAK_LINE, note))
     add_rules(fig, breaks)
     fig.update_xaxes(tickformat="d")
@@ -251,18 +253,25 @@ def finish_grid(
     n_rows: int,
     x_title: str | None = None,
     height: int | None = None,
+    hint: str | None = None,
 ) -> go.Figure:
-    """``finish`` with wrapped title and subtitle, a top margin that fits them, y title on the first column."""
+    """``finish`` with wrapped title and subtitle, a top margin that fits them, y title on the first column.
+
+    ``hint`` is what only the interactive chart does (see ``finish``); a grid that hides its early
+    years adds how to see them.
+    """
     x_range = fig.layout.xaxis.range
     starts = [np.nanmin(np.asarray(t.x, dtype=float)) for t in fig.data if t.x is not None and len(t.x)]
     if x_range is not None and starts and min(starts) < x_range[0]:
-        subtitle += EARLIER_NOTE.format(year=FIRST_SHOWN_YEAR)
+        note = EARLIER_NOTE.format(year=FIRST_SHOWN_YEAR)
+        subtitle += f" {capital(note[2:])}." if subtitle.rstrip().endswith(".") else note
+        hint = " ".join(h for h in (hint, EARLIER_HINT.format(year=FIRST_SHOWN_YEAR)) if h)
     title_w, subtitle_w = wrap(title, 95), wrap(subtitle, 135)
     title_lines, subtitle_lines = title_w.count("<br>") + 1, subtitle_w.count("<br>") + 1
     total_height = height or 300 * n_rows + 200
-    finish(fig, title=title_w, subtitle=subtitle_w, source=source, height=total_height, x_title=x_title)
+    finish(fig, title=title_w, subtitle=subtitle_w, source=source, height=total_height, x_title=x_title, hint=hint)
     fig.update_layout(
-        title={"y": 1 - 20 / total_height, "yanchor": "top", "yref": "container"},
+        title={"y": 1 - 20 / fig.layout.height, "yanchor": "top", "yref": "container"},
         margin={"t": 20 + 24 * title_lines + 19 * subtitle_lines + 40},
     )
     if getattr(fig, "_grid_ref", None) is not None:

@@ -98,8 +98,9 @@ def records_toggle_figure(
         title=title,
         subtitle=(
             f"{flow_words.capitalize()} with each partner, US$ bn: solid = as the state records it, dashed = as "
-            "the partner records it. Use the buttons to show both, or either; a line breaks where its records change"
+            "the partner records it; a line breaks where its records change"
         ),
+        hint="Use the buttons above the chart to show both records, or either.",
         source=source,
         y_title="US$ bn",
         n_rows=n_rows,

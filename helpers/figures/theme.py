@@ -25,6 +25,7 @@ FONT_FAMILY = "Arial, Helvetica, sans-serif"
 TEXT_COLOUR = "#222222"
 MUTED_COLOUR = "#666666"
 HEIGHT = 520
+HINT_HEIGHT = 18  # px added under the source line for a hint (see ``finish``)
 EMPTY_TOPOLOGY = '{"type":"Topology","objects":{},"arcs":[]}'
 # plotly.js appends "/<scope>_<res>m.json" to topojsonURL; after "#" that is a fragment of the data: URL.
 PLOTLY_CONFIG: dict[str, object] = {
@@ -116,6 +117,7 @@ def finish(
     x_title: str | None = None,
     y_title: str | None = None,
     height: int = HEIGHT,
+    hint: str | None = None,
 ) -> go.Figure:
     """Make a figure a finished exhibit: finding as title, metric as subtitle, units, source line.
 
@@ -133,6 +135,10 @@ def finish(
         Axis titles with units (e.g. "US$ bn", "% of total trade").
     height : int
         Figure height in pixels.
+    hint : str or None
+        An instruction that only works where the chart is interactive ("double-click the chart ..."):
+        an annotation named ``hint`` under the source line, never in title or subtitle, so a report
+        can show it only where scripts run (not in pictures or on paper). The figure grows to hold it.
     """
     if not title.strip() or not source.strip():
         raise ValueError("every chart needs a title that states the finding and a source line")
@@ -142,10 +148,10 @@ def finish(
     fig.update_layout(
         template=TEMPLATE_NAME,
         title={"text": heading},
-        height=height,
+        height=height + (HINT_HEIGHT if hint else 0),
         width=None,
         autosize=True,
-        margin={"t": 90 if subtitle else 70, "b": 150, "l": 70, "r": 30},
+        margin={"t": 90 if subtitle else 70, "b": 150 + (HINT_HEIGHT if hint else 0), "l": 70, "r": 30},
     )
     if x_title is not None:
         fig.update_xaxes(title_text=x_title)
@@ -165,6 +171,21 @@ def finish(
         font={"size": 11, "color": MUTED_COLOUR},
         name="source",
     )
+    if hint:
+        fig.add_annotation(
+            text=hint,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            yshift=-130 - HINT_HEIGHT,
+            xanchor="left",
+            yanchor="top",
+            showarrow=False,
+            align="left",
+            font={"size": 11, "color": MUTED_COLOUR},
+            name="hint",
+        )
     return fig
 
 

@@ -86,8 +86,10 @@ def share_small_multiples(
     title: str,
     source: str,
     cols: int = 3,
+    detail: str = "",
 ) -> go.Figure:
-    """One panel per reporter: each partner's share over time."""
+    """One panel per reporter: each partner's share over time; ``detail`` (what the title sums up,
+    e.g. which partner leads in which state) opens the subtitle."""
     check_code("flow", flow, FLOWS)
     check_codes("reporter", reporters, STATES)
     check_codes("partner", partners, (*PARTNERS, OTHER))
@@ -102,10 +104,10 @@ def share_small_multiples(
         fig,
         title=title,
         subtitle=(
-            f"Partner share of each state's {FLOW_WORDS[flow]}, %, partner value and world total from the same "
+            (f"{detail} " if detail else "")
+            + f"Partner share of each state's {FLOW_WORDS[flow]}, %, partner value and world total from the same "
             "records. Large open diamonds: the partner's records; large dots: estimates; dotted rule: records change. "
-            "The largest partner is read in each state's latest year with every partner on the same records."
-            + rest
+            "The largest partner is read in each state's latest year with every partner on the same records." + rest
         ),
         source=source,
         y_title="% of " + ("total trade" if flow == "total" else flow),
@@ -253,7 +255,9 @@ def label_line_ends(fig: go.Figure, min_gap: float) -> go.Figure:
     return fig
 
 
-def scenario_figure(panels: dict[str, pd.DataFrame], *, default_period: int, title: str, source: str) -> go.Figure:
+def scenario_figure(
+    panels: dict[str, pd.DataFrame], *, default_period: int, title: str, source: str, detail: str = ""
+) -> go.Figure:
     """Dot/range chart per state: baseline US share and the share under each realisation rate.
 
     ``panels`` maps a panel title to a ``helpers.compute.scenarios.scenarios`` frame. Each rate is a
@@ -326,7 +330,8 @@ def scenario_figure(panels: dict[str, pd.DataFrame], *, default_period: int, tit
         fig,
         title=title,
         subtitle=(
-            f"US share of total trade, %: observed (diamond) and with announced deals added at each realisation "
+            (f"{detail} " if detail else "")
+            + f"US share of total trade, %: observed (diamond) and with announced deals added at each realisation "
             f"rate (marker: {default_period}-year default delivery period; bar: range over default periods)"
         ),
         source=source,

@@ -59,7 +59,7 @@ def status_title(status: pd.DataFrame) -> str:
     """Title of the movement chart."""
     h = ft.headline(status)
     return (
-        f"Since the summit: {money(h['moved_usd_m'])} moved up a stage, {money(h['binding_usd_m'])} was binding "
+        f"Since the summit: {money(h['moved_usd_m'])} moved up, {money(h['binding_usd_m'])} was binding "
         f"at signing, {money(h['silent_usd_m'])} had no news"
     )
 

@@ -54,11 +54,12 @@ def agency_share_lines(
 
 def records_title(ratios: pd.DataFrame, partner: str = "CHN") -> str:
     """Title of the own-vs-partner records chart: the largest gap (see ``trade.ratio_title``) and why it matters."""
-    return f"Whose records a chart reads changes the story: {ratio_title(ratios, partner)}"
+    return f"Records differ: {ratio_title(ratios, partner)}"
 
 
 def agency_title(shares: pd.DataFrame, first: int = 2021, last: int = 2023, flow: str = "total") -> str:
-    """Title of the own-statistics chart: where China's share rose and Russia's fell between two years."""
+    """Title of the own-statistics chart: where China's share rose and Russia's fell between two years
+    (the chart's subtitle says the shares are on the states' own statistics)."""
     own = shares[shares["dataset"].eq(NATIONAL_STATISTICS) & shares["flow"].eq(flow)]
     wide = own.pivot_table(index=["reporter", "partner"], columns="year", values="share_pct", aggfunc="first")
     if first not in wide.columns or last not in wide.columns:
@@ -69,4 +70,4 @@ def agency_title(shares: pd.DataFrame, first: int = 2021, last: int = 2023, flow
         return f"The states' own statistics do not give both China's and Russia's shares in {first} and {last}"
     pivot = both[both["CHN"].gt(0) & both["RUS"].lt(0)].index.tolist()
     names = ", ".join(country_name(r) for r in pivot) or "no state"
-    return f"On their own statistics, China gained and Russia lost share from {first} to {last} in {names}"
+    return f"From {first} to {last} China gained and Russia lost share in {names}"

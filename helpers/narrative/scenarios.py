@@ -9,23 +9,36 @@ from helpers.codes import country_name
 from helpers.compute.rules import OLD_AFTER, REFERENCE_YEAR
 from helpers.compute.scenarios import DEFAULT_PERIOD_YEARS, scenario_range
 from helpers.narrative.common import number_word, top_row
-from helpers.text import money
+from helpers.text import capital, money
 
 
 def scenario_title(ranges: pd.DataFrame) -> str:
     """The largest scenario share and the state it belongs to; an old baseline and non-binding money
-    are said in the title itself."""
+    are said right under it, in the subtitle (:func:`scenario_detail`)."""
     known = ranges[ranges["high_pct"].notna()]
     if known.empty:
         return "No state has a US baseline to build a scenario on"
     top = top_row(known, "high_pct")
-    title = (
+    return (
         f"Deals would lift the US share most in {country_name(top['reporter'])}: up to {top['high_pct']:.0f}% "
         f"of total trade, from {top['baseline_share_pct']:.1f}% in {top['baseline_year']}"
     )
+
+
+def scenario_detail(ranges: pd.DataFrame) -> str:
+    """What the title's state rests on: an old baseline and non-binding money, as a sentence, or ""."""
+    known = ranges[ranges["high_pct"].notna()]
+    if known.empty:
+        return ""
+    top = top_row(known, "high_pct")
+    name = country_name(top["reporter"])
+    parts = []
     if _is_true(top.get("baseline_old")):
-        title += f" (a baseline more than {number_word(OLD_AFTER)} years old)"
-    return title + _nonbinding_words(top)
+        parts.append(f"{name}'s baseline ({top['baseline_year']}) is more than {number_word(OLD_AFTER)} years old")
+    money_words = _nonbinding_words(top)
+    if money_words:
+        parts.append(money_words)
+    return capital("; ".join(parts)) + "." if parts else ""
 
 
 def _is_true(value: object) -> bool:
@@ -33,13 +46,13 @@ def _is_true(value: object) -> bool:
 
 
 def _nonbinding_words(row: pd.Series) -> str:
-    """"; all US$3.2 bn of the deal money is a non-binding commitment" or "" (nothing non-binding)."""
+    """E.g. "all US$3.2 bn of the deal money is a non-binding commitment"; "" when nothing is non-binding."""
     part, whole = row.get("nonbinding_usd_m", np.nan), row.get("deal_usd_m", np.nan)
     if pd.isna(part) or part <= 0:
         return ""
     if part >= whole:
-        return f"; all {money(part)} of the deal money is a non-binding commitment"
-    return f"; {money(part)} of the {money(whole)} deal money is non-binding"
+        return f"all {money(part)} of the deal money is a non-binding commitment"
+    return f"{money(part)} of the {money(whole)} deal money is non-binding"
 
 
 def old_baseline_line(state: str, base: pd.Series, full: pd.Series | None) -> str | None:
@@ -104,7 +117,7 @@ def scenario_findings(
                 base + f"; with the purchase deals {r['low_pct']:.1f}-{r['high_pct']:.1f}% across realisation rates "
                 f"and default periods ({full.loc[state, 'scenario_share_pct']:.1f}% at {top_rate:.0%} realisation "
                 f"over a {default_period}-year default); counting every valued deal as trade, up to "
-                f"{alt.loc[state, 'high_pct']:.1f}%{_nonbinding_words(r)}."
+                f"{alt.loc[state, 'high_pct']:.1f}%" + (f"; {words}" if (words := _nonbinding_words(r)) else "") + "."
             )
         if note:
             lines.append(note)

@@ -13,28 +13,39 @@ from helpers.text import capital, name_list, pct, year_span
 
 
 def top_partner_title(shares: pd.DataFrame, flow: str, partners: Sequence[str]) -> str:
-    """E.g. "Largest named partner in total trade: China for Kazakhstan (2023); ..." (each state's latest year
-    with every partner on the same records: the chart's subtitle says so)."""
+    """E.g. "Largest named partner in total trade: China in two states, EU27 in one, Russia in one" (each
+    state's latest year with every partner on the same records); which state, and which year, is
+    :func:`top_partner_detail`, for the subtitle. One state: "China was Kazakhstan's largest ... in 2023"."""
     top = latest_top_partner(shares, flow, partners)
     word = "total trade" if flow == "total" else flow
-    stale = stale_latest(shares, partners, flow)
-    ended = ", ".join(f"{country_name(r.reporter)} (its own records end in {r.year})" for r in stale.itertuples())
     if top.empty:
-        if ended:
-            return f"No current year with every partner's share of {word} on the same records: {ended}"
-        return f"No year with every partner's share of {word} on the same records"
-    top = top.assign(named=[f"{country_name(r)} ({y})" for r, y in zip(top["reporter"], top["year"], strict=True)])
-    groups = top.sort_values("reporter").groupby("partner")["named"].agg(", ".join)
-    order = top["partner"].value_counts().sort_index().sort_values(ascending=False, kind="stable").index
-    parts = [f"{partner_name(p)} for {groups[p]}" for p in order]
+        return f"No current year with every partner's share of {word} on the same records"
     if len(top) == 1:
         row = top.iloc[0]
         name = country_name(row["reporter"])
-        return (
-            f"{partner_name(row['partner'])} was {name}'s largest named partner in {word} in {row['year']}"
-        )
-    title = f"Largest named partner in {word}: " + "; ".join(parts)
-    return title + (f"; no current year for {name_list(stale['reporter'].map(country_name))}" if ended else "")
+        return f"{partner_name(row['partner'])} was {name}'s largest named partner in {word} in {row['year']}"
+    counts = top["partner"].value_counts().sort_index().sort_values(ascending=False, kind="stable")
+    parts = [f"{partner_name(p)} in {number_word(int(n))}" for p, n in counts.items()]
+    parts[0] += " states" if counts.iloc[0] > 1 else " state"
+    return f"Largest named partner in {word}: " + ", ".join(parts)
+
+
+def top_partner_detail(shares: pd.DataFrame, flow: str, partners: Sequence[str]) -> str:
+    """Which partner leads in which state and year, e.g. "China for Kyrgyzstan (2023), Uzbekistan (2023);
+    EU27 for Kazakhstan (2023); no current year for Turkmenistan (its own records end in 2003).", or ""
+    for one state without a stale one."""
+    top = latest_top_partner(shares, flow, partners)
+    stale = stale_latest(shares, partners, flow)
+    parts = []
+    if len(top) > 1:
+        top = top.assign(named=[f"{country_name(r)} ({y})" for r, y in zip(top["reporter"], top["year"], strict=True)])
+        groups = top.sort_values("reporter").groupby("partner")["named"].agg(", ".join)
+        order = top["partner"].value_counts().sort_index().sort_values(ascending=False, kind="stable").index
+        parts = [f"{partner_name(p)} for {groups[p]}" for p in order]
+    ended = [f"{country_name(r.reporter)} (its own records end in {r.year})" for r in stale.itertuples()]
+    if ended:
+        parts.append(f"no current year for {name_list(ended)}")
+    return capital("; ".join(parts)) + "." if parts else ""
 
 
 def combined_title(at_years: pd.DataFrame) -> str:

@@ -41,6 +41,34 @@
     }
   };
 
+  /* A note under the live chart, before the CSV link, as text (never markup); print hides it. */
+  const addNote = (chart, text, className) => {
+    const caption = chart.querySelector(".c5-chart-notes");
+    if (!text || !caption || caption.querySelector("." + className)) return;
+    const note = document.createElement("p");
+    note.className = "c5-chart-note " + className;
+    note.textContent = text;
+    caption.insertBefore(note, caption.querySelector(".c5-chart-data"));
+  };
+
+  /* A hint that only works on the live chart ("double-click ...") travels in layout.meta, not in the
+     picture: it shows under the chart once the chart is drawn. */
+  const showHint = (chart, meta) => {
+    addNote(chart, meta && typeof meta.c5Hint === "string" ? meta.c5Hint : "", "c5-chart-hint");
+  };
+
+  /* On a phone a grid's panels are narrow: the event labels at their top (annotations named "event")
+     would run into the next panel. Their rules stay; their words go under the chart instead. */
+  const PHONE = 600;
+  const forWidth = (chart, layout) => {
+    const panels = Object.keys(layout).filter((key) => /^xaxis\d*$/.test(key)).length;
+    const notes = layout.annotations || [];
+    if (panels < 2 || chart.clientWidth > PHONE || !notes.some((note) => note.name === "event")) return layout;
+    const labels = [...new Set(notes.filter((note) => note.name === "event" && note.text).map((note) => note.text))];
+    addNote(chart, labels.length ? "Grey rules: " + labels.join("; ") + "." : "", "c5-chart-events");
+    return { ...layout, annotations: notes.map((note) => (note.name === "event" ? { ...note, text: "" } : note)) };
+  };
+
   const start = async () => {
     const [instances, text] = await Promise.all([loadBundles(), unpack(document.getElementById("c5-figures"))]);
     const payload = JSON.parse(text);
@@ -57,8 +85,9 @@
       chart.classList.add("c5-live");
       try {
         div.c5Plotly = plotly;
-        await plotly.newPlot(div, data, figure.layout, figure.config);
+        await plotly.newPlot(div, data, forWidth(chart, figure.layout), figure.config);
         keyboardToolbar(div);
+        showHint(chart, figure.layout.meta);
       } catch (error) {
         chart.classList.remove("c5-live");
         console.error("A chart could not be drawn; its image stays.", error);
