@@ -245,6 +245,9 @@ SENTENCES: list[tuple[re.Pattern, tuple[str, ...]]] = [
     (re.compile(rf"Latest year with every named partner[^:]*: {_ITEMS}"), ("RUS", "CHN")),
     # 03: "Largest named partner in total trade, latest year with every partner ...: China for Kyrgyzstan (2023), ..."
     (re.compile(rf"Largest named partner in total trade, latest year[^:]*: {_ITEMS}"), SHARES),
+    # 03, 04 and the briefing, a largest-partner chart's subtitle: "China for Kyrgyzstan (2023), Uzbekistan (2023);
+    # EU27 for Kazakhstan (2023); ... Partner share of each state's total trade ..."
+    (re.compile(rf"^(?P<items>{TEXT}*?)\. Partner share of each state's total trade"), SHARES),
     # briefing's bottom line: "On each state's own records, between 2021 and 2023 Russia's share ... in Kazakhstan ..."
     (re.compile(rf"between \d{{4}} and (?P<year>\d{{4}}) Russia's share of total trade(?P<states>{TEXT}*)"), SHARES),
 ]
@@ -254,6 +257,8 @@ NOT_A_CLAIM = [
     re.compile(r"latest year up to \d{4}"),  # the pre-invasion base year
     re.compile(r"What the partners recorded since"),  # values with their years, on the partners' records
     re.compile(r"to the latest year with data"),  # the span of a chart, no year stated
+    re.compile(r"Partner share of each state's (exports|imports)"),  # other flows: their own latest years
+    re.compile(r"^No current year for (?:[^.(]*)\(its own records end in \d{4}\)\."),  # says no year is current
 ]
 
 
