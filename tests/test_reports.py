@@ -1025,9 +1025,12 @@ def _printed_pages(browser: object, path: Path, folder: Path) -> list[str]:
     pdf = folder / "briefing.pdf"
     pdf.write_bytes(page.pdf(format="A4"))
     page.close()
-    info = subprocess.run(["/usr/bin/pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    poppler = {tool: shutil.which(tool) for tool in ("pdfinfo", "pdftotext")}
+    missing = [tool for tool, found in poppler.items() if not found]
+    assert not missing, f"{', '.join(missing)} missing: apt-get install poppler-utils (see README)"
+    info = subprocess.run([poppler["pdfinfo"], str(pdf)], capture_output=True, text=True, check=True).stdout
     count = int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE)[1])
-    text = subprocess.run(["/usr/bin/pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+    text = subprocess.run([poppler["pdftotext"], "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout  # fmt: skip
     pages = text.split("\f")[:count]
     assert len(pages) == count
