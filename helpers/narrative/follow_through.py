@@ -56,11 +56,12 @@ def deals(n: int) -> str:
 
 
 def status_title(status: pd.DataFrame) -> str:
-    """Title of the movement chart."""
+    """Title of the movement chart: its bars' classes (binding when signed and no step up since, which
+    is less than the answer's "binding when signed" when some of those deals moved further)."""
     h = ft.headline(status)
     return (
-        f"Since the summit: {money(h['moved_usd_m'])} moved up, {money(h['binding_usd_m'])} was binding "
-        f"at signing, {money(h['silent_usd_m'])} had no news"
+        f"Since the summit: {money(h['moved_usd_m'])} moved up, {money(h['binding_usd_m'])} binding, no step "
+        f"since, {money(h['silent_usd_m'])} no news"
     )
 
 
