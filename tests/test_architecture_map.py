@@ -3,20 +3,11 @@ with its layer and its job."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
+from scripts import architecture  # the module map's generator (scripts/ is importable from the root)
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def load_script() -> object:
-    spec = importlib.util.spec_from_file_location("architecture", ROOT / "scripts" / "architecture.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-architecture = load_script()
 
 
 def test_the_map_in_the_document_is_the_map_of_the_tree() -> None:

@@ -10,7 +10,6 @@ import ast
 import doctest
 import graphlib
 import importlib
-import importlib.util
 import os
 import re
 from pathlib import Path
@@ -21,6 +20,7 @@ import pytest
 from helpers.codes import COUNTRY_NAMES, STATES
 from reporting.plan import CHECKED_NOTEBOOKS, REPORTS, SCRATCH
 from reporting.plan import COOKBOOK as COOKBOOK_NAME
+from scripts import architecture  # lists the packages and their layers
 
 ROOT = Path(__file__).resolve().parent.parent
 # The reports follow the outline; the cookbook is checked too (kernel, figure config, copy-paste,
@@ -40,15 +40,6 @@ GENERATED = ("## Key findings", "## Data used", "## Sources")
 KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
-def load_architecture() -> object:
-    """scripts/architecture.py, which lists the packages and their layers."""
-    spec = importlib.util.spec_from_file_location("architecture", ROOT / "scripts" / "architecture.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-architecture = load_architecture()
 PACKAGES = architecture.PACKAGES
 MAX_LINES = 450
 
