@@ -25,6 +25,7 @@ FONT_FAMILY = "Arial, Helvetica, sans-serif"
 TEXT_COLOUR = "#222222"
 MUTED_COLOUR = "#666666"
 HEIGHT = 520
+SOURCE_SHIFT = -130  # px from the plot's bottom to the source line (inside the 150 px bottom margin)
 HINT_HEIGHT = 18  # px added under the source line for a hint (see ``finish``)
 EMPTY_TOPOLOGY = '{"type":"Topology","objects":{},"arcs":[]}'
 # plotly.js appends "/<scope>_<res>m.json" to topojsonURL; after "#" that is a fragment of the data: URL.
@@ -157,36 +158,28 @@ def finish(
         fig.update_xaxes(title_text=x_title)
     if y_title is not None:
         fig.update_yaxes(title_text=y_title)
+    _add_note(fig, f"Source: {source}", SOURCE_SHIFT, "source")
+    if hint:
+        _add_note(fig, hint, SOURCE_SHIFT - HINT_HEIGHT, "hint")
+    return fig
+
+
+def _add_note(fig: go.Figure, text: str, yshift: int, name: str) -> None:
+    """A small grey note under the plot, ``yshift`` pixels below its bottom left corner."""
     fig.add_annotation(
-        text=f"Source: {source}",
+        text=text,
         xref="paper",
         yref="paper",
         x=0,
         y=0,
-        yshift=-130,
+        yshift=yshift,
         xanchor="left",
         yanchor="top",
         showarrow=False,
         align="left",
         font={"size": 11, "color": MUTED_COLOUR},
-        name="source",
+        name=name,
     )
-    if hint:
-        fig.add_annotation(
-            text=hint,
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=0,
-            yshift=-130 - HINT_HEIGHT,
-            xanchor="left",
-            yanchor="top",
-            showarrow=False,
-            align="left",
-            font={"size": 11, "color": MUTED_COLOUR},
-            name="hint",
-        )
-    return fig
 
 
 CARRIERS_SHOWN = 2  # pages named after the originators in a chart's source line
