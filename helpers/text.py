@@ -15,6 +15,11 @@ a link (only fields the schema    :func:`safe_url` (None unless http/https),
 declares as a URL)                :func:`html_link`
 ================================  ===================================================
 
+The helpers' own markup (tables, the sources table, the deal list, links) is written only in
+Jinja2 templates, helpers/templates/*.html.j2, filled by :func:`render`: autoescaped, with text
+from data shown through the filter ``|text`` (:func:`html_text`) and a URL in an attribute
+through ``|attribute`` (:func:`html_attribute`).
+
 Why each rule (measured in JupyterLab 4.6, nbconvert 7 and plotly 6):
 
 - Jupyter front ends typeset ``$...$`` and ``\\(...\\)`` as TeX *after* rendering, in the
@@ -37,10 +42,15 @@ import datetime
 import html
 import re
 from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
+import jinja2
 import pandas as pd
 from IPython.display import HTML, Markdown
+from markupsafe import Markup
 
 # Markdown and GFM syntax characters (links, images, emphasis, code, headings, lists, tables,
 # block quotes, HTML, autolinks "www." / "a@b" / "https:", strikethrough, footnotes).
@@ -126,13 +136,41 @@ def safe_url(value: object) -> str | None:
     return url
 
 
+# The helpers' markup (tables, the sources table, the deal list, links) is written only in these templates.
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    """Jinja2 for templates/: autoescaped; text from data goes through ``|text`` (:func:`html_text`, which
+    also keeps ``$`` and ``\\`` from MathJax) and a URL in an attribute through ``|attribute``."""
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    environment.filters["text"] = lambda value: Markup(html_text(value))
+    environment.filters["attribute"] = lambda value: Markup(html_attribute(value))
+    environment.globals["no_math"] = NO_MATH_CLASSES
+    return environment
+
+
+def render(template: str, **context: object) -> str:
+    """A template of helpers/templates filled in with ``context``: the one way the helpers write markup."""
+    return str(_environment().get_template(template).render(**context))
+
+
 def html_link(url: object, label: object = None) -> str:
-    """An ``<a>`` to ``url`` if :func:`safe_url` accepts it, else the label (or URL) as text."""
-    shown = html_text(url if label is None else label)
-    target = safe_url(url)
-    if target is None:
-        return shown
-    return f'<a href="{html_attribute(target)}" rel="noopener noreferrer">{shown}</a>'
+    """An ``<a>`` to ``url`` if :func:`safe_url` accepts it, else the label (or URL) as text.
+
+    >>> html_link("https://example.org/?a=1", "IMF")
+    '<a href="https&#58;&#47;&#47;example&#46;org&#47;&#63;a&#61;1" rel="noopener noreferrer">IMF</a>'
+    >>> html_link("javascript:alert(1)", "<click>")
+    '&lt;click&gt;'
+    """
+    return render("link.html.j2", href=safe_url(url), label=url if label is None else label)
 
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -277,28 +315,33 @@ def _cell(value: object) -> str:
 WHOLE_CELL = 14  # a cell of one word up to this long (a year, a number, a state) is never split
 
 
-def _table_cell(value: object) -> str:
-    """A table cell as HTML: escaped text; one short word kept whole (``c5-whole``).
+class TableCell(NamedTuple):
+    """A table cell's words, and whether they are one short word kept whole (``c5-whole``) on a line."""
+
+    text: str
+    whole: bool
+
+
+def _table_cell(value: object) -> TableCell:
+    """A table cell: the value in words; one short word is kept whole.
 
     >>> _table_cell(2021), _table_cell("a <b>")
-    ('<span class="c5-whole">2021</span>', 'a &lt;b&gt;')
+    (TableCell(text='2021', whole=True), TableCell(text='a <b>', whole=False))
     """
     text = _cell(value)
-    escaped = html_text(text)
-    return f'<span class="c5-whole">{escaped}</span>' if len(text) <= WHOLE_CELL and not text.split()[1:] else escaped
+    return TableCell(text, len(text) <= WHOLE_CELL and not text.split()[1:])
 
 
 def table(frame: pd.DataFrame, columns: Mapping[str, str] | None = None, caption: str | None = None) -> HTML:
-    """An HTML table of text cells with readable column names and thousands separators."""
+    """An HTML table (templates/table.html.j2) of text cells with readable column names and thousands separators.
+
+    ``columns`` maps the columns shown to their names for readers, in the order shown.
+    """
     shown = frame.rename(columns=dict(columns)) if columns else frame
     if columns:
         shown = shown[list(columns.values())]
-    cells = shown.astype(object).map(_table_cell)
-    cells.columns = [html_text(c) for c in shown.columns]
-    body = cells.to_html(index=False, escape=False, border=0, classes="c5-table")
-    if caption:
-        body = f"<p class='c5-caption'><b>{html_text(caption)}</b></p>" + body
-    return HTML(f'<div class="c5-table-wrap {NO_MATH_CLASSES}">{body}</div>')
+    rows = [[_table_cell(v) for v in row] for row in shown.astype(object).itertuples(index=False, name=None)]
+    return HTML(render("table.html.j2", columns=list(shown.columns), rows=rows, caption=caption))
 
 
 class UnknownSourceError(KeyError):
@@ -328,18 +371,9 @@ def sources_table(sources: pd.DataFrame, source_ids: Iterable[str], caption: str
     by_originator = "originator" in sources.columns
     order = ["originator", "publisher", "title", "source_id"] if by_originator else ["publisher", "title", "source_id"]
     rows = sources[sources["source_id"].isin(wanted)].sort_values(order, kind="stable")
-    body = "".join(
-        "<tr>"
-        + (f"<td>{html_text(r.originator)}</td>" if by_originator else "")
-        + f"<td>{html_text(r.publisher)}</td><td>{html_text(r.title)}</td>"
-        f"<td>{html_text(_published(r.published))}</td>"
-        f"<td>{html_link(r.url)}</td></tr>"
+    shown = [
+        {"originator": r.originator if by_originator else None, "publisher": r.publisher, "title": r.title,
+         "published": _published(r.published), "url": r.url, "href": safe_url(r.url)}
         for r in rows.itertuples()
-    )
-    first = "<th>Produced by</th>" if by_originator else ""
-    head = f"<tr>{first}<th>Publisher</th><th>Title</th><th>Published</th><th>Link</th></tr>"
-    return HTML(
-        f'<div class="c5-table-wrap {NO_MATH_CLASSES}">'
-        f"<p class='c5-caption'><b>{html_text(caption)}</b> ({len(rows)})</p>"
-        f"<table class='c5-table c5-sources'><thead>{head}</thead><tbody>{body}</tbody></table></div>"
-    )
+    ]  # fmt: skip
+    return HTML(render("sources.html.j2", rows=shown, by_originator=by_originator, caption=caption))

@@ -1,13 +1,14 @@
 """Every deal row in plain words, as one HTML table (notebook 01's "All deals").
 
-The table has the class ``c5-deals``: the reports add a search box and sortable headers to it;
-without scripts it is a plain table. Cells are text from data, escaped; value and date cells
-carry a ``data-sort`` key (number, ISO date) so sorting is by value, not by the words shown.
+The words are made here; the markup is helpers/templates/deal_list.html.j2. The table has the class
+``c5-deals``: the reports add a search box and sortable headers to it; without scripts it is a plain
+table. Cells are text from data, escaped; value and date cells carry a ``data-sort`` key (number,
+ISO date) so sorting is by value, not by the words shown.
 """
 
 from __future__ import annotations
 
-import html
+from typing import NamedTuple
 
 import pandas as pd
 from IPython.display import HTML
@@ -15,9 +16,8 @@ from IPython.display import HTML
 from helpers.codes import country_name
 from helpers.codes import words as code_words
 from helpers.compute.rules import LIKELY_WITHIN
-from helpers.text import NO_MATH_CLASSES, date_words, html_text
+from helpers.text import date_words, render
 
-TABLE_CLASS = "c5-deals"
 BASIS_WORDS = {"up_to": "up to", "approximate": "about", "lower_bound": "at least", "range_max": "up to",
                "list_price": "list price"}  # fmt: skip
 HEADERS = ("State", "Deal", "US party", "Sector", "Instrument, stage reached", "Value (US$ m)", "Announced",
@@ -58,32 +58,32 @@ def value_words(value: object, basis: object) -> str:
     return f"{words('value_basis', basis)} {float(value):,.10g}".strip()
 
 
-def _row(deal: pd.Series, titles: pd.Series, publishers: pd.Series) -> str:
+class DealCell(NamedTuple):
+    """A cell of the deal list: its words, and the key it sorts by (None: by its words)."""
+
+    text: object
+    key: str | None = None
+
+
+def _row(deal: pd.Series, titles: pd.Series, publishers: pd.Series) -> list[DealCell]:
     container = deal["overlaps_deal_id"]
     inside = not (container is None or pd.isna(container)) and deal.get("overlap_type") != LIKELY_WITHIN
     counted = f"no: inside {titles.get(container, 'another row')}" if inside else "yes"
     value, day = deal["value_usd_m"], deal["announced_date"]
     value_key = "" if pd.isna(value) else f"{float(value):.10g}"
     day_key = "" if pd.isna(day) or deal["date_precision"] == "unknown" else pd.Timestamp(day).date().isoformat()
-    cells = [
-        (country_name(deal["country"]), None),
-        (deal["title"], None),
-        (deal["us_party"], None),
-        (words("sector", deal["sector"]), None),
-        (instrument_words(deal["instrument"], deal["stage"]), None),
-        (value_words(value, deal["value_basis"]), value_key),
-        (date_words(day, deal["date_precision"]), day_key),
-        (words("confirmation", deal["confirmation"]), None),
-        (counted, None),
-        (publishers.get(deal["source_id"], ""), None),
+    return [
+        DealCell(country_name(deal["country"])),
+        DealCell(deal["title"]),
+        DealCell(deal["us_party"]),
+        DealCell(words("sector", deal["sector"])),
+        DealCell(instrument_words(deal["instrument"], deal["stage"])),
+        DealCell(value_words(value, deal["value_basis"]), value_key),
+        DealCell(date_words(day, deal["date_precision"]), day_key),
+        DealCell(words("confirmation", deal["confirmation"])),
+        DealCell(counted),
+        DealCell(publishers.get(deal["source_id"], "")),
     ]
-    return "<tr>" + "".join(_cell(text, key) for text, key in cells) + "</tr>"
-
-
-def _cell(text: object, key: str | None) -> str:
-    """A ``<td>`` of escaped text, with its sort key if it has one."""
-    sort = f' data-sort="{html.escape(key)}"' if key is not None else ""
-    return f"<td{sort}>{html_text(text)}</td>"
 
 
 def deal_list(deals: pd.DataFrame, sources: pd.DataFrame) -> HTML:
@@ -91,11 +91,6 @@ def deal_list(deals: pd.DataFrame, sources: pd.DataFrame) -> HTML:
     titles = deals.set_index("deal_id")["title"]
     publishers = sources.set_index("source_id")["publisher"]
     ordered = deals.sort_values(["country", "announced_date", "title"], kind="stable", na_position="last")
-    head = "".join(f'<th scope="col">{html_text(h)}</th>' for h in HEADERS)
-    body = "".join(_row(deal, titles, publishers) for _, deal in ordered.iterrows())
+    rows = [_row(deal, titles, publishers) for _, deal in ordered.iterrows()]
     caption = f"All {len(deals)} deal rows, counted or not (values in US$ m as the sources state them)"
-    return HTML(
-        f'<div class="c5-table-wrap c5-deals-wrap {NO_MATH_CLASSES}">'
-        f'<table class="c5-table {TABLE_CLASS}"><caption>{html_text(caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
-    )
+    return HTML(render("deal_list.html.j2", caption=caption, headers=HEADERS, rows=rows))
