@@ -378,3 +378,123 @@ def test_doctests_exist_for_the_small_pure_functions() -> None:
         module = importlib.import_module(_module_name(path))
         total += doctest.testmod(module).attempted
     assert total >= 10
+
+
+# ---------------------------------------------------------------------------
+# Markup is written only in templates (helpers/templates, reporting/templates): no string in the
+# Python of helpers/ or reporting/ writes an HTML element, but plotly's label tags in the chart modules.
+
+HTML_ELEMENTS = frozenset(
+    """a abbr address area article aside audio b base bdi bdo blockquote body br button canvas caption cite code col
+    colgroup data datalist dd del details dfn dialog div dl dt em embed fieldset figcaption figure footer form h1 h2 h3
+    h4 h5 h6 head header hgroup hr html i iframe img input ins kbd label legend li link main map mark math menu meta
+    meter nav noscript object ol optgroup option output p picture pre progress q rp rt ruby s samp script search
+    section select slot small source span strong style sub summary sup svg table tbody td template textarea tfoot th
+    thead time title tr track u ul var video wbr""".split()
+)
+# plotly's label format (https://plotly.com/chart-studio-help/adding-HTML-and-links-to-charts/), not page
+# markup: bold, line break, italics, sub/superscript, a styled span, and a hovertemplate's <extra> box.
+PLOTLY_LABEL_TAGS = frozenset({"b", "br", "i", "sub", "sup", "span", "extra"})
+PLOTLY_LABEL_MODULES = ("helpers/figures/", "helpers/c5.py")
+COMPUTED = "{}"  # an f-string's replacement field, as the check reads it: a tag named by a value is a tag too
+TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*|\{\})([^<>]*)")
+# Strings that are not markup written for a page, each kept as it reads (an f-string's fields as {}):
+ALLOWED_MARKUP = {
+    # The escaper itself: "$" and "\" alone in an element, so MathJax cannot pair them (helpers/text.py).
+    ("helpers/text.py", "<span>&#36;</span>"),
+    ("helpers/text.py", "<span>&#92;</span>"),
+    # Diagnostics: what a check searches for, and messages quoting a tag it found; never on a page.
+    ("reporting/bundle.py", "</style"),
+    ("reporting/bundle.py", "</script"),
+    ("reporting/page.py", "<{} {}={}>"),
+    ("reporting/page.py", "<{} style={}>"),
+    ("reporting/page.py", "<style>{}"),
+    # Readers of plotly's text: the pattern of the title markup theme.finish writes, and the plain-text
+    # converter showing a tag plotly does not draw as it reads (its output is escaped text).
+    ("reporting/chart_text.py", r"^\s*<b>(.*?)</b>\s*<br\s*/?>\s*<span[^<>]*>(.*)</span>\s*$"),
+    ("reporting/chart_text.py", "</{}>"),
+    # The blank document the headless browser draws the charts' still images in; no reader sees it.
+    ("reporting/images.py", "<!DOCTYPE html><html><head></head><body></body></html>"),
+}
+
+
+def string_literals(code: str) -> list[tuple[int, str]]:
+    """(line, text) of every string literal but docstrings; an f-string reads with ``{}`` for each field."""
+    tree = ast.parse(code)
+    skipped = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            skipped |= {id(part) for part in node.values}
+        elif isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                skipped.add(id(first.value))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            text = "".join(p.value if isinstance(p, ast.Constant) else COMPUTED for p in node.values)
+            found.append((node.lineno, text))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skipped:
+            found.append((node.lineno, node.value))
+    return sorted(found)
+
+
+def _plotly_label(closing: str, tag: str, rest: str) -> bool:
+    """A tag of plotly's label format (a span only with its style)."""
+    if tag != "span" or closing:
+        return tag in PLOTLY_LABEL_TAGS
+    return rest.split("=")[0].strip() == "style"
+
+
+def markup_written(name: str, code: str) -> list[str]:
+    """Where module ``name`` writes an HTML element in a string: ``name:line: <tag``."""
+    found = []
+    for line, text in string_literals(code):
+        if (name, text) in ALLOWED_MARKUP:
+            continue
+        for closing, tag, rest in TAG.findall(text):
+            tag = tag.lower()
+            if tag != COMPUTED and tag not in HTML_ELEMENTS | PLOTLY_LABEL_TAGS:
+                continue  # "<partner>", "<report name>": a placeholder in words, not an element
+            if name.startswith(PLOTLY_LABEL_MODULES) and _plotly_label(closing, tag, rest):
+                continue
+            found.append(f"{name}:{line}: <{closing}{tag}")
+    return found
+
+
+def test_markup_is_written_only_in_templates() -> None:
+    modules = [p for p in own_modules() if relative(p).startswith(("helpers/", "reporting/"))]
+    written = [w for p in modules for w in markup_written(relative(p), p.read_text(encoding="utf-8"))]
+    assert written == [], "write markup in a template (helpers/templates, reporting/templates), not in Python"
+
+
+def test_the_markup_check_can_fail() -> None:
+    row = 'def row(key, text):\n    """A ``<td>`` (a docstring may name tags)."""\n    return f\'<td data-sort="{key}">\' + text'
+    assert markup_written("helpers/narrative/x.py", row) == ["helpers/narrative/x.py:3: <td"]
+    assert markup_written("reporting/x.py", 'TAG = "</" "div>"\nX = f"<{tag} class=a>"') == [
+        "reporting/x.py:1: </div",
+        "reporting/x.py:2: <{}",
+    ]
+    hover = 'HOVER = "<b>%{x}</b><br>%{y}<extra></extra>"\nNOTE = f"<span style=\'color:{c}\'>{t}</span>"'
+    assert markup_written("helpers/figures/x.py", hover) == []
+    assert markup_written("helpers/narrative/x.py", hover) == [
+        "helpers/narrative/x.py:1: <b",
+        "helpers/narrative/x.py:1: </b",
+        "helpers/narrative/x.py:1: <br",
+        "helpers/narrative/x.py:1: <extra",
+        "helpers/narrative/x.py:1: </extra",
+        "helpers/narrative/x.py:2: <span",
+        "helpers/narrative/x.py:2: </span",
+    ]
+    assert markup_written("helpers/figures/x.py", 'X = \'<span class="c5">a</span><a href="u">b</a>\'') == [
+        "helpers/figures/x.py:1: <span",
+        "helpers/figures/x.py:1: <a",
+        "helpers/figures/x.py:1: </a",
+    ]
+    assert markup_written("helpers/x.py", 'HELP = "folder of <report name>.ipynb; a < b"') == []
+    escaper = 'MATH = {"$": "<span>&#36;</span>"}'
+    assert markup_written("helpers/text.py", escaper) == []
+    assert markup_written("helpers/narrative/x.py", escaper) == [
+        "helpers/narrative/x.py:1: <span",
+        "helpers/narrative/x.py:1: </span",
+    ]
