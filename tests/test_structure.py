@@ -384,14 +384,17 @@ def test_doctests_exist_for_the_small_pure_functions() -> None:
 # Markup is written only in templates (helpers/templates, reporting/templates): no string in the
 # Python of helpers/ or reporting/ writes an HTML element, but plotly's label tags in the chart modules.
 
-HTML_ELEMENTS = frozenset(
-    """a abbr address area article aside audio b base bdi bdo blockquote body br button canvas caption cite code col
-    colgroup data datalist dd del details dfn dialog div dl dt em embed fieldset figcaption figure footer form h1 h2 h3
-    h4 h5 h6 head header hgroup hr html i iframe img input ins kbd label legend li link main map mark math menu meta
-    meter nav noscript object ol optgroup option output p picture pre progress q rp rt ruby s samp script search
-    section select slot small source span strong style sub summary sup svg table tbody td template textarea tfoot th
-    thead time title tr track u ul var video wbr""".split()
-)
+HTML_ELEMENTS = frozenset((
+    "a", "abbr", "address", "area", "article", "aside", "audio", "b", "base", "bdi", "bdo", "blockquote", "body",
+    "br", "button", "canvas", "caption", "cite", "code", "col", "colgroup", "data", "datalist", "dd", "del",
+    "details", "dfn", "dialog", "div", "dl", "dt", "em", "embed", "fieldset", "figcaption", "figure", "footer",
+    "form", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hgroup", "hr", "html", "i", "iframe", "img",
+    "input", "ins", "kbd", "label", "legend", "li", "link", "main", "map", "mark", "math", "menu", "meta", "meter",
+    "nav", "noscript", "object", "ol", "optgroup", "option", "output", "p", "picture", "pre", "progress", "q", "rp",
+    "rt", "ruby", "s", "samp", "script", "search", "section", "select", "slot", "small", "source", "span", "strong",
+    "style", "sub", "summary", "sup", "svg", "table", "tbody", "td", "template", "textarea", "tfoot", "th", "thead",
+    "time", "title", "tr", "track", "u", "ul", "var", "video", "wbr"
+))  # fmt: skip
 # plotly's label format (https://plotly.com/chart-studio-help/adding-HTML-and-links-to-charts/), not page
 # markup: bold, line break, italics, sub/superscript, a styled span, and a hovertemplate's <extra> box.
 PLOTLY_LABEL_TAGS = frozenset({"b", "br", "i", "sub", "sup", "span", "extra"})
@@ -469,7 +472,8 @@ def test_markup_is_written_only_in_templates() -> None:
 
 
 def test_the_markup_check_can_fail() -> None:
-    row = 'def row(key, text):\n    """A ``<td>`` (a docstring may name tags)."""\n    return f\'<td data-sort="{key}">\' + text'
+    row = 'def row(key, text):\n    """A ``<td>`` (a docstring may name tags)."""\n'
+    row += "    return f'<td data-sort=\"{key}\">' + text"
     assert markup_written("helpers/narrative/x.py", row) == ["helpers/narrative/x.py:3: <td"]
     assert markup_written("reporting/x.py", 'TAG = "</" "div>"\nX = f"<{tag} class=a>"') == [
         "reporting/x.py:1: </div",
