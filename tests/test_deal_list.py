@@ -19,6 +19,7 @@ class _Cells(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.rows: list[list[str]] = []
         self.tags: set[str] = set()
+        self.keys: list[str] = []
         self._in_body = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -28,6 +29,7 @@ class _Cells(HTMLParser):
             self.rows.append([])
         if self._in_body and tag == "td":
             self.rows[-1].append("")
+            self.keys += [value or "" for name, value in attrs if name == "data-sort"]
 
     def handle_data(self, data: str) -> None:
         if self._in_body and self.rows and self.rows[-1]:
@@ -72,3 +74,13 @@ def test_text_from_the_data_stays_text() -> None:
     deals["overlaps_deal_id"] = None
     rows = _shown(deals, load_sources())
     assert all(r[1].endswith(PAYLOAD) and r[2] == f"=cmd {PAYLOAD}" for r in rows)
+
+
+def test_sort_keys_are_numbers_or_dates() -> None:
+    # the template prints a key as it is (autoescaped): it must be a number or an ISO date made by the code
+    parser = _Cells()
+    parser.feed(deal_list(load_deals(), load_sources()).data)
+    assert len(parser.keys) == 2 * len(parser.rows)
+    number_or_date = re.compile(r"-?\d+(\.\d+)?(e[+-]\d+)?|\d{4}-\d{2}-\d{2}|")
+    assert all(number_or_date.fullmatch(key) for key in parser.keys), parser.keys
+    assert any("-" in key for key in parser.keys) and any("." in key for key in parser.keys)

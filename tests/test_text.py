@@ -251,6 +251,35 @@ def test_sources_table_links_only_http_urls() -> None:
         text.sources_table(sources, ["zz"])
 
 
+def test_table_keeps_the_layout_pandas_wrote() -> None:
+    # The notebooks carry tables pandas' to_html wrote before the template; cells of several words
+    # (no c5-whole span) and names without markup read the same through both.
+    frame = pd.DataFrame({"State and year": ["Kazakhstan in 2024", "a b"], "Partner": ["China and Russia", "c d"]})
+    wrap = '<div class="c5-table-wrap tex2jax_ignore mathjax_ignore">'
+    assert text.table(frame).data == wrap + frame.to_html(index=False, border=0, classes="c5-table") + "</div>"
+    empty = frame.head(0)
+    assert text.table(empty).data == wrap + empty.to_html(index=False, border=0, classes="c5-table") + "</div>"
+
+
+def test_templates_refuse_a_missing_value() -> None:
+    import jinja2
+
+    with pytest.raises(jinja2.UndefinedError, match="label"):
+        text.render("link.html.j2", href=None)
+
+
+def test_the_templates_ship_with_the_package() -> None:
+    import tomllib
+    from fnmatch import fnmatch
+    from pathlib import Path
+
+    root = Path(text.__file__).parent
+    patterns = tomllib.loads((root.parent / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    shipped = {p.relative_to(root).as_posix() for p in text.TEMPLATES.iterdir()}
+    assert {f"templates/{name}.html.j2" for name in ("table", "sources", "link", "deal_list")} <= shipped
+    assert all(any(fnmatch(name, pattern) for pattern in patterns["helpers"]) for name in shipped), shipped
+
+
 # ---------------------------------------------------------------------------
 # URLs and plotly
 
