@@ -298,11 +298,20 @@ def deal_map(deals: pd.DataFrame, boundaries: gpd.GeoDataFrame, source: str, tit
         if len(unconfirmed)
         else ""
     )
+    table = pd.DataFrame(
+        {
+            "State": values["iso3"].map(country_name),
+            "Deduplicated deal value, unconfirmed rows left out, US$ bn": values["value"].round(3),
+            "Unconfirmed, US$ bn (in the labels, not the colours)": values["unconfirmed_bn"].round(3),
+            "Deal rows": values["n_deals"],
+        }
+    )
     finish(
         fig,
         title=title,
         subtitle=f"Deduplicated US deal value by state, US$ bn, unconfirmed rows left out{note}",
         source=source,
+        table=table,
         height=DEAL_MAP_HEIGHT,
     )
     return fit_page(fig, DEAL_MAP_HEIGHT - MAP_MARGINS)
@@ -394,7 +403,22 @@ def share_map(
         + (f"; {panels[0][0]}: no data for {', '.join(missing)}" if missing else "")
         + (f"; {plotly_text(note)}" if note else "")
     )
-    finish(fig, title=title, subtitle=subtitle, source=source, height=MAP_MARGINS + 300 * len(panels))
+    table = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "Panel": panel,
+                    "State": values["iso3"].map(country_name),
+                    "Year": values["year"].replace("", None),
+                    f"{partner_name(partner)} share of total trade, %": values["value"].round(1),
+                    "Records": values["source_label"],
+                }
+            )
+            for panel, values in panels
+        ],
+        ignore_index=True,
+    )
+    finish(fig, title=title, subtitle=subtitle, source=source, table=table, height=MAP_MARGINS + 300 * len(panels))
     return fit_page(fig, 300 * len(panels))
 
 
@@ -408,7 +432,9 @@ def locator_map(boundaries: gpd.GeoDataFrame, iso3: str, source: str, title: str
         (context[context["iso3"].eq(iso3)], HIGHLIGHT, country_name(iso3)),
     ]
     fig = go.Figure()
+    shown = []  # the plotted table: each country drawn and its role
     for frame, colour, name in layers:
+        shown += [(n, name) for n in frame.sort_values("iso3")["name"]]
         text = [plotly_text(n) for n in frame.sort_values("iso3")["name"]]
         fig.add_trace(
             flat_layer(frame, colour, name=name, text=text, line={"color": BORDER, "width": 0.8}, showlegend=True)
@@ -424,6 +450,7 @@ def locator_map(boundaries: gpd.GeoDataFrame, iso3: str, source: str, title: str
         title=title,
         subtitle="Locator map; Natural Earth boundaries (de facto lines, no endorsement)",
         source=source,
+        table=pd.DataFrame(shown, columns=["Country", "Shown as"]),
         height=LOCATOR_HEIGHT,
     )
     return fit_page(fig, LOCATOR_HEIGHT - MAP_MARGINS, colour_bar=False)

@@ -10,6 +10,7 @@ topology so maps make no network request.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from urllib.parse import quote
 
@@ -27,6 +28,7 @@ MUTED_COLOUR = "#666666"
 HEIGHT = 520
 SOURCE_SHIFT = -130  # px from the plot's bottom to the source line (inside the 150 px bottom margin)
 HINT_HEIGHT = 18  # px added under the source line for a hint (see ``finish``)
+TABLE_META = "c5Table"  # layout.meta key of the plotted table (``finish``); the report's CSV is written from it
 EMPTY_TOPOLOGY = '{"type":"Topology","objects":{},"arcs":[]}'
 # plotly.js appends "/<scope>_<res>m.json" to topojsonURL; after "#" that is a fragment of the data: URL.
 PLOTLY_CONFIG: dict[str, object] = {
@@ -92,7 +94,12 @@ def _template() -> go.layout.Template:
             "yaxis": {**axis, "tickformat": ",~r"},
             "hoverlabel": {"font": {"family": FONT_FAMILY}},
             "legend": {"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0, "title": {"text": ""}},
-            "title": {"x": 0, "xanchor": "left", "font": {"size": 18}},
+            "title": {
+                "x": 0,
+                "xanchor": "left",
+                "font": {"size": 18, "weight": "bold"},
+                "subtitle": {"font": {"size": 13, "color": MUTED_COLOUR}},
+            },
         }
     )
 
@@ -114,6 +121,7 @@ def finish(
     *,
     title: str,
     source: str,
+    table: pd.DataFrame,
     subtitle: str | None = None,
     x_title: str | None = None,
     y_title: str | None = None,
@@ -130,6 +138,11 @@ def finish(
         The finding, e.g. "China overtook Russia as Kazakhstan's top partner in 2023".
     source : str
         The datasets behind it, e.g. ``source_line(sources, ids)``.
+    table : pandas.DataFrame
+        The plotted table, tidy, as a reader downloads it: reader column names with units ("Year",
+        "State", "Share of total trade, %"), plain text (not plotly markup), values rounded as the
+        chart shows them; never shapes. Kept in ``layout.meta`` under :data:`TABLE_META`; the report
+        builder writes the chart's CSV from it and leaves it out of the page.
     subtitle : str or None
         What is measured and in which unit.
     x_title, y_title : str or None
@@ -143,12 +156,11 @@ def finish(
     """
     if not title.strip() or not source.strip():
         raise ValueError("every chart needs a title that states the finding and a source line")
-    heading = f"<b>{title}</b>"
-    if subtitle:
-        heading += f"<br><span style='font-size:13px;color:{MUTED_COLOUR}'>{subtitle}</span>"
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
     fig.update_layout(
         template=TEMPLATE_NAME,
-        title={"text": heading},
+        title={"text": title, "subtitle": {"text": subtitle or ""}},
+        meta={**meta, TABLE_META: table_json(table)},
         height=height + (HINT_HEIGHT if hint else 0),
         width=None,
         autosize=True,
@@ -162,6 +174,19 @@ def finish(
     if hint:
         _add_note(fig, hint, SOURCE_SHIFT - HINT_HEIGHT, "hint")
     return fig
+
+
+def table_json(table: pd.DataFrame) -> dict[str, list]:
+    """A plotted table as JSON-ready ``{"columns": [...], "rows": [[...], ...]}`` (missing values as None).
+
+    >>> table_json(pd.DataFrame({"Year": [2023], "Share, %": [float("nan")]}))
+    {'columns': ['Year', 'Share, %'], 'rows': [[2023, None]]}
+    """
+    names = [str(c) for c in table.columns]
+    if not names or any(not n.strip() for n in names) or len(set(names)) < len(names):
+        raise ValueError(f"a chart's table needs distinct, named columns, got {names}")
+    split = json.loads(table.to_json(orient="split", index=False))
+    return {"columns": names, "rows": split["data"]}
 
 
 def _add_note(fig: go.Figure, text: str, yshift: int, name: str) -> None:
