@@ -1,8 +1,8 @@
 """The numbers a chart plots, as a CSV file the reader downloads from a ``data:`` link.
 
 Written from the table the chart was drawn from, which ``helpers.figures.theme.finish`` keeps in
-the figure (``layout.meta``): reader column names with units, values rounded as the chart shows
-them, one row per plotted point. Lines before the table name the chart, its units (axis titles)
+the figure as CSV text (``layout.meta``): reader column names with units, values rounded as the
+chart shows them, one row per plotted point. Lines before the table name the chart, its units (axis titles)
 and its source. Text cells (and parts of cells a spreadsheet might split off) that a
 spreadsheet would run as a formula are neutralised.
 """
@@ -77,23 +77,23 @@ def _quoted(match: re.Match[str], text: str) -> str:
     return f"{match[1]}{match[2]}'"
 
 
-def plotted_table(figure: dict, where: str) -> dict[str, list]:
-    """The table a figure was drawn from (``layout.meta``, written by ``helpers.figures.theme.finish``).
+def plotted_table(figure: dict, where: str) -> list[list[str]]:
+    """The table a figure was drawn from, header first: the CSV text ``helpers.figures.theme.finish``
+    keeps in ``layout.meta``.
 
     A figure without one is an error naming ``where`` (notebook and chart): no chart ships without its data.
     """
     meta = figure.get("layout", {}).get("meta")
-    table = meta.get(TABLE_META) if isinstance(meta, dict) else None
-    columns = table.get("columns") if isinstance(table, dict) else None
-    rows = table.get("rows") if isinstance(table, dict) else None
-    if not isinstance(columns, list) or not columns or not isinstance(rows, list):
+    text = meta.get(TABLE_META) if isinstance(meta, dict) else None
+    rows = list(csv.reader(io.StringIO(text))) if isinstance(text, str) else []
+    if not rows or not any(rows[0]):
         raise ReportBuildError(
             f"{where} carries no table of its plotted values: draw it with helpers.figures.theme.finish(..., table=)"
         )
-    for number, row in enumerate(rows, start=1):
-        if not isinstance(row, list) or len(row) != len(columns):
+    for number, row in enumerate(rows[1:], start=1):
+        if len(row) != len(rows[0]):
             raise ReportBuildError(f"{where}: row {number} of its plotted table is not one cell per column")
-    return {"columns": columns, "rows": rows}
+    return rows
 
 
 def _axis_titles(layout: dict) -> str:
@@ -123,8 +123,7 @@ def chart_csv(figure: dict, text: ChartText, where: str = "a chart") -> str:
     for note in text.notes:
         writer.writerow(["Note", safe_cell(note)])
     writer.writerow([])
-    writer.writerow([safe_cell(str(c)) for c in table["columns"]])
-    for row in table["rows"]:
+    for row in table:
         writer.writerow([safe_cell(v) for v in row])
     return buffer.getvalue()
 

@@ -47,7 +47,7 @@ from reporting.plan import PROFILE_COUNTRIES, PROFILE_TEMPLATE, Job, ReportBuild
 
 PAYLOAD = "<img src=x onerror=alert(1)>"
 # The plotted table every chart carries (helpers.figures.theme.finish), for figures made by hand here.
-A_TABLE = {TABLE_META: {"columns": ["State", "Share, %"], "rows": [["Kazakhstan", 18.8]]}}
+A_TABLE = {TABLE_META: 'State,"Share, %"\nKazakhstan,18.8\n'}
 STAMP = Stamp("2025-12-05", 2025, date(2026, 1, 2), {"package version": "1", "deals.csv": "abc"})
 
 
@@ -374,21 +374,16 @@ def test_the_csv_is_the_plotted_table_with_its_units_and_source() -> None:
     assert rows[blank + 1 :] == [
         ["Series", "State", "Trade, US$ bn"],
         ["'" + hostile, "Kazakhstan", "1.5"],  # a formula is neutralised, a negative number is not
-        ["'" + hostile, "Kyrgyzstan", "-2"],
-        ["'" + hostile, "Tajikistan", "3"],
+        ["'" + hostile, "Kyrgyzstan", "-2.0"],
+        ["'" + hostile, "Tajikistan", "3.0"],
     ]
 
 
 def test_text_from_data_stays_text_in_the_csv_and_gaps_stay_empty() -> None:
-    figure = {
-        "data": [],
-        "layout": {
-            "title": {"text": "T"},
-            "meta": {TABLE_META: {"columns": ["Deal", "Value, US$ m"], "rows": [[PAYLOAD, None], ["&amp; <b>", -3]]}},
-        },
-    }
+    table = pd.DataFrame({"Deal": [PAYLOAD, "&amp; <b>"], "Value, US$ m": [None, -3]})
+    figure = {"data": [], "layout": {"title": {"text": "T"}, "meta": {TABLE_META: table.to_csv(index=False)}}}
     rows = _csv_rows(figure_markup(figure, "c5-figure-1"))
-    assert rows[rows.index([]) + 1 :] == [["Deal", "Value, US$ m"], [PAYLOAD, ""], ["&amp; <b>", "-3"]]
+    assert rows[rows.index([]) + 1 :] == [["Deal", "Value, US$ m"], [PAYLOAD, ""], ["&amp; <b>", "-3.0"]]
 
 
 def test_a_chart_without_its_table_is_an_error_naming_the_notebook_and_the_chart() -> None:
@@ -401,14 +396,14 @@ def test_a_chart_without_its_table_is_an_error_naming_the_notebook_and_the_chart
         cells.append(cell)
     with pytest.raises(ReportBuildError, match=r"03_x\.ipynb: chart 2 \('Second'\) carries no table"):
         prepare(nbformat.v4.new_notebook(cells=cells), "03_x.ipynb")
-    ragged = {"layout": {"meta": {TABLE_META: {"columns": ["A", "B"], "rows": [[1, 2], [3]]}}}}
+    ragged = {"layout": {"meta": {TABLE_META: "A,B\n1,2\n3\n"}}}
     with pytest.raises(ReportBuildError, match="row 2 of its plotted table"):
         figure_markup(ragged, "c5-figure-1", notebook="03_x.ipynb")
 
 
 def test_the_drawn_figure_leaves_out_its_table_and_keeps_its_hint() -> None:
     figure = _finished_figure(hint="Double-click the chart.")
-    assert figure["layout"]["meta"][TABLE_META]["columns"] == ["Series", "State", "Trade, US$ bn"]
+    assert figure["layout"]["meta"][TABLE_META].startswith('Series,State,"Trade, US$ bn"\nChina,Kazakhstan,1.5\n')
     drawn = without_text(figure)
     assert drawn["layout"]["meta"] == {HINT_META: "Double-click the chart."}
     assert "meta" not in without_text(_finished_figure())["layout"], "no empty meta is left behind"

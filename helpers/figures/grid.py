@@ -77,7 +77,7 @@ def grid_table(
     words: tuple[str | None, str, str],
     digits: int = 2,
 ) -> pd.DataFrame:
-    """The table :func:`line_grid` plots, as a reader downloads it: one row per plotted point.
+    r"""The table :func:`line_grid` plots, as a reader downloads it: one row per plotted point.
 
     ``words`` name the panel, line and value columns for readers (``None``: no panel column, e.g.
     one panel); values are rounded to ``digits`` as plotted; a ``source_label`` column becomes
@@ -87,9 +87,9 @@ def grid_table(
     >>> data = pd.DataFrame({"year": [2023], "state": ["KAZ"], "partner": ["CHN"], "share_pct": [21.456]})
     >>> table = grid_table(data, panel="state", trace="partner", value="share_pct", panels={"KAZ": "Kazakhstan"},
     ...                    styles={"CHN": LineStyle("China", "#0072B2")}, words=("State", "Partner", "Share, %"))
-    >>> from helpers.figures.theme import table_json
-    >>> table_json(table)
-    {'columns': ['State', 'Partner', 'Year', 'Share, %'], 'rows': [['Kazakhstan', 'China', 2023, 21.46]]}
+    >>> from helpers.figures.theme import table_csv
+    >>> table_csv(table)
+    'State,Partner,Year,"Share, %"\nKazakhstan,China,2023,21.46\n'
     """
     rows = data[data[panel].isin(panels) & data[trace].isin(styles) & data[value].notna()]
     rank = {key: n for n, key in enumerate(panels)}, {key: n for n, key in enumerate(styles)}

@@ -40,6 +40,12 @@ OTHER_FOCUS = "#BDBDBD"
 # Neighbours that may be named for orientation: only where the name fits inside the country and
 # clear of the states' labels (the rest stay unlabelled context).
 LABELLED_NEIGHBOURS = ("RUS", "CHN", "IRN", "AFG", "MNG", "PAK")
+DEAL_MAP_COLUMNS = {  # the deal map's table: deal_map_values column -> reader column
+    "iso3": "State",
+    "value": "Deduplicated deal value, unconfirmed rows left out, US$ bn",
+    "unconfirmed_bn": "Unconfirmed, US$ bn (in the labels, not the colours)",
+    "n_deals": "Deal rows",
+}
 
 
 def map_labels(
@@ -298,14 +304,8 @@ def deal_map(deals: pd.DataFrame, boundaries: gpd.GeoDataFrame, source: str, tit
         if len(unconfirmed)
         else ""
     )
-    table = pd.DataFrame(
-        {
-            "State": values["iso3"].map(country_name),
-            "Deduplicated deal value, unconfirmed rows left out, US$ bn": values["value"].round(3),
-            "Unconfirmed, US$ bn (in the labels, not the colours)": values["unconfirmed_bn"].round(3),
-            "Deal rows": values["n_deals"],
-        }
-    )
+    table = values.assign(iso3=values["iso3"].map(country_name)).round(3)[list(DEAL_MAP_COLUMNS)]
+    table = table.rename(columns=DEAL_MAP_COLUMNS)
     finish(
         fig,
         title=title,
@@ -403,21 +403,10 @@ def share_map(
         + (f"; {panels[0][0]}: no data for {', '.join(missing)}" if missing else "")
         + (f"; {plotly_text(note)}" if note else "")
     )
-    table = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "Panel": panel,
-                    "State": values["iso3"].map(country_name),
-                    "Year": values["year"].replace("", None),
-                    f"{partner_name(partner)} share of total trade, %": values["value"].round(1),
-                    "Records": values["source_label"],
-                }
-            )
-            for panel, values in panels
-        ],
-        ignore_index=True,
-    )
+    table = pd.concat([v.assign(panel=p, iso3=v["iso3"].map(country_name)).round(1) for p, v in panels])
+    share = f"{partner_name(partner)} share of total trade, %"
+    columns = {"panel": "Panel", "iso3": "State", "year": "Year", "value": share}
+    table = table[[*columns, "source_label"]].rename(columns={**columns, "source_label": "Records"})
     finish(fig, title=title, subtitle=subtitle, source=source, table=table, height=MAP_MARGINS + 300 * len(panels))
     return fit_page(fig, 300 * len(panels))
 

@@ -10,7 +10,6 @@ topology so maps make no network request.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from urllib.parse import quote
 
@@ -141,8 +140,8 @@ def finish(
     table : pandas.DataFrame
         The plotted table, tidy, as a reader downloads it: reader column names with units ("Year",
         "State", "Share of total trade, %"), plain text (not plotly markup), values rounded as the
-        chart shows them; never shapes. Kept in ``layout.meta`` under :data:`TABLE_META`; the report
-        builder writes the chart's CSV from it and leaves it out of the page.
+        chart shows them; never shapes. Kept as CSV text (:func:`table_csv`) in ``layout.meta`` under
+        :data:`TABLE_META`; the report builder writes the chart's CSV from it and leaves it out of the page.
     subtitle : str or None
         What is measured and in which unit.
     x_title, y_title : str or None
@@ -160,7 +159,7 @@ def finish(
     fig.update_layout(
         template=TEMPLATE_NAME,
         title={"text": title, "subtitle": {"text": subtitle or ""}},
-        meta={**meta, TABLE_META: table_json(table)},
+        meta={**meta, TABLE_META: table_csv(table)},
         height=height + (HINT_HEIGHT if hint else 0),
         width=None,
         autosize=True,
@@ -176,17 +175,19 @@ def finish(
     return fig
 
 
-def table_json(table: pd.DataFrame) -> dict[str, list]:
-    """A plotted table as JSON-ready ``{"columns": [...], "rows": [[...], ...]}`` (missing values as None).
+def table_csv(table: pd.DataFrame) -> str:
+    r"""A plotted table as CSV text: a header of reader column names, one line per row, gaps empty.
 
-    >>> table_json(pd.DataFrame({"Year": [2023], "Share, %": [float("nan")]}))
-    {'columns': ['Year', 'Share, %'], 'rows': [[2023, None]]}
+    CSV text, not JSON rows: one string in the notebook's JSON, where a list puts every cell on its
+    own indented line (a share grid's table would triple in size).
+
+    >>> table_csv(pd.DataFrame({"Year": [2023, 2024], "Share, %": [21.46, float("nan")]}))
+    'Year,"Share, %"\n2023,21.46\n2024,\n'
     """
     names = [str(c) for c in table.columns]
     if not names or any(not n.strip() for n in names) or len(set(names)) < len(names):
         raise ValueError(f"a chart's table needs distinct, named columns, got {names}")
-    split = json.loads(table.to_json(orient="split", index=False))
-    return {"columns": names, "rows": split["data"]}
+    return table.to_csv(index=False, lineterminator="\n")
 
 
 def _add_note(fig: go.Figure, text: str, yshift: int, name: str) -> None:
