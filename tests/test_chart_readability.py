@@ -425,8 +425,8 @@ CODE_LIKE = re.compile(r"_|^[a-z0-9 ]+$")  # share_pct, value_usd_m, iso3, x: no
 
 
 def _value_points(figure: dict) -> list[object]:
-    """The value each data point shows: y, or x where y holds category positions (bars, rows of
-    deals, scenario rows); z for a choropleth on a colour scale. Text labels, flat map layers and
+    """The value each data point shows: y, or x where y holds categories or named rows (bars, rows
+    of deals, scenario rows); z for a choropleth on a colour scale. Text labels, flat map layers and
     helper lines (no hover) are not data."""
     layout, found = figure["layout"], []
     for trace in figure["data"]:
@@ -439,7 +439,8 @@ def _value_points(figure: dict) -> list[object]:
             continue
         ys, xs = trace.get("y") or [], trace.get("x") or []
         yaxis = layout.get("yaxis" + trace.get("yaxis", "y")[1:], {})
-        numeric_y = all(isinstance(y, int | float) or y is None for y in ys) and "tickvals" not in yaxis
+        named_rows = any(not _is_number(str(t).replace(",", "")) for t in yaxis.get("ticktext") or [])
+        numeric_y = all(isinstance(y, int | float) or y is None for y in ys) and not named_rows
         for x, y in zip(xs, ys, strict=True):
             value = y if numeric_y else x
             if value is not None and x is not None and y is not None:
