@@ -481,3 +481,15 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+@pytest.mark.parametrize(("name", "figure"), FIGURES, ids=[n for n, _ in FIGURES])
+def test_title_and_subtitle_are_plotlys_own_fields_not_markup(name: str, figure: dict) -> None:
+    """The finding in ``title.text`` and the measure in ``title.subtitle.text`` (what the reports read
+    as data), drawn bold and muted by the theme's template, not by ``<b>`` and ``<span>`` markup."""
+    title = figure["layout"]["title"]
+    assert title["text"] and not re.search(r"<(b|span)\b", title["text"]), (name, title["text"][:80])
+    assert title["subtitle"]["text"] and "<span" not in title["subtitle"]["text"], name
+    drawn = figure["layout"]["template"]["layout"]["title"]
+    assert drawn["font"]["weight"] == "bold" and drawn["subtitle"]["font"]["size"] == 13, name
+    assert drawn["subtitle"]["font"]["color"].upper() == "#666666", name
