@@ -55,7 +55,7 @@ from helpers.data import (
     load_trade,
 )
 from helpers.figures import maps
-from helpers.figures.grid import LineStyle, finish_grid, line_grid
+from helpers.figures.grid import LineStyle, finish_grid, grid_table, line_grid
 from helpers.figures.theme import MUTED_COLOUR, source_line
 from helpers.figures.trade_charts import partner_styles
 from helpers.text import plotly_text
@@ -262,6 +262,12 @@ def chart(
     styles = partner_styles([p for p in partner_list if p != WORLD])
     styles |= {WORLD: LineStyle(partner_name(WORLD), MUTED_COLOUR)} if WORLD in partner_list else {}
     fig, n_rows = line_grid(frame, panel=panel, trace="partner", value=value, panels=panels, styles=styles)
+    measured = f"Share of {FLOW_WORDS[flow]}, %" if measure == "shares" else f"{FLOW_WORDS[flow].capitalize()}, US$ bn"
+    words = ("Whose records" if records == "both" else "State", "Partner", measured)
+    table = grid_table(
+        frame.rename(columns={"source": "source_label"}), panel=panel, trace="partner", value=value, panels=panels,
+        styles=styles, words=words,
+    )  # fmt: skip
     names = ", ".join(map(country_name, _listed(state, ())))
     metric = f"share of {FLOW_WORDS[flow]}, %" if measure == "shares" else f"{FLOW_WORDS[flow]}, US$ bn"
     on = RECORDS_WORDS.get(records, "own and partner records side by side")
@@ -272,6 +278,7 @@ def chart(
         source=source_line(tables()["sources"], sorted(set(_source_ids(frame)))),
         y_title="%" if measure == "shares" else "US$ bn",
         n_rows=n_rows,
+        table=table,
     )
 
 

@@ -1,9 +1,9 @@
 """The numbers a chart plots, as a CSV file the reader downloads from a ``data:`` link.
 
-One row per plotted point, in trace order: the series (trace name), the panel when the chart has
-several, then the coordinates its traces use (x and y; for maps location, z, lat, lon) and, where
-a trace labels its points, the label. Lines before the table name the chart, its units (axis
-titles) and its source. Text cells (and parts of cells a spreadsheet might split off) that a
+Written from the table the chart was drawn from, which ``helpers.figures.theme.finish`` keeps in
+the figure as CSV text (``layout.meta``): reader column names with units, values rounded as the
+chart shows them, one row per plotted point. Lines before the table name the chart, its units (axis titles)
+and its source. Text cells (and parts of cells a spreadsheet might split off) that a
 spreadsheet would run as a formula are neutralised.
 """
 
@@ -18,9 +18,9 @@ import re
 import numpy as np
 
 from reporting.chart_text import ChartText, plain
+from reporting.plan import ReportBuildError
+from reporting.project import TABLE_META
 
-COLUMNS = ("x", "y", "location", "z", "lat", "lon", "label")
-POSITION = ("x", "y", "z", "lat", "lon")  # a point lacking one of these is a gap, not plotted
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 # A sub-cell: the cell's start, or what follows a separator a spreadsheet may split on (comma,
 # semicolon, pipe, tab, line break), after any spaces; and the characters that start a formula.
@@ -77,66 +77,23 @@ def _quoted(match: re.Match[str], text: str) -> str:
     return f"{match[1]}{match[2]}'"
 
 
-def _missing(value: object) -> bool:
-    return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
+def plotted_table(figure: dict, where: str) -> list[list[str]]:
+    """The table a figure was drawn from, header first: the CSV text ``helpers.figures.theme.finish``
+    keeps in ``layout.meta``.
 
-
-def _cells(trace: dict) -> dict[str, list]:
-    """The per-point columns a trace has."""
-    kind = trace.get("type", "scatter")
-    if kind == "choropleth":
-        columns = {"location": values(trace.get("locations")), "z": values(trace.get("z"))}
-    elif kind == "scattergeo":
-        columns = {"location": values(trace.get("locations")), "lat": values(trace.get("lat")),
-                   "lon": values(trace.get("lon"))}  # fmt: skip
-    else:
-        columns = {"x": values(trace.get("x")), "y": values(trace.get("y"))}
-    labels = values(trace.get("text"))
-    if labels:
-        columns["label"] = labels
-    # Category and label text is plotly text (entities, tags): shown as it reads.
-    return {name: [plain(v) if isinstance(v, str) else v for v in column] for name, column in columns.items() if column}
-
-
-def _points(cells: dict[str, list], columns: list[str]) -> list[list]:
-    """A trace's plotted points as rows of ``columns`` (gaps, where a position is missing, left out)."""
-    length = max((len(column) for column in cells.values()), default=0)
-    rows = [[cells[c][i] if c in cells and i < len(cells[c]) else None for c in columns] for i in range(length)]
-    at = [n for n, c in enumerate(columns) if c in POSITION and c in cells]
-    return [row for row in rows if not any(_missing(row[n]) for n in at)]
-
-
-def _axis_key(reference: str, axis: str) -> str:
-    return f"{axis}axis{reference[1:]}" if reference else f"{axis}axis"
-
-
-def _domain(layout: dict, trace: dict) -> tuple[list, list]:
-    """The x and y domain (paper fractions) of the subplot a trace is drawn in."""
-    if trace.get("type") in ("choropleth", "scattergeo"):
-        domain = layout.get(trace.get("geo", "geo"), {}).get("domain", {})
-        return domain.get("x", [0, 1]), domain.get("y", [0, 1])
-    xaxis = layout.get(_axis_key(trace.get("xaxis", "x"), "x"), {})
-    yaxis = layout.get(_axis_key(trace.get("yaxis", "y"), "y"), {})
-    return xaxis.get("domain", [0, 1]), yaxis.get("domain", [0, 1])
-
-
-def _panels(layout: dict, traces: list[dict]) -> list[str]:
-    """Each trace's panel title (subplot grids: the annotation centred above its panel)."""
-    titles = []
-    for trace in traces:
-        x_domain, y_domain = _domain(layout, trace)
-        centre, top = (x_domain[0] + x_domain[1]) / 2, y_domain[1]
-        title = next(
-            (
-                plain(a.get("text", ""))
-                for a in layout.get("annotations", [])
-                if a.get("xref") == "paper" and a.get("yref") == "paper" and not a.get("showarrow", True)
-                and abs(float(a.get("x", -9)) - centre) < 1e-6 and abs(float(a.get("y", -9)) - top) < 1e-6
-            ),
-            "",
-        )  # fmt: skip
-        titles.append(title)
-    return titles
+    A figure without one is an error naming ``where`` (notebook and chart): no chart ships without its data.
+    """
+    meta = figure.get("layout", {}).get("meta")
+    text = meta.get(TABLE_META) if isinstance(meta, dict) else None
+    rows = list(csv.reader(io.StringIO(text))) if isinstance(text, str) else []
+    if not rows or not any(rows[0]):
+        raise ReportBuildError(
+            f"{where} carries no table of its plotted values: draw it with helpers.figures.theme.finish(..., table=)"
+        )
+    for number, row in enumerate(rows[1:], start=1):
+        if len(row) != len(rows[0]):
+            raise ReportBuildError(f"{where}: row {number} of its plotted table is not one cell per column")
+    return rows
 
 
 def _axis_titles(layout: dict) -> str:
@@ -154,28 +111,20 @@ def _axis_titles(layout: dict) -> str:
     return "; ".join(found)
 
 
-def chart_csv(figure: dict, text: ChartText) -> str:
-    """The CSV of a figure's plotted points, with lines naming the chart, units and source."""
-    layout = figure.get("layout", {})
-    traces = [t for t in figure.get("data", []) if t.get("visible", True) is not False]
-    cells = [_cells(trace) for trace in traces]
-    panels = _panels(layout, traces)
-    columns = [c for c in COLUMNS if any(c in trace_cells for trace_cells in cells)]
-    with_panel = len(set(panels)) > 1
+def chart_csv(figure: dict, text: ChartText, where: str = "a chart") -> str:
+    """The CSV of the table a figure was drawn from, after lines naming the chart, units and source."""
+    table = plotted_table(figure, where)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["Chart", safe_cell(text.title)])
     if text.subtitle:
         writer.writerow(["Measure", safe_cell(text.subtitle)])
-    writer.writerow(["Units", safe_cell(_axis_titles(layout))])
+    writer.writerow(["Units", safe_cell(_axis_titles(figure.get("layout", {})))])
     for note in text.notes:
         writer.writerow(["Note", safe_cell(note)])
     writer.writerow([])
-    writer.writerow(["series", *(["panel"] if with_panel else []), *columns])
-    for trace, trace_cells, panel in zip(traces, cells, panels, strict=True):
-        name = safe_cell(plain(trace.get("name", "")))
-        for row in _points(trace_cells, columns):
-            writer.writerow([name, *([safe_cell(panel)] if with_panel else []), *(safe_cell(v) for v in row)])
+    for row in table:
+        writer.writerow([safe_cell(v) for v in row])
     return buffer.getvalue()
 
 
@@ -190,7 +139,7 @@ def slug(title: str, number: int) -> str:
     return f"chart-{number}-{words}.csv" if words else f"chart-{number}.csv"
 
 
-def download(figure: dict, text: ChartText, number: int) -> tuple[str, str]:
+def download(figure: dict, text: ChartText, number: int, where: str = "a chart") -> tuple[str, str]:
     """The file name and ``data:`` URL (base64, so no text of it reads as a URL) of a chart's CSV."""
-    payload = base64.b64encode(chart_csv(figure, text).encode("utf-8")).decode("ascii")
+    payload = base64.b64encode(chart_csv(figure, text, where).encode("utf-8")).decode("ascii")
     return slug(text.title, number), f"data:text/csv;charset=utf-8;base64,{payload}"

@@ -1,24 +1,23 @@
 """A chart's words as page text: title, subtitle and notes taken out of the plotly figure.
 
-In a notebook the title, subtitle and source line live inside the figure (``layout.title`` and
-an annotation named ``source``). In a report they become HTML around the chart, where they wrap
-on a phone and print with it; the figure drawn (interactive and static) loses them and the
-margins that held them. Their text is plotly text: its few tags (``<b>``, ``<br>``, ``<span>``...)
-are structure, its entities are decoded, and anything else is shown as it reads.
+In a notebook the title, subtitle and source line live inside the figure (``layout.title.text``,
+``layout.title.subtitle.text`` and an annotation named ``source``). In a report they become HTML
+around the chart, where they wrap on a phone and print with it; the figure drawn (interactive and
+static) loses them and the margins that held them. Their text is plotly text: its few tags
+(``<b>``, ``<br>``, ``<span>``...) are structure, its entities are decoded, and anything else is
+shown as it reads.
 """
 
 from __future__ import annotations
 
 import copy
-import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from reporting.project import TABLE_META
+
 # The tags plotly draws (https://plotly.com/chart-studio-help/adding-HTML-and-links-to-charts/).
 PLOTLY_TAGS = frozenset({"b", "i", "em", "sup", "sub", "span", "a", "s", "u", "br"})
-# helpers.figures.theme.finish still writes "<b>title</b><br><span ...>subtitle</span>" into
-# layout.title.text; a figure that carries plotly's own layout.title.subtitle is read without it.
-_TITLE_AND_SUBTITLE = re.compile(r"^\s*<b>(.*?)</b>\s*<br\s*/?>\s*<span[^<>]*>(.*)</span>\s*$", re.S | re.I)
 NOTE_NAMES = ("source", "note")
 HINT_NAME = "hint"  # an annotation telling what only an interactive chart does ("double-click ...")
 HINT_META = "c5Hint"  # where without_text keeps its text: layout.meta, read by templates/loader.js
@@ -123,14 +122,10 @@ def markdown_plain(tokens: list[dict]) -> str:
 
 
 def _title_parts(layout: dict) -> tuple[str, str]:
-    title = layout.get("title", "")
-    text = title.get("text", "") if isinstance(title, dict) else str(title or "")
-    subtitle = title.get("subtitle", {}) if isinstance(title, dict) else {}
-    subtitle_text = subtitle.get("text", "") if isinstance(subtitle, dict) else str(subtitle or "")
-    match = _TITLE_AND_SUBTITLE.match(text)
-    if match:
-        return plain(match[1]), plain(match[2]) or plain(subtitle_text)
-    return plain(text), plain(subtitle_text)
+    """The plain text of ``layout.title.text`` and ``layout.title.subtitle.text``."""
+    title = layout.get("title") or {}
+    subtitle = title.get("subtitle") or {}
+    return plain(title.get("text", "")), plain(subtitle.get("text", ""))
 
 
 def _is_note(annotation: dict) -> bool:
@@ -177,7 +172,10 @@ def _is_hint(annotation: dict) -> bool:
 
 
 def without_text(figure: dict) -> dict:
-    """A copy of the figure without title, subtitle and notes, its margins and height cut to match.
+    """A copy of the figure without title, subtitle, notes and plotted table, its margins and height cut to match.
+
+    The plotted table (``layout.meta`` under ``TABLE_META``) becomes the chart's CSV
+    (:mod:`reporting.chart_data`), so the page does not carry it twice.
 
     A hint (an annotation named ``hint``: what only the interactive chart does) leaves the drawing
     too; its text goes to ``layout.meta`` so the page shows it only where the chart is live (never
@@ -194,9 +192,12 @@ def without_text(figure: dict) -> dict:
     if "annotations" in layout:
         layout["annotations"] = kept
     hints = [plain(a.get("text", "")) for a in annotations if _is_hint(a)]
+    meta = layout.pop("meta", None)
+    meta = {k: v for k, v in meta.items() if k != TABLE_META} if isinstance(meta, dict) else meta
     if any(hints):
-        meta = layout.get("meta")
-        layout["meta"] = {**(meta if isinstance(meta, dict) else {}), HINT_META: " ".join(h for h in hints if h)}
+        meta = {**(meta if isinstance(meta, dict) else {}), HINT_META: " ".join(h for h in hints if h)}
+    if meta:
+        layout["meta"] = meta
     margin = dict(layout.get("margin", {}))
     plot_height = int(layout.get("height") or 0) - int(margin.get("t", 0)) - int(margin.get("b", 0))
     cut = 0

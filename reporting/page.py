@@ -81,10 +81,11 @@ class Report:
     notebook: nbformat.NotebookNode | None = None  # as executed: the briefing takes its tagged cells from it
 
 
-def figure_markup(figure: dict, figure_id: str, level: int = 3) -> str:
+def figure_markup(figure: dict, figure_id: str, level: int = 3, notebook: str = "") -> str:
     """The ``<figure>`` (templates/figure.html.j2): title (a heading of ``level``) and subtitle, a
     static image (``src`` is a token until images exist) and the chart slot, then the notes and the
-    CSV download link.
+    CSV download link (from the figure's plotted table; ``notebook`` names where it comes from in
+    the error when it has none).
 
     The figure drawn there is :func:`reporting.chart_text.without_text` of this one.
     """
@@ -94,7 +95,8 @@ def figure_markup(figure: dict, figure_id: str, level: int = 3) -> str:
     narrow_width, narrow_height = figure_size(picture(drawn, NARROW_WIDTH))
     last = figure_id.rsplit("-", 1)[-1]
     number = int(last) if last.isdigit() else 1
-    csv_name, csv_url = download(figure, text, number)
+    where = f"{notebook or 'a notebook'}: chart {number} ({text.title!r})"
+    csv_name, csv_url = download(figure, text, number, where)
     return render(
         "figure.html.j2",
         id=figure_id,
@@ -156,11 +158,12 @@ def _last_heading(markdown: list[str], html_texts: list[str], level: int) -> int
     return levels[-1] if levels else level
 
 
-def prepare(nb: nbformat.NotebookNode) -> dict[str, dict]:
+def prepare(nb: nbformat.NotebookNode, notebook: str = "") -> dict[str, dict]:
     """Make an executed notebook ready for export, in place; return its figures by id.
 
     Plotly outputs become figure markup (each chart's title a heading one level below the heading
-    it follows) and the figures returned lose their title and notes, which the page shows as text;
+    it follows) and the figures returned lose their title, notes and table, which the page shows as
+    text and a CSV link (a chart without its table is an error naming ``notebook`` and the chart);
     stderr streams are dropped (readers see results, not warnings); cell ids are renumbered so
     papermill's random ids never reach the HTML.
     """
@@ -180,7 +183,7 @@ def prepare(nb: nbformat.NotebookNode) -> dict[str, dict]:
                 figure_id = f"c5-figure-{len(figures) + 1}"
                 figure = data[PLOTLY_MIMETYPE]
                 figures[figure_id] = without_text({key: figure.get(key, {}) for key in ("data", "layout", "config")})
-                output.data = {"text/html": figure_markup(figure, figure_id, level + 1)}
+                output.data = {"text/html": figure_markup(figure, figure_id, level + 1, notebook)}
             else:
                 level = _last_heading([str(data.get("text/markdown", ""))], [str(data.get("text/html", ""))], level)
             kept.append(output)
@@ -337,7 +340,8 @@ def render_report(nb: nbformat.NotebookNode, job: Job) -> Report:
     nb, _ = TagRemovePreprocessor(remove_cell_tags={NOTEBOOK_ONLY}, enabled=True).preprocess(nb, {})
     executed = copy.deepcopy(nb)  # as executed, without notebook-only cells: the briefing's excerpts
     title, summary = title_of(nb, job), summary_of(nb)
-    figures = prepare(nb)
+    run = job.notebook.name if job.name == job.notebook.stem else f"{job.notebook.name} (report {job.name})"
+    figures = prepare(nb, run)
     country = job.parameters.get("country")
     body, _ = ReportExporter(country_name(country) if country else None).from_notebook_node(nb)
     body = body.strip()

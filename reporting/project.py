@@ -1,7 +1,8 @@
 """Everything the report builder takes from the analysis package ``helpers``, in one place.
 
 Only public helpers functions are used: the data folder and its vintage, the loaders for the
-index stamp, and state names. If ``helpers`` is reorganised, this is the one file to change.
+index stamp, state names, and where a figure keeps its plotted table (``TABLE_META``). If
+``helpers`` is reorganised, this is the one file to change.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 from helpers import data_dir, data_vintage, load_sources, load_trade
 from helpers.codes import country_name
 from helpers.compute.snapshots import trade_coverage
+from helpers.figures.theme import TABLE_META
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = REPO / "notebooks"
@@ -21,6 +23,7 @@ __all__ = [
     "NOTEBOOKS_DIR",
     "REPO",
     "REPO_DATA_DIR",
+    "TABLE_META",
     "Appendix",
     "BottomLine",
     "appendix",

@@ -80,7 +80,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 VISIT_OF = {
     "test_every_chart_draws_offline_when_shown": "desktop",
     "test_readers_see_words_not_code": "desktop",
-    "test_every_chart_has_a_visible_title_and_one_csv_of_exactly_its_plotted_values": "desktop",
+    "test_every_chart_has_a_visible_title_and_one_csv_of_its_plotted_table": "desktop",
     "test_no_serious_accessibility_violations": "desktop",
     "test_chart_tools_are_reachable_by_keyboard": "desktop",
     "test_the_fixture_map_draws_its_own_shapes_without_the_cdn": "desktop",
@@ -103,7 +103,7 @@ HOSTILE_TESTS = {
     "test_planted_markup_in_data_never_becomes_a_link_style_or_script",
     "test_planted_markup_reaches_a_chart_title_a_legend_a_hover_and_a_table",
     "test_planted_markup_is_shown_as_text",
-    "test_markup_in_a_trace_name_or_label_is_text_in_the_csv",
+    "test_markup_in_the_data_is_text_in_the_csv",
 }
 
 

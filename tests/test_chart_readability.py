@@ -6,6 +6,8 @@ the default year and the rules below are written here from the brief, not taken 
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import re
 from pathlib import Path
@@ -122,7 +124,7 @@ def test_year_charts_open_from_1995_and_fit_the_years_shown(name: str, figure: d
         return
     for key in [k for k in layout if k.startswith("xaxis")]:
         assert 1994 < layout[key]["range"][0] <= 1995, name
-    assert "before 1995" in layout["title"]["text"], "the subtitle says where the earlier years are"
+    assert "before 1995" in layout["title"]["subtitle"]["text"], "the subtitle says where the earlier years are"
     for trace in figure["data"]:
         axis = layout["yaxis" + trace.get("yaxis", "y")[1:]]
         lo, hi = axis["range"]
@@ -414,3 +416,80 @@ def test_the_largest_partner_titles_sum_up_what_their_subtitles_list() -> None:
         words = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
         for partner, states in listed.items():
             assert len(re.findall(r"\(\d{4}\)", states)) == words[counted[partner]], (name, partner, states)
+
+
+# --- the table each chart carries (its CSV in the reports) -------------------------------------
+
+TABLE_KEY = "c5Table"  # written here from the brief, not imported from helpers.figures.theme
+CODE_LIKE = re.compile(r"_|^[a-z0-9 ]+$")  # share_pct, value_usd_m, iso3, x: not a reader's column name
+
+
+def _value_points(figure: dict) -> list[object]:
+    """The value each data point shows: y, or x where y holds categories or named rows (bars, rows
+    of deals, scenario rows); z for a choropleth on a colour scale. Text labels, flat map layers and
+    helper lines (no hover) are not data."""
+    layout, found = figure["layout"], []
+    for trace in figure["data"]:
+        if trace.get("visible", True) is False or trace.get("hoverinfo") == "skip":
+            continue
+        if trace.get("type") == "choropleth":
+            found += [z for z in (trace.get("z") or []) if z is not None] if trace.get("coloraxis") else []
+            continue
+        if trace.get("type") not in ("scatter", "bar"):
+            continue
+        ys, xs = trace.get("y") or [], trace.get("x") or []
+        yaxis = layout.get("yaxis" + trace.get("yaxis", "y")[1:], {})
+        named_rows = any(not _is_number(str(t).replace(",", "")) for t in yaxis.get("ticktext") or [])
+        numeric_y = all(isinstance(y, int | float) or y is None for y in ys) and not named_rows
+        for x, y in zip(xs, ys, strict=True):
+            value = y if numeric_y else x
+            if value is not None and x is not None and y is not None:
+                found.append(value)
+    return found
+
+
+def _in_table(value: object, numbers: list[float], texts: set[str]) -> bool:
+    """A plotted value is in the table: a number as shown (rounded to at least a tenth), a date as text."""
+    if isinstance(value, str):
+        return value in texts
+    return any(abs(n - float(value)) <= 0.05 + 1e-9 for n in numbers)
+
+
+@pytest.mark.parametrize(("name", "figure"), FIGURES, ids=[n for n, _ in FIGURES])
+def test_every_chart_carries_the_table_it_plots_in_reader_words(name: str, figure: dict) -> None:
+    """Each chart keeps its plotted table as CSV text (the report's CSV): named columns in reader
+    words, at least one row per plotted value, and every plotted value in it as the chart shows it."""
+    text = (figure["layout"].get("meta") or {}).get(TABLE_KEY)
+    assert isinstance(text, str), name
+    columns, *rows = list(csv.reader(io.StringIO(text)))
+    assert columns and rows, name
+    assert not [c for c in columns if CODE_LIKE.search(c) or not c[0].isupper()], (name, columns)
+    assert all(len(row) == len(columns) for row in rows), name
+    cells = [v for row in rows for v in row]
+    numbers = [float(v) for v in cells if _is_number(v)]
+    texts = {v for v in cells if not _is_number(v)}
+    assert not [v for v in texts if "<br>" in v or "&#" in v], (name, "plotly markup in the table")
+    points = _value_points(figure)
+    assert len(rows) >= len(points), (name, len(rows), len(points))
+    missing = [v for v in points if not _in_table(v, numbers, texts)]
+    assert not missing, (name, missing[:5])
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(("name", "figure"), FIGURES, ids=[n for n, _ in FIGURES])
+def test_title_and_subtitle_are_plotlys_own_fields_not_markup(name: str, figure: dict) -> None:
+    """The finding in ``title.text`` and the measure in ``title.subtitle.text`` (what the reports read
+    as data), drawn bold and muted by the theme's template, not by ``<b>`` and ``<span>`` markup."""
+    title = figure["layout"]["title"]
+    assert title["text"] and not re.search(r"<(b|span)\b", title["text"]), (name, title["text"][:80])
+    assert title["subtitle"]["text"] and "<span" not in title["subtitle"]["text"], name
+    drawn = figure["layout"]["template"]["layout"]["title"]
+    assert drawn["font"]["weight"] == "bold" and drawn["subtitle"]["font"]["size"] == 13, name
+    assert drawn["subtitle"]["font"]["color"].upper() == "#666666", name

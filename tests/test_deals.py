@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 
 import numpy as np
@@ -231,7 +232,7 @@ def test_charts_are_finished(deals: pd.DataFrame) -> None:
         dc.binding_chart(deals, "Test source", nd.binding_title(deals)),
         dc.timeline_chart(deals, "Test source", nd.timeline_title(deals)),
     ):
-        assert fig.layout.title.text.startswith("<b>")
+        assert "<b>" not in fig.layout.title.text and fig.layout.title.subtitle.text  # plotly's own subtitle
         assert any("Test source" in (a.text or "") for a in fig.layout.annotations)
     assert nd.totals_title(deals, "country") == "Uzbekistan leads with US$3.0 bn of confirmed deduplicated deal value"
     bars = dc.totals_chart(deals, "country", "s", "t")
@@ -239,6 +240,16 @@ def test_charts_are_finished(deals: pd.DataFrame) -> None:
     drawn = sum(float(np.nansum(t.x)) for t in bars.data)
     assert drawn == pytest.approx(4.0)
     assert any("US$10.0 bn unconfirmed" in (a.text or "") for a in bars.layout.annotations)
+    # The downloadable table: the same bars (a group without a part is 0) and the unconfirmed note, by hand.
+    table = pd.read_csv(io.StringIO(bars.layout.meta["c5Table"]))
+    assert list(table.columns) == ["State", "Legal status", "Deduplicated deal value, US$ bn"]
+    assert sorted(table.itertuples(index=False, name=None)) == [
+        ("Kazakhstan", "binding", 1.0),
+        ("Kazakhstan", "non-binding", 0.0),
+        ("Uzbekistan", "binding", 0.0),
+        ("Uzbekistan", "non-binding", 3.0),
+        ("Uzbekistan", "unconfirmed (not in the bars)", 10.0),
+    ]
 
 
 # ---------------------------------------------------------------------------

@@ -213,7 +213,8 @@ def _reader_text(name: str) -> list[str]:
                 texts.append(_words(plain_text("".join(data["text/markdown"]))))
             figure = data.get("application/vnd.plotly.v1+json")
             if figure:
-                texts.append(_words(figure["layout"]["title"]["text"]))
+                title = figure["layout"]["title"]  # the title and plotly's subtitle
+                texts.append(_words(f"{title['text']} {title.get('subtitle', {}).get('text', '')}"))
     return texts
 
 

@@ -166,7 +166,7 @@ def test_deal_values_by_hand() -> None:
 
 def test_deal_map_structure() -> None:
     fig = maps.deal_map(deals_fixture(), hand_made(), "Test source", nm.deal_map_title(deals_fixture()))
-    assert fig.layout.title.text.startswith("<b>Uzbekistan holds the most deduplicated deal value: US$3.0 bn")
+    assert fig.layout.title.text.startswith("Uzbekistan holds the most deduplicated deal value: US$3.0 bn")
     choropleths = [t for t in fig.data if t.type == "choropleth"]
     coloured = [t for t in choropleths if t.coloraxis == "coloraxis"]
     assert len(coloured) == 1
@@ -232,7 +232,7 @@ def test_share_map_panels_and_shared_scale() -> None:
     # One scale for both partners: the top is the largest share of any partner (China, 40 %).
     assert fig.layout.coloraxis.cmax == 40.0
     assert "%" in fig.layout.coloraxis.colorbar.title.text
-    assert fig.layout.title.text.startswith("<b>Russia's share of trade is highest in Kazakhstan: 25%")
+    assert fig.layout.title.text.startswith("Russia's share of trade is highest in Kazakhstan: 25%")
 
 
 def test_map_findings_do_not_measure_changes_across_sides() -> None:

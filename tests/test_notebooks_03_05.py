@@ -58,7 +58,8 @@ def _computed_text(nb: nbformat.NotebookNode) -> list[str]:
                 texts.append(data["text/markdown"])
             figure = data.get("application/vnd.plotly.v1+json")
             if figure:
-                texts.append(figure["layout"]["title"]["text"])
+                title = figure["layout"]["title"]  # the title and plotly's subtitle
+                texts.append(f"{title['text']} {title.get('subtitle', {}).get('text', '')}")
     return texts
 
 

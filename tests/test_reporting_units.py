@@ -12,13 +12,13 @@ from datetime import date
 from pathlib import Path
 
 import nbformat
-import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 from plotly.offline import get_plotlyjs
-from plotly.subplots import make_subplots
 
+from helpers.figures.theme import TABLE_META, finish
 from reporting.briefing import Report, Stamp, index_body, readable_date
 from reporting.bundle import (
     BUNDLE_FILES,
@@ -29,7 +29,7 @@ from reporting.bundle import (
     pack,
     page,
 )
-from reporting.chart_text import BUTTONS_MARGIN, chart_text, without_text
+from reporting.chart_text import BUTTONS_MARGIN, HINT_META, chart_text, without_text
 from reporting.images import NARROW_BREAKPOINT, NARROW_WIDTH, figure_size, picture
 from reporting.output import MANIFEST, STAGING_PREFIX, OutputError, check_out, publish, read_manifest
 from reporting.page import (
@@ -46,6 +46,8 @@ from reporting.page import (
 from reporting.plan import PROFILE_COUNTRIES, PROFILE_TEMPLATE, Job, ReportBuildError, plan
 
 PAYLOAD = "<img src=x onerror=alert(1)>"
+# The plotted table every chart carries (helpers.figures.theme.finish), for figures made by hand here.
+A_TABLE = {TABLE_META: 'State,"Share, %"\nKazakhstan,18.8\n'}
 STAMP = Stamp("2025-12-05", 2025, date(2026, 1, 2), {"package version": "1", "deals.csv": "abc"})
 
 
@@ -113,12 +115,15 @@ def test_figure_data_cannot_close_the_script_and_shares_map_outlines() -> None:
 def test_alt_text_is_the_title_and_finding_escaped() -> None:
     escaped = "&lt;img src=x onerror=alert(1)&gt;"  # data text in a plotly title arrives escaped
     figure = {
-        "layout": {"title": {"text": f"<b>China leads {escaped}</b><br><span style='x'>Share of trade, %</span>"}}
+        "layout": {
+            "title": {"text": f"China leads {escaped}", "subtitle": {"text": "Share of trade, %"}},
+            "meta": A_TABLE,
+        }
     }
     assert chart_text(figure).alt() == f"China leads {PAYLOAD}. Share of trade, %"
     markup = figure_markup(figure, "c5-figure-1")
     assert PAYLOAD not in markup and 'alt="China leads &lt;img src=x onerror=alert(1)&gt;. Share of trade, %"' in markup
-    assert figure_markup({"layout": {}}, "c5-figure-2").count('alt="Chart"') == 1
+    assert figure_markup({"layout": {"meta": A_TABLE}}, "c5-figure-2").count('alt="Chart"') == 1
 
 
 def _notebook(markdown: str, *outputs: str) -> nbformat.NotebookNode:
@@ -151,7 +156,9 @@ def test_prepare_turns_plotly_outputs_into_figures_and_drops_stderr() -> None:
     cell = nbformat.v4.new_code_cell("fig")
     cell.outputs = [
         nbformat.v4.new_output("stream", name="stderr", text="warning"),
-        nbformat.v4.new_output("display_data", data={"application/vnd.plotly.v1+json": {"data": [], "layout": {}}}),
+        nbformat.v4.new_output(
+            "display_data", data={"application/vnd.plotly.v1+json": {"data": [], "layout": {"meta": A_TABLE}}}
+        ),
     ]
     nb = nbformat.v4.new_notebook(cells=[cell])
     figures = prepare(nb)
@@ -286,7 +293,7 @@ def test_text_from_data_stays_text_in_titles_summaries_and_figures() -> None:
     nb = _notebook(f"# Is &lt;b&gt; \\<i>x</i> shifting?\n\n{PAYLOAD.replace('<', '&lt;')} trade.")
     assert title_of(nb, Job(Path("03_x.ipynb"), "03_x")) == "Is <b> <i>x shifting?", "escaped markup is text"
     assert summary_of(nb) == f"{PAYLOAD} trade."
-    figure = {"layout": {"title": {"text": "<b>A &lt;script&gt;</b>"}, "annotations": []}}
+    figure = {"layout": {"title": {"text": "A &lt;script&gt;"}, "annotations": [], "meta": A_TABLE}}
     markup = figure_markup(figure, "c5-figure-1")
     assert "<script" not in markup and "A &lt;script&gt;" in markup
 
@@ -294,20 +301,24 @@ def test_text_from_data_stays_text_in_titles_summaries_and_figures() -> None:
 # --- chart words as page text, and the CSV of each chart -------------------------------------
 
 
-def _finished_figure(name: str = "China") -> dict:
-    """A figure as helpers.figures.theme.finish leaves it (title markup, a source annotation), as JSON."""
-    figure = go.Figure(
-        go.Bar(x=[1.5, -2.0, 3.0], y=["Kazakhstan", "Kyrgyzstan", "Tajikistan"], orientation="h", name=name)
-    )
-    figure.update_layout(
-        title={
-            "text": "<b>China leads &lt;img src=x onerror=alert(1)&gt;</b><br><span style='color:#666'>Share, %</span>"
-        },
+def _finished_figure(name: str = "China", hint: str | None = None) -> dict:
+    """A figure as helpers.figures.theme.finish leaves it (title, subtitle, source line, plotted table), as JSON.
+
+    500 px high: a 90 px top margin (with a subtitle) and 150 px under the plot; ``name`` is a series in the table.
+    """
+    states = ["Kazakhstan", "Kyrgyzstan", "Tajikistan"]
+    figure = go.Figure(go.Bar(x=[1.5, -2.0, 3.0], y=states, orientation="h", name=name))
+    table = pd.DataFrame({"Series": [name] * 3, "State": states, "Trade, US$ bn": [1.5, -2.0, 3.0]})
+    finish(
+        figure,
+        title="China leads &lt;img src=x onerror=alert(1)&gt;",
+        subtitle="Share, %",
+        source="IMF &amp; <i>UN</i>",
+        table=table,
+        x_title="US&#36; bn",
         height=500,
-        margin={"t": 90, "b": 150, "l": 70, "r": 30},
-        xaxis_title="US&#36; bn",
+        hint=hint,
     )
-    figure.add_annotation(text="Source: IMF &amp; <i>UN</i>", name="source", x=0, y=0, yshift=-130, showarrow=False)
     figure.add_annotation(text="kept mark", x=1, y="Kazakhstan", showarrow=False)
     return json.loads(pio.to_json(figure))
 
@@ -349,54 +360,58 @@ def _csv_rows(markup: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(base64.b64decode(payload).decode("utf-8"))))
 
 
-def test_the_csv_holds_every_plotted_point_the_units_and_the_source() -> None:
+def test_the_csv_is_the_plotted_table_with_its_units_and_source() -> None:
     hostile = '=HYPERLINK("https://evil.example")'
     rows = _csv_rows(figure_markup(_finished_figure(hostile), "c5-figure-1"))
     blank = rows.index([])
     head = dict(r for r in rows[:blank] if len(r) == 2)
-    assert (
-        head["Chart"] == f"China leads {PAYLOAD}"
-        and head["Units"] == "x: US$ bn"
-        and head["Note"] == "Source: IMF & UN"
-    )
-    assert rows[blank + 1] == ["series", "x", "y"]
-    assert rows[blank + 2 :] == [
-        ["'" + hostile, "1.5", "Kazakhstan"],  # a formula is neutralised, a negative number is not
-        ["'" + hostile, "-2", "Kyrgyzstan"],
-        ["'" + hostile, "3", "Tajikistan"],
+    assert head == {
+        "Chart": f"China leads {PAYLOAD}",
+        "Measure": "Share, %",
+        "Units": "x: US$ bn",
+        "Note": "Source: IMF & UN",
+    }
+    assert rows[blank + 1 :] == [
+        ["Series", "State", "Trade, US$ bn"],
+        ["'" + hostile, "Kazakhstan", "1.5"],  # a formula is neutralised, a negative number is not
+        ["'" + hostile, "Kyrgyzstan", "-2.0"],
+        ["'" + hostile, "Tajikistan", "3.0"],
     ]
 
 
-def test_the_csv_reads_typed_arrays_panels_maps_and_skips_gaps() -> None:
-    grid = make_subplots(rows=1, cols=2, subplot_titles=["Kazakhstan", "Uzbekistan"])
-    grid.add_trace(go.Scatter(x=np.array([2020, 2021, 2022]), y=np.array([1.25, np.nan, -3.5]), name="Russia"), 1, 1)
-    grid.add_trace(go.Scatter(x=np.array([2020, 2021]), y=np.array([7.0, 8.0]), name="Russia"), 1, 2)
-    figure = json.loads(pio.to_json(grid))
-    assert "bdata" in json.dumps(figure["data"]), "plotly should store these arrays as typed arrays"
+def test_text_from_data_stays_text_in_the_csv_and_gaps_stay_empty() -> None:
+    table = pd.DataFrame({"Deal": [PAYLOAD, "&amp; <b>"], "Value, US$ m": [None, -3]})
+    figure = {"data": [], "layout": {"title": {"text": "T"}, "meta": {TABLE_META: table.to_csv(index=False)}}}
     rows = _csv_rows(figure_markup(figure, "c5-figure-1"))
-    table = rows[rows.index([]) + 1 :]
-    assert table == [
-        ["series", "panel", "x", "y"],
-        ["Russia", "Kazakhstan", "2020", "1.25"],
-        ["Russia", "Kazakhstan", "2022", "-3.5"],
-        ["Russia", "Uzbekistan", "2020", "7"],
-        ["Russia", "Uzbekistan", "2021", "8"],
-    ]
-    world = go.Figure(
-        go.Choropleth(locations=["KAZ", "UZB"], z=[18.8, 4.0], text=["Kazakhstan", "Uzbekistan"], name="s")
-    )
-    world.add_trace(go.Scattergeo(lat=[48.0], lon=[67.0], text=["Kazakhstan"], mode="text"))
-    rows = _csv_rows(figure_markup(json.loads(pio.to_json(world)), "c5-figure-2"))
-    assert rows[rows.index([]) + 1 :] == [
-        ["series", "location", "z", "lat", "lon", "label"],
-        ["s", "KAZ", "18.8", "", "", "Kazakhstan"],
-        ["s", "UZB", "4", "", "", "Uzbekistan"],
-        ["", "", "", "48", "67", "Kazakhstan"],
-    ]
+    assert rows[rows.index([]) + 1 :] == [["Deal", "Value, US$ m"], [PAYLOAD, ""], ["&amp; <b>", "-3.0"]]
+
+
+def test_a_chart_without_its_table_is_an_error_naming_the_notebook_and_the_chart() -> None:
+    cells = []
+    for layout in ({"title": {"text": "First"}, "meta": A_TABLE}, {"title": {"text": "Second"}}):
+        cell = nbformat.v4.new_code_cell("fig")
+        cell.outputs = [
+            nbformat.v4.new_output("display_data", data={"application/vnd.plotly.v1+json": {"layout": layout}})
+        ]
+        cells.append(cell)
+    with pytest.raises(ReportBuildError, match=r"03_x\.ipynb: chart 2 \('Second'\) carries no table"):
+        prepare(nbformat.v4.new_notebook(cells=cells), "03_x.ipynb")
+    ragged = {"layout": {"meta": {TABLE_META: "A,B\n1,2\n3\n"}}}
+    with pytest.raises(ReportBuildError, match="row 2 of its plotted table"):
+        figure_markup(ragged, "c5-figure-1", notebook="03_x.ipynb")
+
+
+def test_the_drawn_figure_leaves_out_its_table_and_keeps_its_hint() -> None:
+    figure = _finished_figure(hint="Double-click the chart.")
+    assert figure["layout"]["meta"][TABLE_META].startswith('Series,State,"Trade, US$ bn"\nChina,Kazakhstan,1.5\n')
+    drawn = without_text(figure)
+    assert drawn["layout"]["meta"] == {HINT_META: "Double-click the chart."}
+    assert "meta" not in without_text(_finished_figure())["layout"], "no empty meta is left behind"
+    assert TABLE_META in figure["layout"]["meta"], "the notebook's figure is untouched"
 
 
 def test_a_chart_title_is_a_heading_one_level_below_the_heading_it_follows() -> None:
-    figure = {"data": [], "layout": {"title": {"text": "<b>T</b>"}}}
+    figure = {"data": [], "layout": {"title": {"text": "T"}, "meta": A_TABLE}}
     cells = [nbformat.v4.new_markdown_cell("# Report\n\n## Section")]
     for _ in range(2):
         cell = nbformat.v4.new_code_cell("fig")

@@ -783,23 +783,16 @@ CHART_DOWNLOADS = """() => [...document.querySelectorAll('figure.c5-chart')].map
             .map(a => ({href: a.href, name: a.download, text: a.innerText})),
         traces: (chart.querySelector('.c5-figure')._fullData || []).filter(t => t.visible !== false).map(t => ({
             type: t.type, name: chart.querySelector('.c5-figure').data[t.index].name || '',
+            mode: t.mode || '', orientation: t.orientation || '',
             x: list(t.x), y: list(t.y), z: list(t.z), lat: list(t.lat), lon: list(t.lon), locations: list(t.locations),
         })),
     };
 })"""
-POSITIONS = {"scatter": ("x", "y"), "bar": ("x", "y"), "choropleth": ("locations", "z"), "scattergeo": ("lat", "lon")}
 
 
 def _plain(text: object) -> str:
     """Plotly text as a reader sees it (plotly's tags dropped, entities decoded)."""
     return plain(text)
-
-
-def _same(shown: str, plotted: object) -> bool:
-    """A CSV cell equals a plotted value: numbers as numbers, text as text (a formula-guard quote allowed)."""
-    if isinstance(plotted, int | float) and not isinstance(plotted, bool):
-        return shown != "" and float(shown) == float(plotted)
-    return shown in (_plain(plotted), "'" + _plain(plotted))
 
 
 def _is_number(text: str) -> bool:
@@ -819,22 +812,21 @@ def _decoded_csv(href: str) -> tuple[dict[str, str], list[dict[str, str]]]:
     return head, [dict(zip(rows[blank + 1], r, strict=True)) for r in rows[blank + 2 :]]
 
 
-def _expected_points(trace: dict) -> list[tuple[str, tuple[str, object], tuple[str, object]]]:
-    """The points a trace draws, read from plotly in the page: (series, (column, value), ...)."""
-    first, second = POSITIONS[trace["type"]]
-    column = {"locations": "location"}
-    points = []
-    for a, b in zip(trace[first] or [], trace[second] or [], strict=False):
-        if a is None or b is None or (isinstance(b, float) and math.isnan(b)) or a == "" or b == "":
-            continue  # a gap is not a plotted point
-        points.append((trace["name"], (column.get(first, first), a), (column.get(second, second), b)))
-    return points
+def _plotted_values(trace: dict) -> list[float]:
+    """The values a named line or bar trace draws, read from plotly in the page (a bar's length, a line's height)."""
+    if not trace["name"] or not (trace["type"] == "bar" or "lines" in trace["mode"]):
+        return []  # markers on rows of deals or scenario rows, maps and helper lines are checked in the notebooks
+    values = trace["x"] if trace["type"] == "bar" and trace["orientation"] == "h" else trace["y"]
+    return [float(v) for v in values or [] if isinstance(v, int | float) and not math.isnan(v)]
 
 
 @pytest.mark.parametrize("name", CHART_PAGES)
-def test_every_chart_has_a_visible_title_and_one_csv_of_exactly_its_plotted_values(
+def test_every_chart_has_a_visible_title_and_one_csv_of_its_plotted_table(
     built: Path, browser: object, name: str
 ) -> None:
+    """The CSV under each chart: the chart's title, units and source line, then the table the chart
+    was drawn from, in reader words; every bar and line value drawn is in it as shown (tests in
+    test_chart_readability check markers and maps against the notebooks' figures)."""
     seen = desktop(browser, built / f"{name}.html")
     charts = seen["downloads"]
     assert seen["blocked"] == [] and seen["errors"] == []
@@ -845,14 +837,14 @@ def test_every_chart_has_a_visible_title_and_one_csv_of_exactly_its_plotted_valu
         assert chart["links"][0]["name"].endswith(".csv")
         head, rows = _decoded_csv(chart["links"][0]["href"])
         assert head["Chart"] == chart["title"] and "Units" in head and head["Note"].startswith("Source: ")
-        expected = [p for trace in chart["traces"] for p in _expected_points(trace)]
-        assert len(rows) == len(expected), (chart["title"], len(rows), len(expected))
-        for row, (series, *cells) in zip(rows, expected, strict=True):
-            assert _same(row["series"], series), (row, series)
-            assert all(_same(row[column], value) for column, value in cells), (chart["title"], row, cells)
+        assert rows and not [c for c in rows[0] if "_" in c or not c[:1].isupper()], (chart["title"], list(rows[0]))
+        numbers = [float(v) for row in rows for v in row.values() if _is_number(v)]
+        drawn = [v for trace in chart["traces"] for v in _plotted_values(trace)]
+        missing = [v for v in drawn if not any(abs(n - v) <= 0.05 + 1e-9 for n in numbers)]
+        assert not missing, (chart["title"], missing[:5])
 
 
-def test_markup_in_a_trace_name_or_label_is_text_in_the_csv(hostile_built: Path, browser: object) -> None:
+def test_markup_in_the_data_is_text_in_the_csv(hostile_built: Path, browser: object) -> None:
     charts = hostile(browser, hostile_built / f"{DEAL_TEXT_REPORT}.html")["downloads"]
     tables = [_decoded_csv(c["links"][0]["href"])[1] for c in charts]
     cells = [value for rows in tables for row in rows for value in row.values()]

@@ -71,11 +71,13 @@ def totals_chart(deals: pd.DataFrame, by: str, source: str, title: str, top: int
     names = {g: wrap(plotly_text(group_label(by, g)), 40) for g in order}
     confirmed = counted[~counted["unconfirmed"]]
     fig = go.Figure()
+    rows: list[tuple] = []  # the plotted table: group, legal status, US$ bn
     for label in (BINDING, NON_BINDING):
         part = confirmed[confirmed["binding_class"].eq(label)]
         if part.empty:
             continue
         sums = part.groupby("_group")["value_usd_m"].sum().reindex(order)
+        rows += [(group_label(by, g), label, round(v / 1000, 2)) for g, v in sums.fillna(0).items()]
         lists = (
             part.sort_values("deal_id")
             .groupby("_group")["title"]
@@ -94,6 +96,7 @@ def totals_chart(deals: pd.DataFrame, by: str, source: str, title: str, top: int
         )
     for row in table.dropna(subset=["unconfirmed_usd_m"]).itertuples(index=False):
         group = getattr(row, by)
+        rows.append((group_label(by, group), "unconfirmed (not in the bars)", round(row.unconfirmed_usd_m / 1000, 2)))
         fig.add_annotation(
             x=row.confirmed_m / 1000,
             y=names[group],
@@ -115,6 +118,7 @@ def totals_chart(deals: pd.DataFrame, by: str, source: str, title: str, top: int
         x_title="Deduplicated deal value, confirmed (US$ bn)",
         source=source,
         height=max(460, 200 + 34 * len(order)),
+        table=pd.DataFrame(rows, columns=[DIMENSION_LABELS[by], "Legal status", "Deduplicated deal value, US$ bn"]),
     )
 
 
@@ -123,8 +127,10 @@ def binding_chart(deals: pd.DataFrame, source: str, title: str) -> go.Figure:
     summary = binding_summary(deals)
     views = [("All counted rows", "dedup_usd_m"), ("Excluding unconfirmed rows", "dedup_confirmed_usd_m")]
     fig = go.Figure()
+    rows: list[tuple] = []  # the plotted table: view, legal status, US$ bn
     for label in (BINDING, NON_BINDING):
         row = summary[summary["binding_class"].eq(label)].iloc[0]
+        rows += [(view, label, round(row[column] / 1000, 1)) for view, column in views]
         fig.add_trace(
             go.Bar(
                 y=[v for v, _ in views],
@@ -147,6 +153,7 @@ def binding_chart(deals: pd.DataFrame, source: str, title: str) -> go.Figure:
         x_title="Deduplicated deal value (US$ bn)",
         source=source,
         height=400,
+        table=pd.DataFrame(rows, columns=["Rows", "Legal status", "Deduplicated deal value, US$ bn"]),
     )
 
 
@@ -200,6 +207,24 @@ def merged_events(events: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     """The shared time-chart events plus ``events`` on other dates, in date order."""
     shared = {d for d, _ in TIME_EVENTS}
     return sorted([*TIME_EVENTS, *((d, n) for d, n in events if d not in shared)])
+
+
+def timeline_table(dated: pd.DataFrame) -> pd.DataFrame:
+    """The timeline's plotted deals as a reader downloads them: one row per marker, in date order."""
+    rows = dated.sort_values(["announced_date", "country", "deal_id"], kind="stable")
+    return pd.DataFrame(
+        {
+            "Announced": rows["announced_date"].dt.strftime("%Y-%m-%d").to_numpy(),
+            "Date precision": rows["date_precision"].to_numpy(),
+            "State": rows["country"].map(country_name).to_numpy(),
+            "Deal": rows["title"].to_numpy(),
+            "Legal status": rows["binding_class"].to_numpy(),
+            "Stage": rows["stage"].map(code_words).to_numpy(),
+            "Value stated, US$ m": rows["value_usd_m"].round(1).to_numpy(),
+            "Counted in totals": np.where(rows["counted"], "yes", "no (inside another row)"),
+            "Confirmation": rows["confirmation"].map(code_words).to_numpy(),
+        }
+    )
 
 
 def timeline_chart(
@@ -285,6 +310,7 @@ def timeline_chart(
         x_title="Announcement date",
         source=source,
         height=round(float(total)) + TIMELINE_TOP + TIMELINE_BOTTOM,
+        table=timeline_table(dated),
     )
     fig.update_layout(margin={"t": TIMELINE_TOP, "b": TIMELINE_BOTTOM})
     fig.update_annotations(selector={"name": "source"}, yshift=20 - TIMELINE_BOTTOM)

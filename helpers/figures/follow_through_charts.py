@@ -59,17 +59,26 @@ EVENT_WORDS = {
 }
 
 
+EVENT_COLUMNS = ("Date", "Date as stated", "State", "Deal", "Event", "Kind of event", "Value stated, US$ bn")
+
+
 def status_chart(status: pd.DataFrame, source: str, title: str) -> go.Figure:
     """Announced value of the counted, confirmed deals of each state, stacked by movement since the summit (US$ bn)."""
     totals = ft.status_totals(status, by="country")
     states = sorted(status["country"].unique(), reverse=True)
     fig = go.Figure()
+    rows: list[tuple] = []  # the plotted table: state, movement, US$ bn, deals
     for name in ft.MOVEMENT_ORDER:
         own = totals[totals["movement"].eq(name)].set_index("country")
         if own.empty:
             continue
         values = [own["value_usd_m"].get(s, float("nan")) / 1000 for s in states]
         counts = [int(own["n_deals"].get(s, 0)) for s in states]
+        rows += [
+            (country_name(s), capital(name), round(v, 3), n)
+            for s, v, n in zip(states, values, counts, strict=True)
+            if v == v  # a state without deals of this movement has no bar
+        ]
         fig.add_trace(
             go.Bar(
                 y=[country_name(s) for s in states],
@@ -94,6 +103,7 @@ def status_chart(status: pd.DataFrame, source: str, title: str) -> go.Figure:
         x_title="Value announced (US$ bn)",
         source=source,
         height=460,
+        table=pd.DataFrame(rows, columns=["State", "Since the summit", "Value announced, US$ bn", "Deals"]),
     )
 
 
@@ -126,6 +136,7 @@ def event_timeline(status: pd.DataFrame, events: pd.DataFrame, source: str, titl
         for c, t, top in zip(rows["country"], rows["title"], top_of_group, strict=True)
     ]
     fig = go.Figure()
+    table: list[pd.DataFrame] = []  # the plotted events, one frame per group
     spans = events.groupby("deal_id")["event_date"].agg(["min", "max"])
     span_x: list[object] = []
     span_y: list[object] = []
@@ -145,6 +156,20 @@ def event_timeline(status: pd.DataFrame, events: pd.DataFrame, source: str, titl
         if part.empty:
             continue
         _, symbol, colour = next(v for v in EVENT_GROUPS.values() if v[0] == group)
+        states = rows.set_index("deal_id")["country"]
+        table.append(
+            pd.DataFrame(
+                {
+                    "Date": part["event_date"].dt.strftime("%Y-%m-%d").to_numpy(),
+                    "Date as stated": part["event_date_text"].to_numpy(),
+                    "State": part["deal_id"].map(states).map(country_name).to_numpy(),
+                    "Deal": part["deal_id"].map(titles).to_numpy(),
+                    "Event": part["event"].map(EVENT_WORDS).to_numpy(),
+                    "Kind of event": capital(group),
+                    "Value stated, US$ bn": (part["value_usd_m"] / 1000).round(2).to_numpy(),
+                }
+            )
+        )
         hover = [
             "<br>".join(
                 [
@@ -192,4 +217,5 @@ def event_timeline(status: pd.DataFrame, events: pd.DataFrame, source: str, titl
         x_title="Date of the event",
         source=source,
         height=max(600, 160 + 22 * len(rows)),
+        table=pd.concat(table, ignore_index=True) if table else pd.DataFrame(columns=EVENT_COLUMNS),
     )

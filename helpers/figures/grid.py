@@ -66,6 +66,49 @@ def with_gaps(frame: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
     return out
 
 
+def grid_table(
+    data: pd.DataFrame,
+    *,
+    panel: str,
+    trace: str,
+    value: str,
+    panels: dict[str, str],
+    styles: dict[str, LineStyle],
+    words: tuple[str | None, str, str],
+    digits: int = 2,
+) -> pd.DataFrame:
+    r"""The table :func:`line_grid` plots, as a reader downloads it: one row per plotted point.
+
+    ``words`` name the panel, line and value columns for readers (``None``: no panel column, e.g.
+    one panel); values are rounded to ``digits`` as plotted; a ``source_label`` column becomes
+    "Records". Rows follow the panels, then the lines, then the years; missing values are left out
+    (gaps, as in the chart).
+
+    >>> data = pd.DataFrame({"year": [2023], "state": ["KAZ"], "partner": ["CHN"], "share_pct": [21.456]})
+    >>> table = grid_table(data, panel="state", trace="partner", value="share_pct", panels={"KAZ": "Kazakhstan"},
+    ...                    styles={"CHN": LineStyle("China", "#0072B2")}, words=("State", "Partner", "Share, %"))
+    >>> from helpers.figures.theme import table_csv
+    >>> table_csv(table)
+    'State,Partner,Year,"Share, %"\nKazakhstan,China,2023,21.46\n'
+    """
+    rows = data[data[panel].isin(panels) & data[trace].isin(styles) & data[value].notna()]
+    rank = {key: n for n, key in enumerate(panels)}, {key: n for n, key in enumerate(styles)}
+    rows = rows.assign(_p=rows[panel].map(rank[0]), _t=rows[trace].map(rank[1]))
+    rows = rows.sort_values(["_p", "_t", "year"], kind="stable")
+    panel_word, trace_word, value_word = words
+    out = pd.DataFrame(
+        {
+            **({panel_word: rows[panel].map(panels).to_numpy()} if panel_word else {}),
+            trace_word: rows[trace].map(lambda k: styles[k].name).to_numpy(),
+            "Year": rows["year"].astype(int).to_numpy(),
+            value_word: rows[value].round(digits).to_numpy(),
+        }
+    )
+    if "source_label" in rows:
+        out["Records"] = rows["source_label"].astype(str).to_numpy()
+    return out
+
+
 def _markers(full: pd.DataFrame, value: str, colour: str) -> dict:
     sides = full["side"] if "side" in full else pd.Series("reporter", index=full.index)
     estimate = full["estimate"].fillna(False) if "estimate" in full else pd.Series(False, index=full.index)
@@ -251,6 +294,7 @@ def finish_grid(
     source: str,
     y_title: str,
     n_rows: int,
+    table: pd.DataFrame,
     x_title: str | None = None,
     height: int | None = None,
     hint: str | None = None,
@@ -269,7 +313,16 @@ def finish_grid(
     title_w, subtitle_w = wrap(title, 95), wrap(subtitle, 135)
     title_lines, subtitle_lines = title_w.count("<br>") + 1, subtitle_w.count("<br>") + 1
     total_height = height or 300 * n_rows + 200
-    finish(fig, title=title_w, subtitle=subtitle_w, source=source, height=total_height, x_title=x_title, hint=hint)
+    finish(
+        fig,
+        title=title_w,
+        subtitle=subtitle_w,
+        source=source,
+        table=table,
+        height=total_height,
+        x_title=x_title,
+        hint=hint,
+    )
     fig.update_layout(
         title={"y": 1 - 20 / fig.layout.height, "yanchor": "top", "yref": "container"},
         margin={"t": 20 + 24 * title_lines + 19 * subtitle_lines + 40},

@@ -40,6 +40,12 @@ OTHER_FOCUS = "#BDBDBD"
 # Neighbours that may be named for orientation: only where the name fits inside the country and
 # clear of the states' labels (the rest stay unlabelled context).
 LABELLED_NEIGHBOURS = ("RUS", "CHN", "IRN", "AFG", "MNG", "PAK")
+DEAL_MAP_COLUMNS = {  # the deal map's table: deal_map_values column -> reader column
+    "iso3": "State",
+    "value": "Deduplicated deal value, unconfirmed rows left out, US$ bn",
+    "unconfirmed_bn": "Unconfirmed, US$ bn (in the labels, not the colours)",
+    "n_deals": "Deal rows",
+}
 
 
 def map_labels(
@@ -298,11 +304,14 @@ def deal_map(deals: pd.DataFrame, boundaries: gpd.GeoDataFrame, source: str, tit
         if len(unconfirmed)
         else ""
     )
+    table = values.assign(iso3=values["iso3"].map(country_name)).round(3)[list(DEAL_MAP_COLUMNS)]
+    table = table.rename(columns=DEAL_MAP_COLUMNS)
     finish(
         fig,
         title=title,
         subtitle=f"Deduplicated US deal value by state, US$ bn, unconfirmed rows left out{note}",
         source=source,
+        table=table,
         height=DEAL_MAP_HEIGHT,
     )
     return fit_page(fig, DEAL_MAP_HEIGHT - MAP_MARGINS)
@@ -394,7 +403,11 @@ def share_map(
         + (f"; {panels[0][0]}: no data for {', '.join(missing)}" if missing else "")
         + (f"; {plotly_text(note)}" if note else "")
     )
-    finish(fig, title=title, subtitle=subtitle, source=source, height=MAP_MARGINS + 300 * len(panels))
+    table = pd.concat([v.assign(panel=p, iso3=v["iso3"].map(country_name)).round(1) for p, v in panels])
+    share = f"{partner_name(partner)} share of total trade, %"
+    columns = {"panel": "Panel", "iso3": "State", "year": "Year", "value": share}
+    table = table[[*columns, "source_label"]].rename(columns={**columns, "source_label": "Records"})
+    finish(fig, title=title, subtitle=subtitle, source=source, table=table, height=MAP_MARGINS + 300 * len(panels))
     return fit_page(fig, 300 * len(panels))
 
 
@@ -408,7 +421,9 @@ def locator_map(boundaries: gpd.GeoDataFrame, iso3: str, source: str, title: str
         (context[context["iso3"].eq(iso3)], HIGHLIGHT, country_name(iso3)),
     ]
     fig = go.Figure()
+    shown = []  # the plotted table: each country drawn and its role
     for frame, colour, name in layers:
+        shown += [(n, name) for n in frame.sort_values("iso3")["name"]]
         text = [plotly_text(n) for n in frame.sort_values("iso3")["name"]]
         fig.add_trace(
             flat_layer(frame, colour, name=name, text=text, line={"color": BORDER, "width": 0.8}, showlegend=True)
@@ -424,6 +439,7 @@ def locator_map(boundaries: gpd.GeoDataFrame, iso3: str, source: str, title: str
         title=title,
         subtitle="Locator map; Natural Earth boundaries (de facto lines, no endorsement)",
         source=source,
+        table=pd.DataFrame(shown, columns=["Country", "Shown as"]),
         height=LOCATOR_HEIGHT,
     )
     return fit_page(fig, LOCATOR_HEIGHT - MAP_MARGINS, colour_bar=False)

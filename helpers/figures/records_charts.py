@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from helpers.codes import FLOW_WORDS, WORLD, country_name, partner_name, source_label
-from helpers.figures.grid import LineStyle, finish_grid, line_grid
+from helpers.figures.grid import LineStyle, finish_grid, grid_table, line_grid
 from helpers.figures.theme import PARTNER_COLOURS, SIDE_DASH
 from helpers.text import plotly_text
 
@@ -43,6 +43,7 @@ def records_frame(
         rows["records"] = side
         rows["line"] = rows["partner"] + ":" + side
         rows["value_bn"] = rows["value_usd_m"] / 1000
+        rows["source_label"] = [source_label(d, side) for d in rows["dataset"]]
         rows["hover"] = [
             f"<b>{plotly_text(country_name(r.reporter))}: {plotly_text(partner_name(r.partner))}</b><br>{r.year}: "
             f"US&#36; {r.value_usd_m / 1000:,.2f} bn, {RECORDS[side]}<br>{plotly_text(source_label(r.dataset, side))}"
@@ -63,14 +64,14 @@ def records_toggle_figure(
         for p in partners
         for side, words in RECORDS.items()
     }
+    panels = {r: country_name(r) for r in reporters}
     fig, n_rows = line_grid(
-        data,
-        panel="reporter",
-        trace="line",
-        value="value_bn",
-        panels={r: country_name(r) for r in reporters},
-        styles=styles,
-        digits=3,
+        data, panel="reporter", trace="line", value="value_bn", panels=panels, styles=styles, digits=3
+    )
+    flow_words = FLOW_WORDS.get(str(data["flow"].iloc[0]), "trade") if len(data) else "trade"
+    words = ("State", "Partner and records", f"{flow_words.capitalize()}, US$ bn")
+    table = grid_table(
+        data, panel="reporter", trace="line", value="value_bn", panels=panels, styles=styles, words=words, digits=3
     )
     sides = [str(trace.legendgroup).split(":")[-1] for trace in fig.data]
     fig.update_layout(
@@ -92,7 +93,6 @@ def records_toggle_figure(
             }
         ]
     )
-    flow_words = FLOW_WORDS.get(str(data["flow"].iloc[0]), "trade") if len(data) else "trade"
     fig = finish_grid(
         fig,
         title=title,
@@ -104,6 +104,7 @@ def records_toggle_figure(
         source=source,
         y_title="US$ bn",
         n_rows=n_rows,
+        table=table,
     )
     fig.update_layout(margin={"t": fig.layout.margin.t + 50})  # room for the buttons above the panels
     return fig

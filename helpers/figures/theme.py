@@ -27,6 +27,7 @@ MUTED_COLOUR = "#666666"
 HEIGHT = 520
 SOURCE_SHIFT = -130  # px from the plot's bottom to the source line (inside the 150 px bottom margin)
 HINT_HEIGHT = 18  # px added under the source line for a hint (see ``finish``)
+TABLE_META = "c5Table"  # layout.meta key of the plotted table (``finish``); the report's CSV is written from it
 EMPTY_TOPOLOGY = '{"type":"Topology","objects":{},"arcs":[]}'
 # plotly.js appends "/<scope>_<res>m.json" to topojsonURL; after "#" that is a fragment of the data: URL.
 PLOTLY_CONFIG: dict[str, object] = {
@@ -92,7 +93,12 @@ def _template() -> go.layout.Template:
             "yaxis": {**axis, "tickformat": ",~r"},
             "hoverlabel": {"font": {"family": FONT_FAMILY}},
             "legend": {"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0, "title": {"text": ""}},
-            "title": {"x": 0, "xanchor": "left", "font": {"size": 18}},
+            "title": {
+                "x": 0,
+                "xanchor": "left",
+                "font": {"size": 18, "weight": "bold"},
+                "subtitle": {"font": {"size": 13, "color": MUTED_COLOUR}},
+            },
         }
     )
 
@@ -114,6 +120,7 @@ def finish(
     *,
     title: str,
     source: str,
+    table: pd.DataFrame,
     subtitle: str | None = None,
     x_title: str | None = None,
     y_title: str | None = None,
@@ -130,6 +137,11 @@ def finish(
         The finding, e.g. "China overtook Russia as Kazakhstan's top partner in 2023".
     source : str
         The datasets behind it, e.g. ``source_line(sources, ids)``.
+    table : pandas.DataFrame
+        The plotted table, tidy, as a reader downloads it: reader column names with units ("Year",
+        "State", "Share of total trade, %"), plain text (not plotly markup), values rounded as the
+        chart shows them; never shapes. Kept as CSV text (:func:`table_csv`) in ``layout.meta`` under
+        :data:`TABLE_META`; the report builder writes the chart's CSV from it and leaves it out of the page.
     subtitle : str or None
         What is measured and in which unit.
     x_title, y_title : str or None
@@ -143,12 +155,11 @@ def finish(
     """
     if not title.strip() or not source.strip():
         raise ValueError("every chart needs a title that states the finding and a source line")
-    heading = f"<b>{title}</b>"
-    if subtitle:
-        heading += f"<br><span style='font-size:13px;color:{MUTED_COLOUR}'>{subtitle}</span>"
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
     fig.update_layout(
         template=TEMPLATE_NAME,
-        title={"text": heading},
+        title={"text": title, "subtitle": {"text": subtitle or ""}},
+        meta={**meta, TABLE_META: table_csv(table)},
         height=height + (HINT_HEIGHT if hint else 0),
         width=None,
         autosize=True,
@@ -162,6 +173,21 @@ def finish(
     if hint:
         _add_note(fig, hint, SOURCE_SHIFT - HINT_HEIGHT, "hint")
     return fig
+
+
+def table_csv(table: pd.DataFrame) -> str:
+    r"""A plotted table as CSV text: a header of reader column names, one line per row, gaps empty.
+
+    CSV text, not JSON rows: one string in the notebook's JSON, where a list puts every cell on its
+    own indented line (a share grid's table would triple in size).
+
+    >>> table_csv(pd.DataFrame({"Year": [2023, 2024], "Share, %": [21.46, float("nan")]}))
+    'Year,"Share, %"\n2023,21.46\n2024,\n'
+    """
+    names = [str(c) for c in table.columns]
+    if not names or any(not n.strip() for n in names) or len(set(names)) < len(names):
+        raise ValueError(f"a chart's table needs distinct, named columns, got {names}")
+    return table.to_csv(index=False, lineterminator="\n")
 
 
 def _add_note(fig: go.Figure, text: str, yshift: int, name: str) -> None:

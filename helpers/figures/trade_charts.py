@@ -26,11 +26,20 @@ from helpers.codes import (
     partner_name,
     source_label,
 )
-from helpers.figures.grid import LineStyle, finish_grid, line_grid
+from helpers.figures.grid import LineStyle, finish_grid, grid_table, line_grid
 from helpers.figures.theme import PARTNER_COLOURS, STATE_STYLES
 from helpers.text import plotly_text
 
 RATE_SYMBOLS = ("circle-open", "circle-open-dot", "circle")
+SCENARIO_COLUMNS = (
+    "Panel",
+    "State",
+    "Series",
+    "US share of total trade, %",
+    "Lowest over default delivery periods, %",
+    "Highest over default delivery periods, %",
+    "Baseline year",
+)
 
 
 def share_hover(frame: pd.DataFrame, what: str = "share") -> list[str]:
@@ -60,13 +69,15 @@ def _share_grid(
     partners: Sequence[str],
     panel: str,
     panels: dict[str, str],
+    words: tuple[str, str],
     mode: str = "lines+markers",
     **grid,
-) -> tuple[go.Figure, int]:
-    """Partner shares drawn by the grid builder: one panel per ``panel`` value, one line per partner."""
+) -> tuple[go.Figure, int, pd.DataFrame]:
+    """Partner shares drawn by the grid builder: one panel per ``panel`` value, one line per partner;
+    with the plotted table (``words``: the reader's names of the panel and value columns)."""
     data = shares[shares["partner"].isin(partners)]
     styles = partner_styles(partners, mode=mode)
-    return line_grid(
+    fig, n_rows = line_grid(
         data.assign(hover=share_hover(data)),
         panel=panel,
         trace="partner",
@@ -75,6 +86,9 @@ def _share_grid(
         styles=styles,
         **grid,
     )
+    names = (words[0], "Partner", words[1])
+    table = grid_table(data, panel=panel, trace="partner", value="share_pct", panels=panels, styles=styles, words=names)
+    return fig, n_rows, table
 
 
 def share_small_multiples(
@@ -94,7 +108,10 @@ def share_small_multiples(
     check_codes("reporter", reporters, STATES)
     check_codes("partner", partners, (*PARTNERS, OTHER))
     data = shares[shares["flow"].eq(flow) & shares["reporter"].isin(reporters)]
-    fig, n_rows = _share_grid(data, partners, "reporter", {r: country_name(r) for r in reporters}, cols=cols)
+    words = ("State", f"Share of {FLOW_WORDS[flow]}, %")
+    fig, n_rows, table = _share_grid(
+        data, partners, "reporter", {r: country_name(r) for r in reporters}, words=words, cols=cols
+    )
     rest = (
         " Rest of world: every other country and trade the records do not allocate to a country."
         if OTHER in partners
@@ -112,6 +129,7 @@ def share_small_multiples(
         source=source,
         y_title="% of " + ("total trade" if flow == "total" else flow),
         n_rows=n_rows,
+        table=table,
     )
 
 
@@ -120,7 +138,8 @@ def region_figure(
 ) -> go.Figure:
     """Partner shares of the member states' summed trade, one panel per flow."""
     flows = {f: f.capitalize() for f in ("exports", "imports", "total")}
-    fig, n_rows = _share_grid(shares, partners, "flow", flows, mode="lines+markers", shared_yaxes=True)
+    words = ("Flow", "Share of their summed trade, %")
+    fig, n_rows, table = _share_grid(shares, partners, "flow", flows, words=words, shared_yaxes=True)
     names = ", ".join(country_name(m) for m in members)
     return finish_grid(
         fig,
@@ -130,6 +149,7 @@ def region_figure(
         y_title="% of their summed trade",
         n_rows=n_rows,
         height=520,
+        table=table,
     )
 
 
@@ -145,15 +165,20 @@ def ratio_figure(ratios: pd.DataFrame, *, reporters: Sequence[str], partners: Se
         f"{plotly_text(source_label(r.dataset_partner, 'mirror'))}"
         for r in data.itertuples()
     ]
+    panels, styles = {r: country_name(r) for r in reporters}, partner_styles(partners)
     fig, n_rows = line_grid(
         data.assign(hover=hover, side="mirror", estimate=False),
         panel="reporter",
         trace="partner",
         value="ratio",
-        panels={r: country_name(r) for r in reporters},
-        styles=partner_styles(partners),
+        panels=panels,
+        styles=styles,
         log_y=True,
         y_include=(1.0,),
+    )
+    words = ("State", "Partner", "Partner's records / state's own records (total trade)")
+    table = grid_table(
+        data, panel="reporter", trace="partner", value="ratio", panels=panels, styles=styles, words=words
     )
     fig.add_hline(y=1, line={"color": "#999999", "width": 1})
     return finish_grid(
@@ -166,6 +191,7 @@ def ratio_figure(ratios: pd.DataFrame, *, reporters: Sequence[str], partners: Se
         source=source,
         y_title="Partner's records / own records",
         n_rows=n_rows,
+        table=table,
     )
 
 
@@ -177,13 +203,14 @@ def combined_figure(combined: pd.DataFrame, *, reporters: Sequence[str], title: 
         f"<br>Source: {plotly_text(str(r.source_label))}"
         for r in data.itertuples()
     ]
+    panels = {r: country_name(r) for r in reporters}
+    styles = {COMBINED: LineStyle(partner_name(COMBINED), PARTNER_COLOURS[COMBINED])}
     fig, n_rows = line_grid(
-        data.assign(hover=hover),
-        panel="reporter",
-        trace="partner",
-        value="share_pct",
-        panels={r: country_name(r) for r in reporters},
-        styles={COMBINED: LineStyle(partner_name(COMBINED), PARTNER_COLOURS[COMBINED])},
+        data.assign(hover=hover), panel="reporter", trace="partner", value="share_pct", panels=panels, styles=styles
+    )
+    words = ("State", "Partners", f"Share of {FLOW_WORDS[flow]}, %")
+    table = grid_table(
+        data, panel="reporter", trace="partner", value="share_pct", panels=panels, styles=styles, words=words
     )
     fig.update_yaxes(range=[0, 100])
     return finish_grid(
@@ -196,6 +223,7 @@ def combined_figure(combined: pd.DataFrame, *, reporters: Sequence[str], title: 
         source=source,
         y_title="% of total trade",
         n_rows=n_rows,
+        table=table,
     )
 
 
@@ -208,6 +236,12 @@ def hhi_figure(conc: pd.DataFrame, *, reporters: Sequence[str], title: str, sour
         for r in data.itertuples()
     ]
     styles = {r: LineStyle(country_name(r), *STATE_STYLES[r]) for r in reporters}
+    data = data.assign(source_label=[source_label(r.dataset, r.side) for r in data.itertuples()])
+    words = (None, "State", "Herfindahl-Hirschman index of total trade (0-10,000)")
+    table = grid_table(
+        data.assign(panel="all"), panel="panel", trace="reporter", value="hhi", panels={"all": ""}, styles=styles,
+        words=words, digits=0,
+    )  # fmt: skip
     fig, n_rows = line_grid(
         data.assign(hover=hover, panel="all"),
         panel="panel",
@@ -232,6 +266,7 @@ def hhi_figure(conc: pd.DataFrame, *, reporters: Sequence[str], title: str, sour
         y_title="HHI (0-10,000)",
         n_rows=n_rows,
         height=520,
+        table=table,
     )
     fig.update_layout(margin={"r": 100})  # room for the line names
     return fig
@@ -265,11 +300,17 @@ def scenario_figure(
     """
     fig = make_subplots(rows=1, cols=len(panels), subplot_titles=list(panels), shared_yaxes=True)
     fig.update_annotations(font_size=13)  # the panel titles: side by side without touching on a phone
-    for j, results in enumerate(panels.values()):
+    rows: list[tuple] = []  # the plotted table: panel, state, series, share, range, baseline year
+    for j, (panel, results) in enumerate(panels.items()):
         states = sorted(results["reporter"].unique())
         ypos = {s: i for i, s in enumerate(states)}
         base = results.groupby("reporter").first()
         known = base[base["baseline_share_pct"].notna()]
+        panel_words = " ".join(panel.split("<br>"))
+        rows += [
+            (panel_words, country_name(s), "Observed (baseline year)", round(v, 2), None, None, int(y))
+            for s, v, y in zip(known.index, known["baseline_share_pct"], known["baseline_year"], strict=True)
+        ]
         fig.add_trace(
             go.Scatter(
                 x=known["baseline_share_pct"].round(2),
@@ -293,6 +334,11 @@ def scenario_figure(
             mid = at[at["default_period"].eq(default_period)].set_index("reporter")
             span = at.groupby("reporter")["scenario_share_pct"].agg(["min", "max"])
             mid = mid[mid["scenario_share_pct"].notna()]
+            rows += [
+                (panel_words, country_name(s), f"{rate:.0%} realised", round(r.scenario_share_pct, 2),
+                 round(span.at[s, "min"], 2), round(span.at[s, "max"], 2), int(base.at[s, "baseline_year"]))
+                for s, r in zip(mid.index, mid.itertuples(), strict=True)
+            ]  # fmt: skip
             fig.add_trace(
                 go.Scatter(
                     x=mid["scenario_share_pct"].round(2),
@@ -339,6 +385,7 @@ def scenario_figure(
         x_title="% of total trade",
         n_rows=1,
         height=600,
+        table=pd.DataFrame(rows, columns=SCENARIO_COLUMNS),
     )
     fig.update_layout(margin={"l": 120})
     return fig
