@@ -11,7 +11,10 @@ STAMP := $(VENV)/.installed
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	# --no-deps: the lock is the whole environment (pip check below proves it consistent); --no-compile:
+	# Python compiles the modules it imports on first use instead of every installed file up front.
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-compile -r requirements.lock
+	$(PY) -m pip check --disable-pip-version-check
 	$(PY) -c 'import pathlib, site; pathlib.Path(site.getsitepackages()[0], "c5_realignment.pth").write_text(str(pathlib.Path.cwd()) + "\n")'
 	touch $(STAMP)
 

@@ -51,12 +51,12 @@ class ImageFormat:
     quality: float = 0.8
 
 
-def _only_data_urls(route: object) -> None:
+async def _only_data_urls(route: object) -> None:
     """Let ``data:`` URLs load (the empty world topology); abort everything else."""
     if route.request.url.startswith("data:"):
-        route.continue_()
+        await route.continue_()
     else:
-        route.abort()
+        await route.abort()
 
 
 def figure_size(figure: dict) -> tuple[int, int]:
@@ -88,30 +88,56 @@ def picture(figure: dict, width: int | None = None) -> dict:
     return drawn
 
 
+PAGES = 2  # figures drawn at a time, each in its own page (Chromium gives each page a process)
+
+
 def render_images(figures: list[dict], image_format: ImageFormat = ImageFormat()) -> list[bytes]:
-    """Draw every figure (``{"data", "layout", "config"}``) as an image; return the encoded bytes."""
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
+    """Draw every figure (``{"data", "layout", "config"}``) as an image; return the encoded bytes.
+
+    The figures are shared between ``PAGES`` offline pages of one Chromium, drawn side by side;
+    the images come back in the figures' order.
+    """
+    import asyncio
+
+    from playwright.async_api import Error as PlaywrightError
 
     if not figures:
         return []
-    images: list[bytes] = []
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            page.route("**/*", _only_data_urls)
-            page.set_content("<!DOCTYPE html><html><head></head><body></body></html>")
-            page.add_script_tag(content=get_plotlyjs())
-            for figure in figures:
-                width, height = figure_size(figure)
-                url = page.evaluate(_DRAW, [figure, width, height, image_format.mime, image_format.quality])
-                header, _, payload = url.partition(",")
-                if not header.startswith(f"data:{image_format.mime};base64"):
-                    raise ImageRenderError(f"Chromium returned {header[:40]!r}, not {image_format.mime}")
-                images.append(base64.b64decode(payload))
-            browser.close()
+        return asyncio.run(_render_all(figures, image_format))
     except PlaywrightError as err:
         reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise ImageRenderError(f"could not draw chart images in Chromium ({CHROMIUM}): {reason}") from None
+
+
+async def _render_all(figures: list[dict], image_format: ImageFormat) -> list[bytes]:
+    """Each page takes the next figure not yet taken until none is left."""
+    import asyncio
+
+    from playwright.async_api import async_playwright
+
+    images: list[bytes | None] = [None] * len(figures)
+    waiting = iter(range(len(figures)))
+
+    async def draw_on(page: object) -> None:
+        await page.route("**/*", _only_data_urls)
+        await page.set_content("<!DOCTYPE html><html><head></head><body></body></html>")
+        await page.add_script_tag(content=get_plotlyjs())
+        for number in waiting:  # one shared iterator: no figure is drawn twice
+            figure = figures[number]
+            width, height = figure_size(figure)
+            url = await page.evaluate(_DRAW, [figure, width, height, image_format.mime, image_format.quality])
+            header, _, payload = url.partition(",")
+            if not header.startswith(f"data:{image_format.mime};base64"):
+                raise ImageRenderError(f"Chromium returned {header[:40]!r}, not {image_format.mime}")
+            images[number] = base64.b64decode(payload)
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        pages = [await browser.new_page() for _ in range(min(PAGES, len(figures)))]
+        await asyncio.gather(*(draw_on(page) for page in pages))
+        await browser.close()
+    missing = [number for number, image in enumerate(images) if image is None]
+    if missing:
+        raise ImageRenderError(f"Chromium drew no image for {len(missing)} of {len(figures)} charts")
     return images
