@@ -10,9 +10,11 @@ from datetime import date
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from helpers.figures.theme import finish
 from helpers.narrative.bottom_line import Point
 from helpers.narrative.glossary import ABBREVIATIONS, glossary, spelled_out
 from reporting.briefing import Stamp, briefing_body, footer, reading_minutes
@@ -38,7 +40,10 @@ def _markdown_output(text: str) -> nbformat.NotebookNode:
 
 
 def _chart(title: str) -> nbformat.NotebookNode:
-    figure = go.Figure(go.Scatter(x=[2021, 2022], y=[1.0, 2.0], name="China"), layout={"title": {"text": title}})
+    table = pd.DataFrame({"Partner": ["China", "China"], "Year": [2021, 2022], "Trade, US$ bn": [1.0, 2.0]})
+    figure = finish(
+        go.Figure(go.Scatter(x=[2021, 2022], y=[1.0, 2.0], name="China")), title=title, source="Test", table=table
+    )
     return nbformat.v4.new_output("display_data", data={PLOTLY_MIMETYPE: figure.to_plotly_json()})
 
 
