@@ -140,7 +140,7 @@ def test_the_appendix_spells_out_every_abbreviation_and_states_the_data_version_
     assert "34d44d" not in body + footer(STAMP) and "hash" not in footer(STAMP)
 
 
-@pytest.mark.parametrize("abbreviation", ["MoU", "DFC", "EXIM", "PPP", "JV", "KTZ", "EU27", "pp"])
+@pytest.mark.parametrize("abbreviation", ["MoU", "LoI", "DFC", "EXIM", "PPP", "JV", "KTZ", "EU27", "UNGA", "pp"])
 def test_the_glossary_holds_the_abbreviations_readers_meet(abbreviation: str) -> None:
     assert len(spelled_out(abbreviation).split()) >= 2 or abbreviation == "JV"
 
