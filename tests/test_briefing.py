@@ -75,7 +75,8 @@ def test_only_tagged_cells_go_in_with_headings_one_level_down_and_ids_of_their_s
     assert "Six deals moved up." in body and "Left out" not in body and "Not chosen" not in body
     assert list(figures) == ["s-06_deal_follow_through-c5-figure-2"]  # the report's second chart, its id kept
     assert body.count(f'src="{IMAGE}"') == 1 and 'data-figure="s-06_deal_follow_through-c5-figure-2"' in body
-    assert "Full report, in the reports folder sent with this briefing: <cite>Title of 06_deal_follow_through?</cite>" in body
+    full = "Full report, in the reports folder sent with this briefing: <cite>Title of 06_deal_follow_through?</cite>"
+    assert full in body
     assert ".html" not in body, "the briefing may be emailed alone: no link to another file"
 
 
