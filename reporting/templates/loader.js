@@ -63,11 +63,17 @@
      legend under the plot keeps its distance in pixels. */
   const PHONE = 600;
   const plotHeight = (layout) => layout.height - ((layout.margin || {}).t || 0) - ((layout.margin || {}).b || 0);
+  /* The legend's y: the layout's own, else its template's (as plotly reads it). */
+  const legendY = (layout) => {
+    const own = layout.legend && layout.legend.y;
+    const template = layout.template && layout.template.layout && layout.template.layout.legend;
+    return typeof own === "number" ? own : template && template.y;
+  };
   const narrow = (layout) => {
     const spec = layout.meta && layout.meta.c5Narrow;
     if (!spec) return layout;
     const out = { ...layout, height: layout.height - plotHeight(layout) + spec.plotHeight };
-    const y = layout.legend && layout.legend.y;
+    const y = legendY(layout);
     if (typeof y === "number" && y < 0) out.legend = { ...layout.legend, y: (y * plotHeight(layout)) / spec.plotHeight };
     for (const [name, changes] of Object.entries(spec.axes || {})) out[name] = { ...(layout[name] || {}), ...changes };
     const titles = spec.annotations || {};
@@ -96,7 +102,7 @@
   const LEGEND_CLEAR = 6;
   const fitLegend = async (div, plotly, layout) => {
     const size = div._fullLayout && div._fullLayout._size, legend = div.querySelector("g.legend");
-    const y = layout.legend && layout.legend.y;
+    const y = legendY(layout);
     if (!size || !legend || typeof y !== "number" || y >= 0) return;
     const wanted = plotHeight(layout);
     const grow = size.h < wanted - 1 ? Math.ceil(wanted - size.h) : 0;
