@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import jinja2
 import nbformat
@@ -174,9 +175,16 @@ class SectionRenderer(IPythonRenderer):
         return super().text(reader_words(text))
 
     def link(self, text: str, url: str, title: str | None = None) -> str:
-        """A link as readers follow it; one to a report with a section of the briefing leads to that section."""
+        """A link as readers follow it; one to a report with a section of the briefing leads to that
+        section, one to another file of the reports folder is its words only (the briefing may be
+        emailed alone, where such a link breaks)."""
         url = reader_url(url)
-        return super().link(text, self.anchors.get(url.split("#")[0], url), title)
+        target = url.split("#")[0]
+        if target in self.anchors:
+            return super().link(text, self.anchors[target], title)
+        if target and not urlsplit(url).scheme:
+            return text
+        return super().link(text, url, title)
 
 
 @dataclass
@@ -310,8 +318,7 @@ def briefing_body(
     parts = sections(reports, images, bottom)
     bottom_html = Markup(bottom_line_html(bottom, reports, lambda r: "#" + section_id(r)))
     in_sections = {s.report.job.name for s in parts}
-    others = [{"href": f"{r.job.name}.html", "title": r.title, "summary": r.summary}
-              for r in reports if r.job.name not in in_sections]  # fmt: skip
+    others = [{"title": r.title, "summary": r.summary} for r in reports if r.job.name not in in_sections]
     context = {
         "site_title": SITE_TITLE,
         "stamp": stamp.line(),

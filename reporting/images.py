@@ -69,7 +69,9 @@ def picture(figure: dict, width: int | None = None) -> dict:
     """A copy of a figure (already without its words) as its picture is drawn, ``width`` wide if given.
 
     Buttons and sliders only work where scripts run, so the picture has none, and loses the top
-    margin that held them (its height shrinks to match).
+    margin that held them (its height shrinks to match). Up to :data:`NARROW_BREAKPOINT` wide, a grid
+    takes its one-column phone layout (:func:`narrow`); a legend under the plot gets the room its rows
+    need at the width drawn (:func:`fit_legend`).
     """
     drawn = copy.deepcopy(figure)
     layout = drawn.setdefault("layout", {})
@@ -85,7 +87,108 @@ def picture(figure: dict, width: int | None = None) -> dict:
             layout["height"] = int(layout["height"]) - cut
     if width:
         layout["width"] = width
+        if width <= NARROW_BREAKPOINT:
+            narrow(layout)
+    fit_legend(drawn, width or figure_size(drawn)[0])
     return drawn
+
+
+NARROW_META = "c5Narrow"  # helpers.figures.grid.NARROW_META: a grid's one-column layout for phones
+
+
+def _plot_height(layout: dict) -> int:
+    margin = layout.get("margin", {})
+    return int(layout.get("height") or DEFAULT_HEIGHT) - int(margin.get("t", 0)) - int(margin.get("b", 0))
+
+
+def _legend(layout: dict) -> dict:
+    """The legend's settings, the template's under the layout's own."""
+    template = ((layout.get("template") or {}).get("layout") or {}).get("legend") or {}
+    return {**template, **(layout.get("legend") or {})}
+
+
+def _keep_legend_offset(layout: dict, old_plot: int, new_plot: int) -> None:
+    """A legend under the plot stays the same number of pixels under it when the plot's height changes."""
+    y = _legend(layout).get("y")
+    if isinstance(y, int | float) and y < 0 and new_plot:
+        layout["legend"] = {**(layout.get("legend") or {}), "y": round(y * old_plot / new_plot, 4)}
+
+
+def narrow(layout: dict) -> None:
+    """Lay a grid out for a phone (in place): the one-column layout its figure carries in
+    ``layout.meta`` (see ``helpers.figures.grid.narrow_grid``); templates/loader.js applies the same
+    on a live chart. A layout without one is left as it is."""
+    spec = (layout.get("meta") or {}).get(NARROW_META) if isinstance(layout.get("meta"), dict) else None
+    if not spec:
+        return
+    old_plot, new_plot = _plot_height(layout), int(spec["plotHeight"])
+    margin = layout.get("margin", {})
+    layout["height"] = int(margin.get("t", 0)) + int(margin.get("b", 0)) + new_plot
+    _keep_legend_offset(layout, old_plot, new_plot)
+    for name, changes in spec.get("axes", {}).items():
+        layout[name] = {**(layout.get(name) or {}), **changes}
+    for note in layout.get("annotations", []):
+        note.update(spec.get("annotations", {}).get(note.get("name"), {}))
+
+
+LEGEND_ROW = 28  # one row of a horizontal legend, px (13 px text; a line with markers is the tallest item)
+LEGEND_SYMBOL = 40  # an item's symbol and the gap after its text, px
+LEGEND_GAP, LEGEND_GAP_TITLED = 32, 58  # the least room between plot and legend: tick labels (and x title)
+CHARACTER = 0.56  # an average character's width, in font sizes (Arial)
+
+
+def legend_rows(names: list[str], width: float, font_size: float = 13) -> int:
+    """How many rows a horizontal legend of ``names`` takes in ``width`` pixels (items wrap whole).
+
+    >>> legend_rows(["Russia", "China"], 800)
+    1
+    >>> legend_rows(["No public news since the summit", "News, no step up"], 300)
+    2
+    """
+    rows, used = (1 if names else 0), 0.0
+    for name in names:
+        item = LEGEND_SYMBOL + CHARACTER * font_size * len(name)
+        if used and used + item > width:
+            rows, used = rows + 1, 0.0
+        used += item
+    return rows
+
+
+def _title_text(axis: object) -> str:
+    title = axis.get("title") if isinstance(axis, dict) else None
+    return str((title.get("text") if isinstance(title, dict) else title) or "")
+
+
+def fit_legend(figure: dict, width: int) -> None:
+    """Make room (in place) under the plot for a horizontal legend's rows at ``width``: the bottom
+    margin and the height grow, so plotly never takes the room from the plot (which would move a
+    legend placed in plot heights up into the axis title)."""
+    layout = figure.setdefault("layout", {})
+    legend = _legend(layout)
+    y = legend.get("y")
+    if layout.get("showlegend") is False or legend.get("orientation") not in (None, "h") or not isinstance(
+        y, int | float
+    ) or y >= 0:
+        return
+    groups = {}
+    for trace in figure.get("data", []):
+        if trace.get("showlegend") is not False and trace.get("name"):
+            groups.setdefault(trace.get("legendgroup") or trace["name"], str(trace["name"]))
+    if len(groups) < 2 and layout.get("showlegend") is not True:
+        return
+    margin = dict(layout.get("margin", {}))
+    font = (legend.get("font") or {}).get("size") or (layout.get("font") or {}).get("size") or 13
+    rows = legend_rows(list(groups.values()), width - int(margin.get("l", 0)), font)
+    plot = _plot_height(layout)
+    titled = any(_title_text(v) for k, v in layout.items() if k.startswith("xaxis"))
+    gap = max(round(-y * plot), LEGEND_GAP_TITLED if titled else LEGEND_GAP)
+    layout["legend"] = {**(layout.get("legend") or {}), "y": round(-gap / plot, 4)}
+    needed = gap + rows * LEGEND_ROW + 10
+    if needed > int(margin.get("b", 0)):
+        grow = needed - int(margin.get("b", 0))
+        margin["b"] = needed
+        layout["margin"] = margin
+        layout["height"] = int(layout.get("height") or DEFAULT_HEIGHT) + grow
 
 
 PAGES = 2  # figures drawn at a time, each in its own page (Chromium gives each page a process)

@@ -80,7 +80,9 @@ def test_only_tagged_cells_go_in_with_headings_one_level_down_and_ids_of_their_s
     assert "Six deals moved up." in body and "Left out" not in body and "Not chosen" not in body
     assert list(figures) == ["s-06_deal_follow_through-c5-figure-2"]  # the report's second chart, its id kept
     assert body.count(f'src="{IMAGE}"') == 1 and 'data-figure="s-06_deal_follow_through-c5-figure-2"' in body
-    assert "Full report:" in body and 'href="06_deal_follow_through.html"' in body
+    full = "Full report, in the reports folder sent with this briefing: <cite>Title of 06_deal_follow_through?</cite>"
+    assert full in body
+    assert ".html" not in body, "the briefing may be emailed alone: no link to another file"
 
 
 def test_briefing_outputs_choose_among_a_cells_outputs() -> None:
@@ -108,6 +110,7 @@ def test_sections_follow_the_briefing_order_and_each_state_has_its_own_with_its_
     state = body[body.index('id="s-04_country_profile_KAZ"') - 80 :]
     assert "c5-state-section" in state[:120] and ">Kazakhstan</h2>" in state and 'class="kaz-row"' in state
     assert 'id="s-01_deal_tracker"' not in body and "Also in the reports folder" in body
+    assert "<cite>Title of 01_deal_tracker?</cite>" in body and ".html" not in body
     assert body.index('id="bottom-line"') < body.index('id="contents"')
     assert 'href="#s-03_dependency_shift"' in body  # the bottom line's evidence leads to its section
 
@@ -117,7 +120,8 @@ def test_a_link_to_a_report_with_a_section_leads_to_that_section() -> None:
     text = "See the [follow-through](06_deal_follow_through.ipynb) and [tracker](01_deal_tracker.ipynb)."
     scenarios = _report("05_deal_scenarios", [_cell("md", text, ("briefing",))])
     body, _ = _body(deals, scenarios)
-    assert 'href="#s-06_deal_follow_through"' in body and 'href="01_deal_tracker.html"' in body
+    assert 'href="#s-06_deal_follow_through"' in body
+    assert "and tracker." in body and ".html" not in body, "a report without a section is named, not linked"
 
 
 def test_titles_and_data_words_are_text_never_markup() -> None:
@@ -142,7 +146,7 @@ def test_the_appendix_spells_out_every_abbreviation_and_states_the_data_version_
     assert "34d44d" not in body + footer(STAMP) and "hash" not in footer(STAMP)
 
 
-@pytest.mark.parametrize("abbreviation", ["MoU", "DFC", "EXIM", "PPP", "JV", "KTZ", "EU27", "pp"])
+@pytest.mark.parametrize("abbreviation", ["MoU", "LoI", "DFC", "EXIM", "PPP", "JV", "KTZ", "EU27", "UNGA", "pp"])
 def test_the_glossary_holds_the_abbreviations_readers_meet(abbreviation: str) -> None:
     assert len(spelled_out(abbreviation).split()) >= 2 or abbreviation == "JV"
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
 import re
 from pathlib import Path
@@ -493,3 +494,49 @@ def test_title_and_subtitle_are_plotlys_own_fields_not_markup(name: str, figure:
     drawn = figure["layout"]["template"]["layout"]["title"]
     assert drawn["font"]["weight"] == "bold" and drawn["subtitle"]["font"]["size"] == 13, name
     assert drawn["subtitle"]["font"]["color"].upper() == "#666666", name
+LEGEND_GAP_MAX = 60  # px from the plot's bottom to the legend's top: tick labels and an axis title, no more
+
+
+@pytest.mark.parametrize(("name", "figure"), year_charts(), ids=[n for n, _ in year_charts()])
+def test_a_grid_legend_sits_right_under_its_axis_however_tall_the_grid(name: str, figure: dict) -> None:
+    """On the desktop the legend's top sits at most LEGEND_GAP_MAX px under the plot, as drawn in a
+    report (without its title and source line): no empty band between the x axis and the legend."""
+    layout = without_text(figure)["layout"]
+    margin = layout["margin"]
+    plot = layout["height"] - margin["t"] - margin["b"]
+    y = (layout.get("legend") or {}).get("y", layout["template"]["layout"]["legend"]["y"])
+    assert 0 < -y * plot <= LEGEND_GAP_MAX, f"{name}: legend {-y * plot:.0f} px under a {plot} px plot"
+    assert margin["b"] <= -y * plot + 40, f"{name}: {margin['b']} px bottom for a legend {-y * plot:.0f} px down"
+
+
+def _columns(layout: dict) -> int:
+    starts = {round(v["domain"][0], 3) for k, v in layout.items() if k.startswith("xaxis") and "domain" in v
+              and v.get("visible", True) is not False}  # fmt: skip
+    return len(starts)
+
+
+GRIDS = [(n, f) for n, f in FIGURES if _columns(f["layout"]) > 1]
+
+
+def test_the_notebooks_hold_grids_of_several_columns() -> None:
+    assert len(GRIDS) >= 5, [n for n, _ in GRIDS]
+
+
+@pytest.mark.parametrize(("name", "figure"), GRIDS, ids=[n for n, _ in GRIDS])
+def test_a_grid_stacks_its_panels_in_one_column_in_the_phone_picture(name: str, figure: dict) -> None:
+    """At the phone picture's width every panel with data takes the full width, at least 150 px tall,
+    one under another (panels never overlap), and the phone picture carries its tick labels."""
+    from reporting.images import NARROW_WIDTH, picture
+
+    layout = picture(without_text(figure), NARROW_WIDTH)["layout"]
+    plot = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+    used = {(t.get("xaxis") or "x", t.get("yaxis") or "y") for t in figure["data"]}
+    spans = []
+    for x, y in sorted(used):
+        xaxis, yaxis = layout["xaxis" + x[1:]], layout["yaxis" + y[1:]]
+        assert xaxis["domain"] == [0, 1] and xaxis.get("showticklabels") is True, (name, x)
+        low, high = yaxis["domain"]
+        assert (high - low) * plot >= 150, (name, y, (high - low) * plot)
+        spans.append((low, high))
+    spans.sort()
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), (name, spans)

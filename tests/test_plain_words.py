@@ -122,3 +122,68 @@ def test_table_cells_read_as_words() -> None:
     text = html.unescape(TAG.sub("", markup))
     assert "6 Nov 2025" in text and "US$9 m" in text and "0.03" in text
     assert "00:00:00" not in text and ">0.0<" not in markup
+
+
+TABLE = re.compile(r"<table.*?</table>", re.S | re.I)
+OVERVIEW_LINE = re.compile(r"\*\*Abbreviations:\*\*[^\n]*")
+# Abbreviations whose first use in running text must be spelled out: the glossary's, less those every
+# reader of these reports knows (US, CSV) and the summit's name (C5+1, in every title).
+FIRST_USE = [a for a in ABBREVIATIONS if a != "AI"] + ["IMF"]
+# First uses still bare, each made outside a sentence this project writes by hand: deal titles from
+# data/deals.csv (KTZ) and the source labels of helpers/codes.py ("IMF DOTS, the state's own records")
+# and stage and partner names (MoU, LoI, EU27) inside generated findings. The list only shrinks: a
+# pair that is fixed must leave it, a new pair fails.
+PENDING = {
+    ("01_deal_tracker", "LoI"), ("01_deal_tracker", "MoU"),
+    ("02_regional_map", "DOTS"), ("02_regional_map", "EU27"), ("02_regional_map", "IMF"),
+    ("03_dependency_shift", "DOTS"), ("03_dependency_shift", "IMF"),
+    ("04_country_profile", "DOTS"), ("04_country_profile", "EU27"), ("04_country_profile", "IMF"),
+    ("05_deal_scenarios", "DOTS"), ("05_deal_scenarios", "IMF"),
+    ("06_deal_follow_through", "KTZ"),
+}  # fmt: skip
+
+
+def running_text(path: Path) -> list[str]:
+    """The prose a report reader reads, in order: Markdown cells and Markdown/HTML outputs without
+    their tables, the overview's "Abbreviations:" line left out."""
+    nb = nbformat.read(path, as_version=4)
+    texts = []
+    for cell in nb.cells:
+        if "notebook-only" in cell.get("metadata", {}).get("tags", []):
+            continue
+        parts = [cell.source] if cell.cell_type == "markdown" else []
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            parts += [str(data[k]) for k in ("text/markdown", "text/html") if k in data][:1]
+        for part in parts:
+            part = OVERVIEW_LINE.sub(" ", TABLE.sub(" ", part))
+            part = "\n".join(line for line in part.splitlines() if not line.lstrip().startswith("|"))
+            texts.append(" ".join(URL.sub(" ", html.unescape(TAG.sub(" ", part))).split()))
+    return texts
+
+
+def bare_first_uses(texts: list[str], abbreviations: list[str]) -> list[str]:
+    """The abbreviations whose first use is neither "words (ABBR)" nor "ABBR (words)"."""
+    text = " ".join(texts)
+    bare = []
+    for abbreviation in abbreviations:
+        found = re.search(rf"(?<![\w-]){re.escape(abbreviation)}(?![\w-])", text)
+        if found is None:
+            continue
+        before, after = text[: found.start()].rstrip(), text[found.end() :]
+        if not (before.endswith("(") and after.startswith(")")) and not after.startswith(" ("):
+            bare.append(abbreviation)
+    return bare
+
+
+def test_the_first_use_check_tells_spelled_out_from_bare() -> None:
+    assert bare_first_uses(["A memorandum of understanding (MoU) then MoU."], ["MoU"]) == []
+    assert bare_first_uses(["MoU (memorandum of understanding) first."], ["MoU"]) == []
+    assert bare_first_uses(["Signed a MoU, a memorandum of understanding (MoU)."], ["MoU"]) == ["MoU"]
+    assert bare_first_uses(["No abbreviation here."], ["MoU"]) == []
+
+
+def test_every_abbreviation_is_spelled_out_at_its_first_use_in_running_text() -> None:
+    bare = {(path.stem, a) for path in NOTEBOOKS for a in bare_first_uses(running_text(path), FIRST_USE)}
+    assert bare - PENDING == set(), f"spell these out where they are first used: {sorted(bare - PENDING)}"
+    assert PENDING - bare == set(), f"fixed, take them off PENDING: {sorted(PENDING - bare)}"

@@ -285,7 +285,7 @@ def test_report_is_small_self_contained_and_hides_code(builds: Builds, kind: str
     assert "eval(" not in page.split('id="c5-figures"')[-1], "the loader must not eval anything"
 
 
-def test_the_briefing_fits_in_an_email_and_links_only_within_itself_or_to_its_reports(built: Path) -> None:
+def test_the_briefing_fits_in_an_email_and_links_only_within_itself(built: Path) -> None:
     raw = (built / BRIEFING_NAME).read_bytes()
     page = raw.decode("utf-8")
     assert len(raw) <= MAX_BRIEFING_BYTES == 4_000_000
@@ -300,8 +300,8 @@ def test_the_briefing_fits_in_an_email_and_links_only_within_itself_or_to_its_re
     parser.feed(page)
     local = [h for h in parser.hrefs if h.startswith("#")]
     assert local and all(h[1:] in parser.ids for h in local), "in-page links that lead nowhere"
-    files = {h for h in parser.hrefs if "://" not in h and not h.startswith(("#", "data:"))}
-    assert files <= {f"{n}.html" for n in REPORTS}, "links to files that are not reports built with it"
+    files = {h for h in parser.hrefs if "://" not in h and not h.startswith(("#", "data:", "mailto:"))}
+    assert files == set(), f"relative links to other files break when the briefing is emailed alone: {files}"
 
 
 def test_index_links_resolve_and_show_the_stamp_and_vintage(built: Path) -> None:
@@ -857,8 +857,42 @@ PHONE = 390
 SCROLL_WIDTH = "() => document.scrollingElement.scrollWidth"
 
 
+# What a drawn plotly chart shows that a reader must read: legend items, axis and panel titles, tick
+# labels, annotations. Pairs of them whose boxes overlap by more than OVERLAP_PX both ways are listed
+# (a two-line tick label may touch its neighbour by a pixel or two).
+OVERLAP_PX = 3
+LABEL_OVERLAPS = """([div, tolerance]) => {
+    const box = (e, kind) => { const r = e.getBoundingClientRect();
+        return {kind, text: (e.textContent || '').trim().slice(0, 40), l: r.left, r: r.right, t: r.top, b: r.bottom}; };
+    const items = [...div.querySelectorAll('g.legend g.traces')].map(e => box(e, 'legend'));
+    for (const e of div.querySelectorAll('.infolayer g[class*="title"] text')) {
+        const cls = e.parentNode.getAttribute('class') || '';
+        items.push(box(e, /^g-x/.test(cls) ? 'x title' : /^g-y/.test(cls) ? 'y title' : 'title'));
+    }
+    for (const e of div.querySelectorAll('.xtick text')) items.push(box(e, 'x tick'));
+    for (const e of div.querySelectorAll('.ytick text')) items.push(box(e, 'y tick'));
+    for (const e of div.querySelectorAll('g.annotation text')) items.push(box(e, 'annotation'));
+    const shown = items.filter(b => b.r - b.l > 1 && b.b - b.t > 1), found = [];
+    for (let i = 0; i < shown.length; i++) for (let j = i + 1; j < shown.length; j++) {
+        const a = shown[i], b = shown[j];
+        if (a.kind === 'legend' && b.kind === 'legend') continue;
+        const w = Math.min(a.r, b.r) - Math.max(a.l, b.l), h = Math.min(a.b, b.b) - Math.max(a.t, b.t);
+        if (w > tolerance && h > tolerance) found.push(`${a.kind} "${a.text}" on ${b.kind} "${b.text}"`);
+    }
+    return found;
+}"""
+# Per drawn chart: its labels that overlap, and its narrowest panel as a share of the plot area's width.
+LIVE_LABELS = """(tolerance) => [...document.querySelectorAll('figure.c5-chart.c5-live .c5-figure')].map(div => {
+    const axes = Object.values(div._fullLayout || {}).filter(a => a && a._id && /^x\\d*$/.test(a._id) && a.visible
+        && a._length);
+    return {id: div.id, overlaps: (OVERLAPS)([div, tolerance]),
+            panel: axes.length < 2 ? 1 : Math.min(...axes.map(a => a._length / div._fullLayout._size.w))};
+})""".replace("(OVERLAPS)", "(" + LABEL_OVERLAPS + ")")
+
+
 def phone(browser: object, path: Path) -> dict:
-    """One visit at phone width: every chart shown (not on the index), what sticks out, the page's width."""
+    """One visit at phone width: every chart shown (not on the index), what sticks out, the page's
+    width, and per chart its overlapping labels and narrowest panel."""
 
     def collect() -> dict:
         with visit(browser, path, width=PHONE) as seen:
@@ -870,7 +904,8 @@ def phone(browser: object, path: Path) -> dict:
                     .map(e => e.tagName + ' ' + (e.getAttribute('class') || ''))""",
                 PHONE,
             )
-            return {"charts": charts, "wide": wide, "scroll": seen.page.evaluate(SCROLL_WIDTH)}
+            labels = seen.page.evaluate(LIVE_LABELS, OVERLAP_PX) if charts else []
+            return {"charts": charts, "wide": wide, "scroll": seen.page.evaluate(SCROLL_WIDTH), "labels": labels}
 
     return once(("phone", str(path)), collect)
 
@@ -882,6 +917,71 @@ def test_on_a_phone_nothing_scrolls_sideways_and_every_chart_fits(built: Path, b
     assert all(drawn(c) and c["width"] <= PHONE for c in charts), charts
     assert seen["scroll"] <= PHONE
     assert seen["wide"] == [], f"wider than the phone: {seen['wide'][:5]}"
+
+
+@pytest.mark.parametrize("name", CHART_PAGES)
+def test_on_a_phone_no_legend_title_or_label_overlaps_another(built: Path, browser: object, name: str) -> None:
+    """Live at 390 px: legends, axis and panel titles, tick labels and annotations keep apart."""
+    labels = phone(browser, built / f"{name}.html")["labels"]
+    assert labels, "no chart drawn"
+    found = {chart["id"]: chart["overlaps"][:4] for chart in labels if chart["overlaps"]}
+    assert not found, found
+
+
+@pytest.mark.parametrize("name", CHART_PAGES)
+def test_on_a_phone_every_panel_of_a_grid_is_readable(built: Path, browser: object, name: str) -> None:
+    """Live at 390 px a grid's panels stack in one column: each as wide as the plot area (inside the
+    margins), never three 110 px panels side by side."""
+    labels = phone(browser, built / f"{name}.html")["labels"]
+    narrow = {chart["id"]: round(chart["panel"], 2) for chart in labels if chart["panel"] < 0.9}
+    assert not narrow, f"panels narrower than 90 % of the plot area: {narrow}"
+
+
+NOTEBOOK_FILES = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("0[1-6]_*.ipynb"))
+DRAW_PICTURE = """async ([figure, tolerance]) => {
+    const div = document.getElementById('chart');
+    Plotly.purge(div);
+    await Plotly.newPlot(div, figure.data, figure.layout, {...figure.config, staticPlot: true});
+    const axes = Object.values(div._fullLayout).filter(a => a && a._id && /^x\\d*$/.test(a._id) && a.visible
+        && a._length);
+    const width = div._fullLayout._size.w;
+    const panel = axes.length < 2 ? 1 : Math.min(...axes.map(a => a._length / width));
+    return {overlaps: (OVERLAPS)([div, tolerance]), panel};
+}""".replace("(OVERLAPS)", "(" + LABEL_OVERLAPS + ")")
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_FILES, ids=lambda p: p.stem)
+def test_no_picture_has_overlapping_labels_and_a_phone_picture_has_readable_panels(browser: object, path: Path) -> None:
+    """Each chart's pictures (desktop, and phone at NARROW_WIDTH) drawn as the build draws them:
+    no legend, title or label on another, and on the phone picture every panel as wide as the plot area."""
+    from plotly.offline import get_plotlyjs
+
+    from reporting.bundle import figure_config
+    from reporting.chart_text import without_text
+    from reporting.images import figure_size, picture
+
+    notebook = nbformat.read(path, as_version=4)
+    figures = [o["data"]["application/vnd.plotly.v1+json"] for c in notebook.cells for o in c.get("outputs", [])
+               if "application/vnd.plotly.v1+json" in o.get("data", {})]  # fmt: skip
+    context = browser.new_context()
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("data:") else route.abort())
+    page.set_content("<!DOCTYPE html><html><body style='margin:0'><div id='chart'></div></body></html>")
+    page.add_script_tag(content=get_plotlyjs())
+    found = {}
+    try:
+        for number, figure in enumerate(figures, start=1):
+            drawable = without_text({key: figure.get(key, {}) for key in ("data", "layout", "config")})
+            drawable = {**drawable, "config": figure_config(drawable)}
+            for width in (None, NARROW_WIDTH):
+                drawn = picture(drawable, width)
+                drawn["layout"]["width"], drawn["layout"]["height"] = figure_size(drawn)
+                seen = page.evaluate(DRAW_PICTURE, [drawn, OVERLAP_PX])
+                if seen["overlaps"] or (width and seen["panel"] < 0.9):
+                    found[f"chart {number} at {figure_size(drawn)[0]} px"] = seen
+    finally:
+        context.close()
+    assert figures and not found, found
 
 
 PICTURES = """() => [...document.querySelectorAll('figure.c5-chart img.c5-static')].map(i => ({

@@ -331,4 +331,77 @@ def finish_grid(
         fig.update_yaxes(title_text=y_title, col=1)
     else:
         fig.update_yaxes(title_text=y_title)
+    margin = fig.layout.margin
+    plot_height = fig.layout.height - margin.t - margin.b
+    gap = LEGEND_GAP_TITLED if x_title else LEGEND_GAP
+    fig.update_layout(legend={"y": round(-gap / plot_height, 4)})  # a fixed gap, however tall the grid
+    narrow = narrow_grid(fig, y_title)
+    if narrow:
+        meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+        fig.update_layout(meta={**meta, NARROW_META: narrow})
     return fig
+
+
+# The legend's top this many pixels under the plot: under the tick labels (and the x title, if any).
+LEGEND_GAP, LEGEND_GAP_TITLED = 32, 58
+# On a phone a grid's panels stack in one column (reporting.images and templates/loader.js apply
+# layout.meta[NARROW_META] on screens up to reporting.images.NARROW_BREAKPOINT wide).
+NARROW_META = "c5Narrow"
+NARROW_PANEL = 190  # each panel's height, px
+NARROW_TICKS = 42  # between panels: the tick labels of the one above ...
+NARROW_TITLE_LINE = 18  # ... and each line of the next one's title
+
+
+def narrow_grid(fig: go.Figure, y_title: str = "") -> dict | None:
+    """The one-column layout of a grid of several columns, for a phone: ``plotHeight`` (px) and the
+    changes to its axes and panel titles (merged by name). None for a single column.
+
+    Every panel (a cell with traces, in reading order) gets the full width, :data:`NARROW_PANEL`
+    pixels of height, its own tick labels and the y title; an x title all panels share is shown
+    under the last one only; cells without traces are hidden.
+    """
+    grid = getattr(fig, "_grid_ref", None)
+    if grid is None or len(grid[0]) < 2:
+        return None
+    occupied = {(t.xaxis or "x", t.yaxis or "y") for t in fig.data}
+    cells = [fig.get_subplot(r + 1, c + 1) for r in range(len(grid)) for c in range(len(grid[0]))]
+    panels = [s for s in cells if (s.xaxis.plotly_name.replace("axis", ""), s.yaxis.plotly_name.replace("axis", ""))
+              in occupied]  # fmt: skip
+    names = _name_panel_titles(fig, cells)
+    lines = max([1] + [str(a.text or "").count("<br>") + 1 for a in fig.layout.annotations if a.name in names.values()])
+    gap = NARROW_TICKS + NARROW_TITLE_LINE * lines
+    height = len(panels) * NARROW_PANEL + (len(panels) - 1) * gap
+    x_titles = {s.xaxis.title.text or "" for s in panels}
+    shared_x_title = len(x_titles) == 1 and x_titles != {""}
+    axes: dict[str, dict] = {}
+    titles: dict[str, dict] = {}
+    for i, subplot in enumerate(panels):
+        top = i * (NARROW_PANEL + gap)
+        low, high = round(1 - (top + NARROW_PANEL) / height, 4), round(1 - top / height, 4)
+        axes[subplot.xaxis.plotly_name] = {"domain": [0, 1], "showticklabels": True}
+        if shared_x_title and i < len(panels) - 1:
+            axes[subplot.xaxis.plotly_name]["title"] = {"text": ""}
+        axes[subplot.yaxis.plotly_name] = {"domain": [low, high], "showticklabels": True, "title": {"text": y_title}}
+        if subplot.xaxis.plotly_name in names:
+            titles[names[subplot.xaxis.plotly_name]] = {"x": 0.5, "y": high}
+    for subplot in cells:
+        if subplot not in panels:
+            axes[subplot.xaxis.plotly_name] = axes[subplot.yaxis.plotly_name] = {"visible": False}
+    return {"plotHeight": height, "axes": axes, "annotations": titles}
+
+
+def _name_panel_titles(fig: go.Figure, cells: list) -> dict[str, str]:
+    """Name each panel title (make_subplots' annotation centred above a cell) ``panel-N``; return
+    the x axis of each named cell -> its title's name."""
+    names = {}
+    for n, subplot in enumerate(cells, start=1):
+        x0, x1 = subplot.xaxis.domain
+        top = subplot.yaxis.domain[1]
+        for note in fig.layout.annotations:
+            if (note.xref, note.yref) == ("paper", "paper") and note.yanchor == "bottom" and not note.name and (
+                abs(note.x - (x0 + x1) / 2) < 1e-6 and abs(note.y - top) < 1e-6
+            ):
+                note.name = f"panel-{n}"
+                names[subplot.xaxis.plotly_name] = note.name
+                break
+    return names

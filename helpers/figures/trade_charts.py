@@ -273,15 +273,16 @@ def hhi_figure(conc: pd.DataFrame, *, reporters: Sequence[str], title: str, sour
 
 
 def label_line_ends(fig: go.Figure, min_gap: float) -> go.Figure:
-    """Name each line (legend name, its colour) right of its last point; labels kept ``min_gap`` apart in y."""
+    """Name each line (legend name, its colour) right of its last point; labels kept ``min_gap`` apart in y
+    (all of them, not only those ending in the same year: on a phone the years close up)."""
     ends = []
     for trace in fig.data:
         points = [(x, y) for x, y in zip(trace.x, trace.y, strict=True) if y is not None and y == y]
         if points and trace.showlegend is not False:
             ends.append((points[-1][0], points[-1][1], trace.name, trace.line.color))
     placed: list[tuple[float, float]] = []
-    for x, y, name, colour in sorted(ends, key=lambda e: (e[0], e[1])):
-        y_label = max([y] + [py + min_gap for px, py in placed if px == x])
+    for x, y, name, colour in sorted(ends, key=lambda e: (e[1], e[0])):
+        y_label = max([y] + [py + min_gap for _, py in placed])
         placed.append((x, y_label))
         fig.add_annotation(
             x=x, y=y_label, text=plotly_text(name), showarrow=False, xanchor="left", xshift=6,

@@ -19,9 +19,11 @@ ABBREVIATIONS: dict[str, str] = {
     "IMF": "International Monetary Fund",
     "JV": "joint venture",
     "KTZ": "Kazakhstan Temir Zholy (Kazakhstan's state railway company)",
+    "LoI": "letter of interest (a lender's or buyer's statement that it may take part, not a commitment)",
     "MoU": "memorandum of understanding (a statement of intent, not a binding contract)",
     "pp": "percentage points (the difference between two percentages)",
     "PPP": "public-private partnership",
+    "UNGA": "United Nations General Assembly",
     "US": "United States",
     "US$ bn / US$ m": "billions / millions of US dollars",
 }

@@ -57,16 +57,64 @@
     addNote(chart, meta && typeof meta.c5Hint === "string" ? meta.c5Hint : "", "c5-chart-hint");
   };
 
-  /* On a phone a grid's panels are narrow: the event labels at their top (annotations named "event")
-     would run into the next panel. Their rules stay; their words go under the chart instead. */
+  /* On a phone (up to PHONE px) a grid of several columns stacks its panels in one column: the layout
+     computed once in Python (helpers/figures/grid.py, layout.meta.c5Narrow; reporting/images.py draws
+     the phone picture with it). Applied here as there: plot height, axes and panel titles by name; a
+     legend under the plot keeps its distance in pixels. */
   const PHONE = 600;
+  const plotHeight = (layout) => layout.height - ((layout.margin || {}).t || 0) - ((layout.margin || {}).b || 0);
+  /* The legend's y: the layout's own, else its template's (as plotly reads it). */
+  const legendY = (layout) => {
+    const own = layout.legend && layout.legend.y;
+    const template = layout.template && layout.template.layout && layout.template.layout.legend;
+    return typeof own === "number" ? own : template && template.y;
+  };
+  const narrow = (layout) => {
+    const spec = layout.meta && layout.meta.c5Narrow;
+    if (!spec) return layout;
+    const out = { ...layout, height: layout.height - plotHeight(layout) + spec.plotHeight };
+    const y = legendY(layout);
+    if (typeof y === "number" && y < 0) out.legend = { ...layout.legend, y: (y * plotHeight(layout)) / spec.plotHeight };
+    for (const [name, changes] of Object.entries(spec.axes || {})) out[name] = { ...(layout[name] || {}), ...changes };
+    const titles = spec.annotations || {};
+    out.annotations = (layout.annotations || []).map((note) => (titles[note.name] ? { ...note, ...titles[note.name] } : note));
+    return out;
+  };
+
+  /* A grid still of several columns on a phone: the event labels at its panels' tops (annotations
+     named "event") would run into the next panel. Their rules stay; their words go under the chart. */
   const forWidth = (chart, layout) => {
+    if (chart.clientWidth > PHONE) return layout;
+    if (layout.meta && layout.meta.c5Narrow) return narrow(layout);
     const panels = Object.keys(layout).filter((key) => /^xaxis\d*$/.test(key)).length;
     const notes = layout.annotations || [];
-    if (panels < 2 || chart.clientWidth > PHONE || !notes.some((note) => note.name === "event")) return layout;
+    if (panels < 2 || !notes.some((note) => note.name === "event")) return layout;
     const labels = [...new Set(notes.filter((note) => note.name === "event" && note.text).map((note) => note.text))];
     addNote(chart, labels.length ? "Grey rules: " + labels.join("; ") + "." : "", "c5-chart-events");
     return { ...layout, annotations: notes.map((note) => (note.name === "event" ? { ...note, text: "" } : note)) };
+  };
+
+  /* A legend under the plot: when it needs more rows than the bottom margin holds (a narrow screen),
+     plotly takes the room from the plot and a legend placed in plot heights rides up into the axis
+     title. So the chart grows instead (the plot keeps its height), and a legend still on the tick
+     labels or the axis title moves under them (reporting/images.py fit_legend does the same for the
+     pictures, before drawing; it cannot measure). */
+  const LEGEND_CLEAR = 6;
+  const fitLegend = async (div, plotly, layout) => {
+    const size = div._fullLayout && div._fullLayout._size, legend = div.querySelector("g.legend");
+    const y = legendY(layout);
+    if (!size || !legend || typeof y !== "number" || y >= 0) return;
+    const wanted = plotHeight(layout);
+    const grow = size.h < wanted - 1 ? Math.ceil(wanted - size.h) : 0;
+    const axisText = [...div.querySelectorAll(".xtick text, .infolayer g[class^='g-x'] text")];
+    const under = Math.max(0, ...axisText.map((e) => e.getBoundingClientRect().bottom));
+    const lower = Math.max(0, Math.ceil(under + LEGEND_CLEAR - legend.getBoundingClientRect().top));
+    if (!grow && !lower) return;
+    await plotly.relayout(div, {
+      height: layout.height + grow + lower,
+      "margin.b": ((layout.margin || {}).b || 0) + lower,
+      "legend.y": y - lower / wanted,
+    });
   };
 
   const start = async () => {
@@ -85,7 +133,10 @@
       chart.classList.add("c5-live");
       try {
         div.c5Plotly = plotly;
-        await plotly.newPlot(div, data, forWidth(chart, figure.layout), figure.config);
+        const layout = forWidth(chart, figure.layout);
+        await plotly.newPlot(div, data, layout, figure.config);
+        await fitLegend(div, plotly, layout);
+        div.style.height = div._fullLayout.height + "px"; /* the slot was sized for the desktop layout */
         keyboardToolbar(div);
         showHint(chart, figure.layout.meta);
       } catch (error) {
