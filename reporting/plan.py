@@ -62,22 +62,40 @@ def plan(notebooks_dir: Path) -> list[Job]:
     return jobs
 
 
+# A kernel can die before it answers when another process took one of the ports it was handed
+# (jupyter_client picks free TCP ports, then the kernel binds them: a race between processes).
+# No cell has run then, so starting again is safe; a cell's error is never retried.
+KERNEL_START_RETRIES = 1
+KERNEL_DID_NOT_START = "Kernel died before replying to kernel_info"
+
+
+def kernel_did_not_start(err: BaseException) -> bool:
+    """Whether an execution failed because its kernel never came up (nothing ran)."""
+    return KERNEL_DID_NOT_START in str(err)
+
+
 def execute(job: Job, build_dir: Path) -> Path:
     """Execute a notebook with papermill (cwd = its folder) into ``build_dir``; return the copy."""
     import papermill
 
     target = build_dir / f"{job.name}.ipynb"
     try:
-        papermill.execute_notebook(
-            str(job.notebook),
-            str(target),
-            parameters=job.parameters or None,
-            kernel_name="python3",
-            cwd=str(job.notebook.parent),
-            progress_bar=False,
-            log_output=False,
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],  # kernel chatter; cell errors still fail
-        )
+        for attempt in range(1 + KERNEL_START_RETRIES):
+            try:
+                papermill.execute_notebook(
+                    str(job.notebook),
+                    str(target),
+                    parameters=job.parameters or None,
+                    kernel_name="python3",
+                    cwd=str(job.notebook.parent),
+                    progress_bar=False,
+                    log_output=False,
+                    extra_arguments=["--IPKernelApp.log_level=CRITICAL"],  # kernel chatter; cell errors still fail
+                )
+                break
+            except RuntimeError as err:
+                if not kernel_did_not_start(err) or attempt == KERNEL_START_RETRIES:
+                    raise
     except Exception as err:  # papermill raises its own and kernel errors; re-raise one picklable type
         where = f"{job.notebook.name} with {job.parameters}" if job.parameters else job.notebook.name
         if hasattr(err, "ename"):  # PapermillExecutionError: name the cell and the error, not the traceback

@@ -14,6 +14,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from reporting.plan import KERNEL_START_RETRIES, kernel_did_not_start
+
 ROOT = Path(__file__).resolve().parent.parent
 PLOTLY = "application/vnd.plotly.v1+json"
 
@@ -46,9 +48,15 @@ def run_notebook(
         cell = next(c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", []))
         cell.source += "\n" + "\n".join(f"{key} = {value!r}" for key, value in parameters.items())
     monkeypatch.setenv("C5_DATA_DIR", str(data))
-    NotebookClient(
-        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "notebooks")}}
-    ).execute(env=dict(os.environ))
+    for attempt in range(1 + KERNEL_START_RETRIES):
+        try:
+            NotebookClient(
+                nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "notebooks")}}
+            ).execute(env=dict(os.environ))
+            break
+        except RuntimeError as err:  # the kernel never came up (a port race): nothing ran, start again
+            if not kernel_did_not_start(err) or attempt == KERNEL_START_RETRIES:
+                raise
     problems = errors(nb)
     assert not problems, problems
     return nb

@@ -15,9 +15,10 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-import papermill
 import pytest
 from notebook_runs import ROOT, errors, executed_ok, markdown_outputs, plain_text, rewrite_csv, run_notebook
+
+from reporting.plan import Job, ReportBuildError, execute
 
 NOTEBOOK = "04_country_profile.ipynb"
 DEAL_ID = "tjk-somon-boeing"
@@ -35,15 +36,9 @@ def test_profile_executes_for_every_state(country: str, executed: Callable[[str]
 
 
 def test_unknown_state_fails_loudly(tmp_path: Path) -> None:
-    with pytest.raises(papermill.PapermillExecutionError, match="UnknownStateError"):
-        papermill.execute_notebook(
-            str(ROOT / "notebooks" / NOTEBOOK),
-            str(tmp_path / "bad.ipynb"),
-            parameters={"country": "RUS"},
-            cwd=str(ROOT / "notebooks"),
-            progress_bar=False,
-            kernel_name="python3",
-        )
+    job = Job(ROOT / "notebooks" / NOTEBOOK, "bad", {"country": "RUS"})
+    with pytest.raises(ReportBuildError, match="UnknownStateError"):
+        execute(job, tmp_path)  # the build's own execution (papermill)
 
 
 def _confirmed_dedup_bn(folder: Path, country: str) -> float:
