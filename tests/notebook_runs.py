@@ -98,3 +98,12 @@ def figures(nb: nbformat.NotebookNode) -> list[dict]:
 def plain_text(fragment: str) -> str:
     """What a reader sees of an output fragment: tags dropped, entities decoded, one line."""
     return " ".join(html.unescape(re.sub(r"<[^>]*>", "", fragment)).split())
+
+
+def is_number(text: str) -> bool:
+    """Whether a table cell (a CSV field) reads as a number."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

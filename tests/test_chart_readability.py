@@ -17,6 +17,7 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
+from notebook_runs import is_number
 
 from reporting.chart_data import values
 from reporting.chart_text import chart_text, without_text
@@ -440,7 +441,7 @@ def _value_points(figure: dict) -> list[object]:
             continue
         ys, xs = trace.get("y") or [], trace.get("x") or []
         yaxis = layout.get("yaxis" + trace.get("yaxis", "y")[1:], {})
-        named_rows = any(not _is_number(str(t).replace(",", "")) for t in yaxis.get("ticktext") or [])
+        named_rows = any(not is_number(str(t).replace(",", "")) for t in yaxis.get("ticktext") or [])
         numeric_y = all(isinstance(y, int | float) or y is None for y in ys) and not named_rows
         for x, y in zip(xs, ys, strict=True):
             value = y if numeric_y else x
@@ -467,21 +468,13 @@ def test_every_chart_carries_the_table_it_plots_in_reader_words(name: str, figur
     assert not [c for c in columns if CODE_LIKE.search(c) or not c[0].isupper()], (name, columns)
     assert all(len(row) == len(columns) for row in rows), name
     cells = [v for row in rows for v in row]
-    numbers = [float(v) for v in cells if _is_number(v)]
-    texts = {v for v in cells if not _is_number(v)}
+    numbers = [float(v) for v in cells if is_number(v)]
+    texts = {v for v in cells if not is_number(v)}
     assert not [v for v in texts if "<br>" in v or "&#" in v], (name, "plotly markup in the table")
     points = _value_points(figure)
     assert len(rows) >= len(points), (name, len(rows), len(points))
     missing = [v for v in points if not _in_table(v, numbers, texts)]
     assert not missing, (name, missing[:5])
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 @pytest.mark.parametrize(("name", "figure"), FIGURES, ids=[n for n, _ in FIGURES])

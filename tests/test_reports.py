@@ -39,6 +39,7 @@ from reporting.chart_text import plain
 from reporting.images import NARROW_WIDTH
 from reporting.output import MANIFEST, STAGING_PREFIX
 from reporting.plan import PROFILE_TEMPLATE, Job, plan
+from tests.notebook_runs import is_number
 from tests.report_browser import (
     BUILD_ENV,
     CHROMIUM,
@@ -584,7 +585,7 @@ def test_planted_markup_reaches_a_chart_title_a_legend_a_hover_and_a_table(
     places = {
         "chart title": [c["title"] for c in found["downloads"]],
         "legend": found["legends"],
-        "hover": [_plain(h) for h in found["hovers"]],
+        "hover": [plain(h) for h in found["hovers"]],
         "table cell": found["cells"],
     }
     assert [place for place, texts in places.items() if not any(planted in t for t in texts)] == []
@@ -790,19 +791,6 @@ CHART_DOWNLOADS = """() => [...document.querySelectorAll('figure.c5-chart')].map
 })"""
 
 
-def _plain(text: object) -> str:
-    """Plotly text as a reader sees it (plotly's tags dropped, entities decoded)."""
-    return plain(text)
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def _decoded_csv(href: str) -> tuple[dict[str, str], list[dict[str, str]]]:
     header, _, payload = href.partition(",")
     assert header == "data:text/csv;charset=utf-8;base64", header
@@ -838,7 +826,7 @@ def test_every_chart_has_a_visible_title_and_one_csv_of_its_plotted_table(
         head, rows = _decoded_csv(chart["links"][0]["href"])
         assert head["Chart"] == chart["title"] and "Units" in head and head["Note"].startswith("Source: ")
         assert rows and not [c for c in rows[0] if "_" in c or not c[:1].isupper()], (chart["title"], list(rows[0]))
-        numbers = [float(v) for row in rows for v in row.values() if _is_number(v)]
+        numbers = [float(v) for row in rows for v in row.values() if is_number(v)]
         drawn = [v for trace in chart["traces"] for v in _plotted_values(trace)]
         missing = [v for v in drawn if not any(abs(n - v) <= 0.05 + 1e-9 for n in numbers)]
         assert not missing, (chart["title"], missing[:5])
@@ -849,7 +837,7 @@ def test_markup_in_the_data_is_text_in_the_csv(hostile_built: Path, browser: obj
     tables = [_decoded_csv(c["links"][0]["href"])[1] for c in charts]
     cells = [value for rows in tables for row in rows for value in row.values()]
     assert any("<img src=x onerror=alert(1)>" in value for value in cells), "the planted text should be in a CSV"
-    formulas = [v for v in cells if v.startswith(("=", "+", "@")) or (v.startswith("-") and not _is_number(v))]
+    formulas = [v for v in cells if v.startswith(("=", "+", "@")) or (v.startswith("-") and not is_number(v))]
     assert formulas == [], formulas
 
 
