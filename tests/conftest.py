@@ -88,8 +88,8 @@ VISIT_OF = {
     "test_a_chart_in_a_narrow_window_draws_at_the_narrow_width": "phone",
     "test_on_a_phone_no_legend_title_or_label_overlaps_another": "phone",
     "test_on_a_phone_every_panel_of_a_grid_is_readable": "phone",
-    "test_printed_on_a4_and_letter_every_chart_and_title_fits_the_page": "print",
-    "test_printing_shows_images_that_fit_the_page": "print",
+    "test_printed_on_a4_and_letter_every_chart_and_title_fits_the_page": "desktop",
+    "test_printing_shows_images_that_fit_the_page": "desktop",
     "test_without_javascript_every_chart_is_an_image_with_alt_text": "no scripts",
     "test_the_deal_list_filters_as_you_type_and_sorts_by_value": "no scripts",
 }
@@ -111,7 +111,7 @@ HOSTILE_TESTS = {
 
 def work_unit(nodeid: str) -> str:
     """Tests that must share one worker: a notebook's nbval cells (one kernel), the Lab tests (one
-    server), the tests reading one visit of a report page (desktop, phone, print, no scripts) and
+    server), the tests reading one visit of a report page (desktop then printing, phone, no scripts) and
     each other module (its fixtures). Other report tests go alone: the builds they read are shared
     between workers through files, so a page's visits can run on both workers at once."""
     path, _, rest = nodeid.partition("::")

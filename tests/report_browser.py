@@ -1,6 +1,6 @@
 """Shared tools of the report tests: building reports with the command line, and Chromium visits.
 
-A page is visited once per width and mode (desktop, phone, print, no scripts) and everything the
+A page is visited once per width and mode (desktop then printing, phone, no scripts) and everything the
 tests need is collected in that visit (``once``); the tests then assert on what was collected.
 
 Not a test module: tests/test_reports.py imports it.

@@ -23,6 +23,7 @@ CHROMIUM = "/usr/bin/chromium"
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
 INSTALLED_KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+IDLE = ".jp-Notebook-ExecutionIndicator[data-status='idle'], .jp-mod-idle"
 MATH = ("mjx-container", ".MathJax", ".MathJax_Display", ".katex", ".jp-RenderedLatex")
 CLOUD = ("[data-title*='Chart Studio']", "[data-title*='Share']", ".modebar-btn--logo", "a[href*='plotly.com']")
 
@@ -73,40 +74,80 @@ def test_notebook_carries_the_installed_kernel_name(name: str) -> None:
     assert {key: spec.get(key) for key in INSTALLED_KERNEL} == INSTALLED_KERNEL
 
 
-@pytest.mark.parametrize("name", NOTEBOOKS)
-def test_notebook_reads_right_in_jupyterlab(name: str, lab: tuple[int, str], browser: object) -> None:
+def stored_charts(notebook: bytes) -> int:
+    """How many plotly charts a notebook's stored outputs hold."""
+    return sum(
+        "application/vnd.plotly.v1+json" in output.get("data", {})
+        for cell in json.loads(notebook)["cells"]
+        for output in cell.get("outputs", [])
+    )
+
+
+@pytest.fixture(scope="module")
+def opened(lab: tuple[int, str], browser: object) -> dict[str, dict]:
+    """Every committed notebook opened at once, each in its own page and fresh workspace (nothing
+    else open), and read once its stored charts have drawn: charts, maths, titles, cloud buttons,
+    whether it is marked modified, and its bytes on disk before and after.
+
+    The pages load side by side: JupyterLab draws a notebook's charts one after another as they
+    scroll into view, mostly waiting, so seven notebooks take about the time of the slowest.
+    """
     port, token = lab
-    before = (ROOT / "notebooks" / name).read_bytes()
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    before = {name: (ROOT / "notebooks" / name).read_bytes() for name in NOTEBOOKS}
+    expected = {name: stored_charts(before[name]) for name in NOTEBOOKS}
+    pages = {}
     try:
-        workspace = name.split(".")[0]  # a fresh workspace per notebook: nothing else is open
-        page.goto(
-            f"http://127.0.0.1:{port}/lab/workspaces/{workspace}/tree/notebooks/{name}?reset&token={token}",
-            wait_until="domcontentloaded",
-        )
-        page.wait_for_selector(f"{PANEL} .jp-Cell", timeout=60_000)
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle'], .jp-mod-idle", timeout=60_000)
-        charts = page.locator(f"{PANEL} .js-plotly-plot")
-        expected_charts = sum(
-            "application/vnd.plotly.v1+json" in output.get("data", {})
-            for cell in json.loads(before)["cells"]
-            for output in cell.get("outputs", [])
-        )
-        deadline = time.monotonic() + 60
-        while charts.count() < expected_charts and time.monotonic() < deadline:
-            page.mouse.wheel(0, 4000)  # JupyterLab renders cells lazily as they scroll into view
-            page.wait_for_timeout(300)
-        assert charts.count() == expected_charts, f"{charts.count()} charts drawn, {expected_charts} stored"
-        maths = page.locator(within(f"{PANEL} .jp-OutputArea", MATH))
-        assert maths.count() == 0, f"maths typeset in outputs: {maths.first.inner_text()[:200]!r}"
-        for index in range(expected_charts):
-            title = charts.nth(index).locator(".gtitle")
-            assert title.count() == 1 and title.first.text_content().strip(), f"chart {index + 1} shows no title"
-        cloud = page.locator(within(PANEL, CLOUD))
-        assert cloud.count() == 0, "a chart offers Plotly's cloud buttons or logo"
-        dirty = page.locator(".jp-NotebookPanel.jp-mod-dirty, .lm-TabBar-tab.jp-mod-dirty")
-        page.wait_for_timeout(1500)
-        assert dirty.count() == 0, "the notebook is marked modified by opening it"
+        for name in NOTEBOOKS:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            workspace = name.split(".")[0]
+            page.goto(
+                f"http://127.0.0.1:{port}/lab/workspaces/{workspace}/tree/notebooks/{name}?reset&token={token}",
+                wait_until="domcontentloaded",
+            )
+            pages[name] = page
+        waiting, deadline = set(NOTEBOOKS), time.monotonic() + 180
+        while waiting and time.monotonic() < deadline:
+            for name in sorted(waiting):
+                page = pages[name]
+                if not page.locator(f"{PANEL} .jp-Cell").count() or not page.locator(IDLE).count():
+                    continue
+                page.mouse.move(700, 600)  # over the notebook: JupyterLab renders cells as they scroll into view
+                page.mouse.wheel(0, 4000)
+                if page.locator(f"{PANEL} .js-plotly-plot").count() >= expected[name]:
+                    waiting.discard(name)
+            pages[NOTEBOOKS[0]].wait_for_timeout(300)
+        pages[NOTEBOOKS[0]].wait_for_timeout(1500)  # time for a late change to mark a notebook modified
+        seen = {}
+        for name, page in pages.items():
+            charts = page.locator(f"{PANEL} .js-plotly-plot")
+            maths = page.locator(within(f"{PANEL} .jp-OutputArea", MATH))
+            seen[name] = {
+                "opened": page.locator(f"{PANEL} .jp-Cell").count() > 0,
+                "expected": expected[name],
+                "charts": charts.count(),
+                "maths": [maths.nth(i).inner_text()[:200] for i in range(maths.count())],
+                "titles": [t.strip() for t in charts.locator(".gtitle").all_text_contents()],
+                "untitled": charts.count() - charts.filter(has=page.locator(".gtitle")).count(),
+                "cloud": page.locator(within(PANEL, CLOUD)).count(),
+                "dirty": page.locator(".jp-NotebookPanel.jp-mod-dirty, .lm-TabBar-tab.jp-mod-dirty").count(),
+            }
     finally:
-        page.close()
-    assert (ROOT / "notebooks" / name).read_bytes() == before, "opening the notebook rewrote it on disk"
+        for page in pages.values():
+            page.close()
+    for name in NOTEBOOKS:
+        seen[name]["unchanged"] = (ROOT / "notebooks" / name).read_bytes() == before[name]
+    return seen
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_reads_right_in_jupyterlab(name: str, opened: dict[str, dict]) -> None:
+    seen = opened[name]
+    assert seen["opened"], "the notebook did not open"
+    assert seen["charts"] == seen["expected"], f"{seen['charts']} charts drawn, {seen['expected']} stored"
+    assert seen["maths"] == [], f"maths typeset in outputs: {seen['maths'][0]!r}"
+    assert seen["untitled"] == 0 and len(seen["titles"]) == seen["charts"] and all(seen["titles"]), (
+        f"charts without a title: {seen['titles']}"
+    )
+    assert seen["cloud"] == 0, "a chart offers Plotly's cloud buttons or logo"
+    assert seen["dirty"] == 0, "the notebook is marked modified by opening it"
+    assert seen["unchanged"], "opening the notebook rewrote it on disk"

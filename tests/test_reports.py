@@ -370,7 +370,8 @@ def desktop(browser: object, path: Path) -> dict:
 
     In order: the reader's text, headings and language as loaded; every chart shown and drawn;
     chart titles and CSV links; the chart tools' keyboard state; requests, console errors and
-    dialogs so far; then the axe-core accessibility run.
+    dialogs so far; the axe-core accessibility run; then, the charts still drawn, printing
+    (:func:`printing`).
     """
 
     def collect() -> dict:
@@ -387,7 +388,11 @@ def desktop(browser: object, path: Path) -> dict:
             found["tools"], found["tools_reachable"] = buttons.count(), buttons.evaluate_all(TOOLS_REACHABLE)
             found.update(blocked=list(seen.blocked), errors=list(seen.errors), dialogs=list(seen.dialogs))
             page.add_script_tag(path=str(axe))
-            found["violations"] = page.evaluate("async () => (await axe.run(document)).violations")
+            # resultTypes: axe details only the violations (the same ones; passes are not listed node by node)
+            found["violations"] = page.evaluate(
+                "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            )
+            found["print"] = printing(page)
         return found
 
     return once(("desktop", str(path)), collect)
@@ -1006,30 +1011,30 @@ PRINT_WIDTHS = """() => [...document.querySelectorAll('figure.c5-chart')].map(f 
     f.querySelector('.c5-figure').getBoundingClientRect().width])"""
 
 
+def printing(page: object) -> dict:
+    """Print media on a page whose charts are drawn (print must still use the images): at 640 px, A4
+    less margins, image and chart widths; then at each paper's printable width: boxes, page and table
+    widths, a PDF."""
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 640, "height": 900})
+    found: dict = {"drawn_then_printed": page.evaluate(PRINT_WIDTHS)}
+    for paper, (inches, _) in PAPERS.items():
+        width = int((inches - 0.8) * 96)
+        page.set_viewport_size({"width": width, "height": 900})
+        found[paper] = {
+            "boxes": page.evaluate(PRINT_BOXES),
+            "scroll": page.evaluate(SCROLL_WIDTH),
+            "tables": page.evaluate(
+                "() => [...document.querySelectorAll('table')].map(t => t.getBoundingClientRect().right)"
+            ),
+            "pdf": page.pdf(format=paper)[:4],
+        }
+    return found
+
+
 def printed(browser: object, path: Path) -> dict:
-    """One printing visit: at 640 px the charts drawn, then print media (image and chart widths);
-    then, still printing, at each paper's printable width: boxes, page and table widths, a PDF."""
-
-    def collect() -> dict:
-        with visit(browser, path, width=640) as seen:  # A4 less margins: about 640 CSS px
-            page = seen.page
-            show_every_chart(page)  # interactive charts drawn; print must still use the images
-            page.emulate_media(media="print")
-            found: dict = {"drawn_then_printed": page.evaluate(PRINT_WIDTHS)}
-            for paper, (inches, _) in PAPERS.items():
-                width = int((inches - 0.8) * 96)
-                page.set_viewport_size({"width": width, "height": 900})
-                found[paper] = {
-                    "boxes": page.evaluate(PRINT_BOXES),
-                    "scroll": page.evaluate(SCROLL_WIDTH),
-                    "tables": page.evaluate(
-                        "() => [...document.querySelectorAll('table')].map(t => t.getBoundingClientRect().right)"
-                    ),
-                    "pdf": page.pdf(format=paper)[:4],
-                }
-        return found
-
-    return once(("print", str(path)), collect)
+    """What printing showed at the end of the page's desktop visit (:func:`desktop`)."""
+    return desktop(browser, path)["print"]
 
 
 @pytest.mark.parametrize("paper", PAPERS)
