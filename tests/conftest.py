@@ -11,7 +11,8 @@
 - Work units for ``--dist loadgroup`` (``work_unit``): nbval cells of a notebook, the tests of one
   report page, the Lab tests, and each other module stay together on one worker. The longest
   units start first (``unit_seconds``: measured in the last run, kept in pytest's cache, or a
-  first-run estimate), so the two workers finish together instead of one waiting on a long tail.
+  first-run estimate), so the two workers finish together instead of one waiting on a long tail;
+  units reading the real reports' build wait behind the others, except the one that makes it.
 - The ``heavy`` mark (notebook execution, report builds, browsers): ``make check`` leaves them out.
 """
 
@@ -67,13 +68,36 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the heavy tests (``make check`` deselects them); put the longest work units first."""
+    """Mark the heavy tests (``make check`` deselects them); order the work units (``run_order``)."""
     for item in items:
         path = Path(str(item.fspath))
         if path.suffix == ".ipynb" or path.name in HEAVY_MODULES:
             item.add_marker(pytest.mark.heavy)
-    seconds = unit_seconds(config)
-    items.sort(key=lambda item: -seconds(work_unit(item.nodeid)))  # stable: each unit keeps its order
+    readers: dict[str, bool] = {}
+    for item in items:
+        unit = work_unit(item.nodeid)
+        readers[unit] = readers.get(unit, False) or reads_real_build(item)
+    order = run_order(readers, unit_seconds(config))
+    items.sort(key=lambda item: order[work_unit(item.nodeid)])  # stable: each unit keeps its order
+
+
+# Fixtures that hold the real reports' build (tests/test_reports.py, tests/test_latest_in_reports.py).
+REAL_BUILD_FIXTURES = ("built", "built_reports")
+
+
+def reads_real_build(item: pytest.Item) -> bool:
+    """Whether a test reads the reports built from the real notebooks (not the fixture notebooks)."""
+    names = getattr(item, "fixturenames", ())
+    return any(name in names for name in REAL_BUILD_FIXTURES) or ("builds" in names and "[notebooks/" in item.nodeid)
+
+
+def run_order(readers: dict[str, bool], seconds: Callable[[str], float]) -> dict[str, int]:
+    """Each work unit's place in the run: longest first, except that of the units reading the real
+    build only the longest (which makes the build) starts early; the others wait behind every unit
+    that does not need it, so no worker sits blocked on the build while other work is left."""
+    first = max((unit for unit, reads in readers.items() if reads), key=seconds, default=None)
+    ranked = sorted(readers, key=lambda unit: (readers[unit] and unit != first, -seconds(unit)))
+    return {unit: place for place, unit in enumerate(ranked)}
 
 
 # Report tests that read a page's shared visit of one kind (tests/test_reports.py ``desktop``...).
