@@ -21,8 +21,9 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -c 'import pathlib, site; pathlib.Path(site.getsitepackages()[0], "c5_realignment.pth").write_text(str(pathlib.Path.cwd()) + "\n")'
 	touch $(STAMP)
 
+# build/picture-cache keeps the chart images: a chart unchanged since the last build is not drawn again.
 reports: $(STAMP)
-	$(PY) -m reporting --out reports
+	$(PY) -m reporting --out reports --picture-cache build/picture-cache
 
 # Rebuild data/trade.csv, its rows of data/sources.csv and the coverage table of data/README.md from
 # data/raw alone (the pipeline/ package; a second run gives identical files).

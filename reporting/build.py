@@ -24,7 +24,7 @@ import nbformat
 
 from reporting import briefing as bf
 from reporting.bundle import page
-from reporting.images import NARROW_WIDTH, ImageFormat, ImageRenderError, picture, render_images
+from reporting.images import NARROW_WIDTH, ImageFormat, ImageRenderError, PictureCache, picture, render_images
 from reporting.messages import one_line
 from reporting.output import OutputError, check_out, publish
 from reporting.page import NARROW, Report, check_offline, fill_images, render_report
@@ -104,9 +104,12 @@ def _start_worker(env: dict[str, str], parent: int) -> None:
     set_environ(env)
 
 
-def image_urls(reports: list[Report], image_format: ImageFormat) -> dict[str, dict[str, str]]:
+def image_urls(
+    reports: list[Report], image_format: ImageFormat, cache: PictureCache | None = None
+) -> dict[str, dict[str, str]]:
     """Every chart drawn as pictures (wide, and narrow for phones; no buttons, see
-    :func:`reporting.images.picture`): report name -> figure id (+ ``NARROW``) -> ``data:`` URL."""
+    :func:`reporting.images.picture`), or taken from ``cache``: report name -> figure id (+ ``NARROW``)
+    -> ``data:`` URL."""
     from reporting.bundle import figure_config
 
     keys, pictures = [], []
@@ -115,7 +118,7 @@ def image_urls(reports: list[Report], image_format: ImageFormat) -> dict[str, di
             drawable = {**figure, "config": figure_config(figure)}
             keys += [(report.job.name, figure_id), (report.job.name, f"{figure_id}{NARROW}")]
             pictures += [picture(drawable), picture(drawable, NARROW_WIDTH)]
-    drawn = render_images(pictures, image_format)
+    drawn = render_images(pictures, image_format, cache)
     urls: dict[str, dict[str, str]] = {r.job.name: {} for r in reports}
     for (name, key), image in zip(keys, drawn, strict=True):
         urls[name][key] = f"data:{image_format.mime};base64,{base64.b64encode(image).decode('ascii')}"
@@ -154,13 +157,21 @@ def assemble(
 
 
 def build(
-    out: Path, notebooks_dir: Path = NOTEBOOKS_DIR, workers: int = 2, executed_dir: Path | None = None
+    out: Path,
+    notebooks_dir: Path = NOTEBOOKS_DIR,
+    workers: int = 2,
+    executed_dir: Path | None = None,
+    picture_cache: Path | None = None,
 ) -> list[Path]:
-    """Build every report, the index and the briefing into ``out`` (already checked); return the files."""
+    """Build every report, the index and the briefing into ``out`` (already checked); return the files.
+
+    ``picture_cache``: a folder keeping chart images between builds (an unchanged chart is not drawn again).
+    """
     stamp = bf.Stamp(newest_source_date(), trade_coverage_text(), build_date(), data_vintage())
     with tempfile.TemporaryDirectory(prefix="c5-reports-") as tmp:
         reports = execute_all(notebooks_dir, Path(tmp), workers, executed_dir)
-    files = assemble(reports, image_urls(reports, IMAGE_FORMAT), stamp, bottom_line(), appendix())
+    cache = PictureCache(picture_cache) if picture_cache else None
+    files = assemble(reports, image_urls(reports, IMAGE_FORMAT, cache), stamp, bottom_line(), appendix())
     return publish(out, files)
 
 
@@ -186,7 +197,18 @@ def main(argv: list[str] | None = None) -> int:
         help="folder of notebooks already executed on the same notebooks and data, named <report>.ipynb "
         "(04_country_profile_KAZ.ipynb, ...): reused instead of executing them again",
     )
+    parser.add_argument(
+        "--picture-cache",
+        type=Path,
+        help="folder keeping the chart images between builds: a chart whose picture would be the same "
+        "(same figure, plotly.js and Chromium) is not drawn again",
+    )
     args = parser.parse_args(argv)
+    kept_elsewhere = [*protected_folders(args.notebooks).values(), Path(args.out)]
+    if args.picture_cache and args.picture_cache.resolve() in {folder.resolve() for folder in kept_elsewhere}:
+        refusal = f"--picture-cache {args.picture_cache} must be a folder of its own"
+        print(f"Report build refused: {refusal}", file=sys.stderr)
+        return 2
     try:
         out = check_out(args.out, protected_folders(args.notebooks))
     except OutputError as err:
@@ -194,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     start = time.perf_counter()
     try:
-        files = build(out, args.notebooks, args.workers, args.executed)
+        files = build(out, args.notebooks, args.workers, args.executed, args.picture_cache)
     except (ReportBuildError, ImageRenderError, OutputError) as err:
         print(f"Report build failed: {err}", file=sys.stderr)
         return 1

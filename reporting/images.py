@@ -2,14 +2,20 @@
 
 Each figure is drawn by ``Plotly.toImage`` in one offline page (every request other than ``data:``
 is aborted), then re-encoded on a canvas as WEBP or JPEG at the chosen quality. The images show
-where scripts do not run (mail previewers) and on paper.
+where scripts do not run (mail previewers) and on paper. A :class:`PictureCache` keeps them between
+builds, each under the hash of everything it depends on, so an unchanged chart is not drawn again.
 """
 
 from __future__ import annotations
 
 import base64
 import copy
+import hashlib
+import json
+import os
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from plotly.offline import get_plotlyjs
 
@@ -194,11 +200,51 @@ def fit_legend(figure: dict, width: int) -> None:
 PAGES = 2  # figures drawn at a time, each in its own page (Chromium gives each page a process)
 
 
-def render_images(figures: list[dict], image_format: ImageFormat = ImageFormat()) -> list[bytes]:
+class PictureCache:
+    """Images drawn by earlier builds, one file per image, named by the hash of what it depends on:
+    the figure as drawn, the image format, plotly.js, the drawing code and Chromium's version."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    @staticmethod
+    def key(figure: dict, image_format: ImageFormat, chromium_version: str) -> str:
+        """The file name of a figure's image."""
+        import plotly
+
+        parts = (
+            json.dumps(figure, sort_keys=True, separators=(",", ":")),
+            f"{image_format.mime} {image_format.quality}",
+            plotly.__version__,
+            _DRAW,
+            chromium_version,
+        )
+        return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+    def get(self, key: str) -> bytes | None:
+        """The image kept under ``key``, if any."""
+        path = self.folder / key
+        return path.read_bytes() if path.is_file() else None
+
+    def put(self, key: str, image: bytes) -> None:
+        """Keep an image (written whole: a temporary file, then renamed)."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=self.folder, prefix=".drawing-", delete=False) as handle:
+                handle.write(image)
+            os.replace(handle.name, self.folder / key)
+        except OSError as err:
+            raise ImageRenderError(f"could not keep a chart image in {self.folder}: {err.strerror or err}") from None
+
+
+def render_images(
+    figures: list[dict], image_format: ImageFormat = ImageFormat(), cache: PictureCache | None = None
+) -> list[bytes]:
     """Draw every figure (``{"data", "layout", "config"}``) as an image; return the encoded bytes.
 
     The figures are shared between ``PAGES`` offline pages of one Chromium, drawn side by side;
-    the images come back in the figures' order.
+    the images come back in the figures' order. With a ``cache``, images it holds are reused and
+    new ones are added to it.
     """
     import asyncio
 
@@ -207,38 +253,43 @@ def render_images(figures: list[dict], image_format: ImageFormat = ImageFormat()
     if not figures:
         return []
     try:
-        return asyncio.run(_render_all(figures, image_format))
+        return asyncio.run(_render_all(figures, image_format, cache))
     except PlaywrightError as err:
         reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise ImageRenderError(f"could not draw chart images in Chromium ({CHROMIUM}): {reason}") from None
 
 
-async def _render_all(figures: list[dict], image_format: ImageFormat) -> list[bytes]:
-    """Each page takes the next figure not yet taken until none is left."""
+async def _render_all(figures: list[dict], image_format: ImageFormat, cache: PictureCache | None) -> list[bytes]:
+    """Each page takes the next figure not yet drawn (nor found in the cache) until none is left."""
     import asyncio
 
     from playwright.async_api import async_playwright
 
-    images: list[bytes | None] = [None] * len(figures)
-    waiting = iter(range(len(figures)))
-
-    async def draw_on(page: object) -> None:
-        await page.route("**/*", _only_data_urls)
-        await page.set_content("<!DOCTYPE html><html><head></head><body></body></html>")
-        await page.add_script_tag(content=get_plotlyjs())
-        for number in waiting:  # one shared iterator: no figure is drawn twice
-            figure = figures[number]
-            width, height = figure_size(figure)
-            url = await page.evaluate(_DRAW, [figure, width, height, image_format.mime, image_format.quality])
-            header, _, payload = url.partition(",")
-            if not header.startswith(f"data:{image_format.mime};base64"):
-                raise ImageRenderError(f"Chromium returned {header[:40]!r}, not {image_format.mime}")
-            images[number] = base64.b64decode(payload)
-
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        pages = [await browser.new_page() for _ in range(min(PAGES, len(figures)))]
-        await asyncio.gather(*(draw_on(page) for page in pages))
+        keys = [PictureCache.key(figure, image_format, browser.version) for figure in figures] if cache else []
+        images: list[bytes | None] = [cache.get(key) for key in keys] if cache else [None] * len(figures)
+        waiting = iter([number for number, image in enumerate(images) if image is None])
+
+        async def draw_on(page: object) -> None:
+            await page.route("**/*", _only_data_urls)
+            await page.set_content("<!DOCTYPE html><html><head></head><body></body></html>")
+            await page.add_script_tag(content=get_plotlyjs())
+            for number in waiting:  # one shared iterator: no figure is drawn twice
+                figure = figures[number]
+                width, height = figure_size(figure)
+                url = await page.evaluate(_DRAW, [figure, width, height, image_format.mime, image_format.quality])
+                header, _, payload = url.partition(",")
+                if not header.startswith(f"data:{image_format.mime};base64"):
+                    raise ImageRenderError(f"Chromium returned {header[:40]!r}, not {image_format.mime}")
+                images[number] = base64.b64decode(payload)
+                if cache:
+                    cache.put(keys[number], images[number])
+
+        to_draw = images.count(None)
+        if to_draw:
+            pages = [await browser.new_page() for _ in range(min(PAGES, to_draw))]
+            await asyncio.gather(*(draw_on(page) for page in pages))
         await browser.close()
     missing = [number for number, image in enumerate(images) if image is None]
     if missing:

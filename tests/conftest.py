@@ -325,6 +325,13 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, Callable[
     return once
 
 
+@pytest.fixture(scope="session")
+def picture_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Chart images kept for this session's fixture builds (``--picture-cache``): the first fixture
+    build draws them; the fault tests' builds reuse them (the rebuild test draws its own)."""
+    return _session_root(tmp_path_factory) / "picture-cache"
+
+
 # --- one JupyterLab server -------------------------------------------------------------------
 
 

@@ -33,22 +33,31 @@ BAD_CONSOLE = {"error", "warning", "trace", "assert"}
 BUILD_ENV = {"SOURCE_DATE_EPOCH": "1764374400"}  # 29 November 2025
 
 
-def build_command(out: Path | str, notebooks_dir: Path, executed: Path | None = None) -> list[str]:
+def build_command(
+    out: Path | str, notebooks_dir: Path, executed: Path | None = None, picture_cache: Path | None = None
+) -> list[str]:
     """The README's command (``python -m reporting --out DIR``) for a notebooks folder.
 
-    ``executed``: a folder of those notebooks already executed on the same data, reused by the build.
+    ``executed``: a folder of those notebooks already executed on the same data, reused by the build;
+    ``picture_cache``: a folder of chart images kept between builds (``--picture-cache``).
     """
     command = [sys.executable, "-m", "reporting", "--out", str(out), "--notebooks", str(notebooks_dir)]
-    return [*command, "--executed", str(executed)] if executed else command
+    command += ["--executed", str(executed)] if executed else []
+    return [*command, "--picture-cache", str(picture_cache)] if picture_cache else command
 
 
 def build_reports(
-    out: Path | str, data_dir: Path, notebooks_dir: Path, executed: Path | None = None, **kwargs: object
+    out: Path | str,
+    data_dir: Path,
+    notebooks_dir: Path,
+    executed: Path | None = None,
+    picture_cache: Path | None = None,
+    **kwargs: object,
 ) -> subprocess.CompletedProcess:
     """Run the build against a data folder; return the finished process (output captured)."""
     env = {**os.environ, **BUILD_ENV, "C5_DATA_DIR": str(data_dir)}
     return subprocess.run(
-        build_command(out, notebooks_dir, executed),
+        build_command(out, notebooks_dir, executed, picture_cache),
         cwd=ROOT,
         env=env,
         capture_output=True,

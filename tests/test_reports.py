@@ -100,12 +100,14 @@ class Builds:
 
     The real notebooks and the fixtures are built from the session's executed copies (``--executed``:
     the builder's own papermill runs, shared with the notebook and fault tests); the hostile data is
-    executed by the build itself. ``hostile``: planted text in the data; ``label``: a separate build.
+    executed by the build itself. ``hostile``: planted text in the data; ``label``: a separate build;
+    ``picture_cache``: where the fixture set's chart images are kept for later builds (none: all drawn).
     """
 
     def __init__(self, shared: Callable, executed: Executed, executed_fixtures: Executed, **options: object) -> None:
         self.shared, self.executed, self.executed_fixtures, self.done = shared, executed, executed_fixtures, {}
         self.hostile, self.label = bool(options.get("hostile")), str(options.get("label", ""))
+        self.picture_cache = options.get("picture_cache")
 
     def reused(self, kind: str) -> Path:
         """The folder of a set's notebooks executed once for the session (``--executed``)."""
@@ -138,7 +140,8 @@ class Builds:
             for name in names:
                 shutil.copy2(folder / name, notebooks / name)
         before = digest_tree(notebooks)
-        result = build_reports(out, data, notebooks, executed=reuse)
+        cache = self.picture_cache if kind == "fixtures" else None
+        result = build_reports(out, data, notebooks, executed=reuse, picture_cache=cache)
         assert result.returncode == 0, f"report build failed:\n{result.stderr[-4000:]}"
         if kind == "fixtures":  # nobody else edits these, unlike notebooks/ while the team works
             assert digest_tree(notebooks) == before, "building reports modified the source notebooks"
@@ -173,9 +176,9 @@ def _inject(csv_path: Path, columns: list[str]) -> None:
 
 
 @pytest.fixture(scope="session")
-def builds(shared: Callable, executed: Executed, executed_fixtures: Executed) -> Builds:
-    """Builds of every set of notebooks (the real ones, the fixtures)."""
-    return Builds(shared, executed, executed_fixtures)
+def builds(shared: Callable, executed: Executed, executed_fixtures: Executed, picture_cache: Path) -> Builds:
+    """Builds of every set of notebooks (the real ones, the fixtures; the fixtures' images kept)."""
+    return Builds(shared, executed, executed_fixtures, picture_cache=picture_cache)
 
 
 @pytest.fixture(scope="session")
@@ -239,6 +242,43 @@ class _Links(HTMLParser):
             self.hrefs.append(values["href"])
         if values.get("id"):
             self.ids.add(values["id"])
+
+
+def _drawn(figures: list[dict], cache: object) -> list[bytes]:
+    """reporting.images.render_images in a thread of its own (it runs its own event loop; the sync
+    playwright of the ``browser`` fixture may hold this thread's)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from reporting.build import IMAGE_FORMAT
+    from reporting.images import render_images
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(render_images, figures, IMAGE_FORMAT, cache).result()
+
+
+def test_a_kept_picture_is_reused_and_a_changed_chart_is_drawn_again(tmp_path: Path) -> None:
+    from reporting.images import PictureCache
+
+    chart = {"data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2]}], "layout": {"width": 300, "height": 200}}
+    changed = {**chart, "data": [{"type": "bar", "x": ["a", "b"], "y": [1, 3]}]}
+    cache = PictureCache(tmp_path / "pictures")
+    first = _drawn([chart], cache)
+    kept = [p for p in (tmp_path / "pictures").iterdir()]
+    assert len(kept) == 1 and kept[0].read_bytes() == first[0] and first[0][:4] == b"RIFF"  # a WEBP image
+    kept[0].write_bytes(b"the kept picture")  # what the cache holds is what the next build uses
+    assert _drawn([chart, changed], cache)[0] == b"the kept picture"
+    assert len(list((tmp_path / "pictures").iterdir())) == 2, "the changed chart was not drawn and kept"
+
+
+def test_a_picture_cache_in_a_folder_the_build_reads_or_writes_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    from reporting.build import main
+
+    for folder in (tmp_path / "out", ROOT / "data", ROOT / "notebooks"):
+        assert main(["--out", str(tmp_path / "out"), "--picture-cache", str(folder)]) == 2
+        assert "must be a folder of its own" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists(), "a refused build created its out folder"
 
 
 def test_a_failing_notebook_fails_the_build_and_is_named(tmp_path: Path) -> None:
@@ -615,15 +655,18 @@ def previous(builds: Builds, tmp_path: Path) -> Path:
     return out
 
 
-def _fixture_build(out: Path, executed: Path, prefix: tuple[str, ...] = (), **kwargs: object) -> subprocess.Popen:
-    """The fixture set built into ``out`` from its executed copies (``prefix``: run the command line that way)."""
+def _fixture_build(
+    out: Path, executed: Path, prefix: tuple[str, ...] = (), cache: Path | None = None, **kwargs: object
+) -> subprocess.Popen:
+    """The fixture set built into ``out`` from its executed copies (``prefix``: run the command line that way;
+    ``cache``: reuse the chart images kept there)."""
     folder, data, names = SETS["fixtures"]
     notebooks = out.parent / "notebooks"
     notebooks.mkdir(exist_ok=True)
     for name in names:
         shutil.copy2(folder / name, notebooks / name)
     env = {**os.environ, **BUILD_ENV, "C5_DATA_DIR": str(data)}
-    command = build_command(out, notebooks, executed)
+    command = build_command(out, notebooks, executed, cache)
     command = [*prefix, *command[3:]] if prefix else command  # after "python -m reporting"
     return subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs
@@ -654,7 +697,8 @@ sys.exit(main(sys.argv[2:]))
 def test_a_build_killed_while_writing_leaves_the_previous_reports(previous: Path, builds: Builds) -> None:
     before = digest_tree(previous)
     held = previous.parent / "held"
-    process = _fixture_build(previous, builds.reused("fixtures"), (sys.executable, "-c", HELD_WHILE_WRITING, str(held)))
+    held_build = (sys.executable, "-c", HELD_WHILE_WRITING, str(held))
+    process = _fixture_build(previous, builds.reused("fixtures"), held_build, builds.picture_cache)
     deadline = time.monotonic() + 600
     while process.poll() is None and not held.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -665,7 +709,7 @@ def test_a_build_killed_while_writing_leaves_the_previous_reports(previous: Path
     assert staging, "the build was not killed while writing"
     after = {name: digest for name, digest in digest_tree(previous).items() if not name.startswith(STAGING_PREFIX)}
     assert after == before, "the previous reports changed"
-    again = _fixture_build(previous, builds.reused("fixtures"))
+    again = _fixture_build(previous, builds.reused("fixtures"), cache=builds.picture_cache)
     _, stderr = again.communicate(timeout=600)
     assert again.returncode == 0, stderr
     assert not list(previous.glob(f"{STAGING_PREFIX}*")), "the next build did not clear the killed build's staging"
@@ -722,7 +766,7 @@ def test_a_build_deletes_only_reports_it_wrote_before(previous: Path, builds: Bu
     (previous / MANIFEST).write_text(json.dumps(manifest))
     (previous / "07_removed_report.html").write_text("old report")
     (previous / "08_someone_elses.html").write_text("not ours")
-    process = _fixture_build(previous, builds.reused("fixtures"))
+    process = _fixture_build(previous, builds.reused("fixtures"), cache=builds.picture_cache)
     _, stderr = process.communicate(timeout=600)
     assert process.returncode == 0, stderr
     assert not (previous / "07_removed_report.html").exists()
