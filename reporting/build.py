@@ -204,13 +204,14 @@ def main(argv: list[str] | None = None) -> int:
         "(same figure, plotly.js and Chromium) is not drawn again",
     )
     args = parser.parse_args(argv)
-    kept_elsewhere = [*protected_folders(args.notebooks).values(), Path(args.out)]
+    protected = protected_folders(args.notebooks)
+    kept_elsewhere = [*protected.values(), Path(args.out)]
     if args.picture_cache and args.picture_cache.resolve() in {folder.resolve() for folder in kept_elsewhere}:
         refusal = f"--picture-cache {args.picture_cache} must be a folder of its own"
         print(f"Report build refused: {refusal}", file=sys.stderr)
         return 2
     try:
-        out = check_out(args.out, protected_folders(args.notebooks))
+        out = check_out(args.out, protected)
     except OutputError as err:
         print(f"Report build refused: {err}", file=sys.stderr)
         return 2

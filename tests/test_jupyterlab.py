@@ -16,7 +16,10 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import nbformat
 import pytest
+
+from tests.notebook_runs import figures
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -74,15 +77,6 @@ def test_notebook_carries_the_installed_kernel_name(name: str) -> None:
     assert {key: spec.get(key) for key in INSTALLED_KERNEL} == INSTALLED_KERNEL
 
 
-def stored_charts(notebook: bytes) -> int:
-    """How many plotly charts a notebook's stored outputs hold."""
-    return sum(
-        "application/vnd.plotly.v1+json" in output.get("data", {})
-        for cell in json.loads(notebook)["cells"]
-        for output in cell.get("outputs", [])
-    )
-
-
 @pytest.fixture(scope="module")
 def opened(lab: tuple[int, str], browser: object) -> dict[str, dict]:
     """Every committed notebook opened at once, each in its own page and fresh workspace (nothing
@@ -94,7 +88,7 @@ def opened(lab: tuple[int, str], browser: object) -> dict[str, dict]:
     """
     port, token = lab
     before = {name: (ROOT / "notebooks" / name).read_bytes() for name in NOTEBOOKS}
-    expected = {name: stored_charts(before[name]) for name in NOTEBOOKS}
+    expected = {name: len(figures(nbformat.reads(before[name], as_version=4))) for name in NOTEBOOKS}
     pages = {}
     try:
         for name in NOTEBOOKS:

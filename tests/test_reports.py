@@ -39,7 +39,7 @@ from reporting.chart_text import plain
 from reporting.images import NARROW_WIDTH
 from reporting.output import MANIFEST, STAGING_PREFIX
 from reporting.plan import PROFILE_TEMPLATE, Job, plan
-from tests.notebook_runs import is_number
+from tests.notebook_runs import figures, is_number
 from tests.report_browser import (
     BUILD_ENV,
     CHROMIUM,
@@ -217,17 +217,6 @@ def first_heading(notebook: Path) -> str:
             if match:
                 return match[1].strip()
     raise AssertionError(f"{notebook.name} has no '# ' title")
-
-
-def plotly_figure_count(notebook_outputs: Path) -> int:
-    """How many plotly figures the committed notebook holds (read independently of the builder)."""
-    nb = nbformat.read(notebook_outputs, as_version=4)
-    return sum(
-        "application/vnd.plotly.v1+json" in o.get("data", {})
-        for c in nb.cells
-        if c.cell_type == "code"
-        for o in c.outputs
-    )
 
 
 class _Links(HTMLParser):
@@ -997,9 +986,7 @@ def test_no_picture_has_overlapping_labels_and_a_phone_picture_has_readable_pane
     from reporting.chart_text import without_text
     from reporting.images import figure_size, picture
 
-    notebook = nbformat.read(path, as_version=4)
-    figures = [o["data"]["application/vnd.plotly.v1+json"] for c in notebook.cells for o in c.get("outputs", [])
-               if "application/vnd.plotly.v1+json" in o.get("data", {})]  # fmt: skip
+    charts = figures(nbformat.read(path, as_version=4))
     context = browser.new_context()
     page = context.new_page()
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("data:") else route.abort())
@@ -1007,7 +994,7 @@ def test_no_picture_has_overlapping_labels_and_a_phone_picture_has_readable_pane
     page.add_script_tag(content=get_plotlyjs())
     found = {}
     try:
-        for number, figure in enumerate(figures, start=1):
+        for number, figure in enumerate(charts, start=1):
             drawable = without_text({key: figure.get(key, {}) for key in ("data", "layout", "config")})
             drawable = {**drawable, "config": figure_config(drawable)}
             for width in (None, NARROW_WIDTH):
@@ -1018,7 +1005,7 @@ def test_no_picture_has_overlapping_labels_and_a_phone_picture_has_readable_pane
                     found[f"chart {number} at {figure_size(drawn)[0]} px"] = seen
     finally:
         context.close()
-    assert figures and not found, found
+    assert charts and not found, found
 
 
 PICTURES = """() => [...document.querySelectorAll('figure.c5-chart img.c5-static')].map(i => ({
